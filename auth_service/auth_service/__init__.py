@@ -1,0 +1,29 @@
+"""auth_service: portal users, passcodes, lockout, token signing keys, ops credentials, access audit."""
+from pathlib import Path
+
+from flask import Flask
+
+from billpay_common.app import init_common, load_config
+from billpay_common.tokens import init_token_verifier
+
+from .config import Config
+from .extensions import db, migrate, redis_ext
+from .keys import verification_key
+from .passcodes import make_hasher
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config_class=Config):
+    app = Flask(__name__)
+    load_config(app, config_class)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    redis_ext.init_app(app)
+    app.extensions["auth_hasher"] = make_hasher(app.config)
+    init_token_verifier(app, redis_ext.client, verification_key)
+
+    from . import api as subscriber_api, cli, ops_api
+    init_common(app, [subscriber_api.blp, ops_api.blp])
+    app.register_blueprint(cli.commands)
+    return app

@@ -1,0 +1,44 @@
+"""Subscriber endpoints: login, refresh, logout, who am I, and the public keys."""
+from flask import g, request
+from flask_smorest import Blueprint
+
+from billpay_common.tokens import account_required
+
+from . import keys, services
+from .schemas import JwksSchema, LoginSchema, MeSchema, TokenSchema
+
+blp = Blueprint("auth", __name__, url_prefix="/auth", description="Subscriber sign-in")
+
+
+@blp.post("/login")
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+def login(credentials):
+    return services.login(credentials["username"], credentials["password"], request.remote_addr)
+
+
+@blp.post("/refresh")
+@account_required
+@blp.response(200, TokenSchema)
+def refresh():
+    return services.refresh(g.token_claims)
+
+
+@blp.post("/logout")
+@account_required
+@blp.response(204)
+def logout():
+    services.revoke_token(g.token_claims)
+
+
+@blp.get("/me")
+@account_required
+@blp.response(200, MeSchema)
+def me():
+    return services.profile(g.account)
+
+
+@blp.get("/jwks")
+@blp.response(200, JwksSchema)
+def jwks():
+    return {"keys": keys.published_keys()}

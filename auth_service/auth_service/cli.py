@@ -1,0 +1,84 @@
+"""flask --app auth_service <command>: the accounting office at the command line."""
+import getpass
+
+import click
+from flask import Blueprint
+
+from billpay_common.errors import DomainError
+
+from . import access, keys
+
+commands = Blueprint("auth_commands", __name__, cli_group=None)
+
+
+def _actor():
+    return f"cli:{getpass.getuser()}"
+
+
+def _run(action):
+    try:
+        return action()
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+
+
+@commands.cli.command("grant-access")
+@click.argument("account")
+@click.option("--email", required=True, help="Where the access notice goes.")
+@click.option("--name", default="", help="The contact's name, shown as 'Welcome <name>'.")
+@click.option("--passcode", default=None, help="The contact passcode; generated and printed when left out.")
+def grant_access(account, email, name, passcode):
+    """Give ACCOUNT portal access."""
+    user, passcode, generated = _run(lambda: access.grant_access(account, email, name or account, _actor(), passcode))
+    click.echo(f"Granted portal access to {user.account} ({user.email}).")
+    if generated:
+        click.echo(f"Passcode: {passcode}")
+
+
+@commands.cli.command("revoke-access")
+@click.argument("account")
+def revoke_access(account):
+    """End ACCOUNT's portal access."""
+    _run(lambda: access.revoke_access(account, _actor()))
+    click.echo(f"Revoked portal access of {account}.")
+
+
+@commands.cli.command("reset-passcode")
+@click.argument("account")
+@click.option("--passcode", default=None, help="The new passcode; generated and printed when left out.")
+def reset_passcode(account, passcode):
+    """Set a new passcode for ACCOUNT (also unlocks it)."""
+    user, passcode, generated = _run(lambda: access.reset_passcode(account, _actor(), passcode))
+    click.echo(f"New passcode set for {user.account}.")
+    if generated:
+        click.echo(f"Passcode: {passcode}")
+
+
+@commands.cli.command("unlock")
+@click.argument("account")
+def unlock(account):
+    """Lift ACCOUNT's lockout after too many failed logins."""
+    _run(lambda: access.unlock(account, _actor()))
+    click.echo(f"Unlocked {account}.")
+
+
+@commands.cli.command("rotate-signing-key")
+def rotate_signing_key():
+    """Start signing tokens with a new key; the old one still verifies until retired."""
+    click.echo(f"New signing key {keys.rotate_key()}.")
+
+
+@commands.cli.command("seed-demo")
+@click.option("--passcode", envvar="DEMO_PASSCODE", required=True)
+def seed_demo(passcode):
+    """Give the guide's test account 99939999 access with PASSCODE (idempotent)."""
+    from .models import PortalUser
+    from .extensions import db
+
+    user = db.session.get(PortalUser, "99939999")
+    if user is None or not user.active:
+        _run(lambda: access.grant_access("99939999", "michael.jones@example.com", "Michael Jones", _actor(), passcode))
+    else:
+        _run(lambda: access.reset_passcode("99939999", _actor(), passcode))
+    keys.ensure_key()
+    click.echo("Demo account 99939999 is ready.")

@@ -1,0 +1,72 @@
+"""The accounting office's endpoints (ops credential): portal access and its audit trail."""
+from flask import g
+from flask_smorest import Blueprint
+
+from billpay_common.ops import ops_required
+
+from . import access
+from .schemas import (AccessSchema, AuditEntrySchema, AuditQuerySchema, GrantedSchema, GrantSchema,
+                      LoginAttemptSchema, PasscodeSchema)
+
+blp = Blueprint("ops", __name__, url_prefix="/ops", description="Accounting office: portal access")
+
+
+def _granted(user, passcode, generated):
+    body = GrantedSchema().dump(user)
+    if generated:
+        body["passcode"] = passcode
+    return body
+
+
+@blp.post("/access")
+@ops_required
+@blp.arguments(GrantSchema)
+@blp.response(201, GrantedSchema)
+def grant(body):
+    return _granted(*access.grant_access(body["account"], body["email"], body["name"], g.actor,
+                                         body.get("passcode")))
+
+
+@blp.get("/access/<account>")
+@ops_required
+@blp.response(200, AccessSchema)
+def status(account):
+    return access.access_status(account)
+
+
+@blp.delete("/access/<account>")
+@ops_required
+@blp.response(204)
+def revoke(account):
+    access.revoke_access(account, g.actor)
+
+
+@blp.post("/access/<account>/reset-passcode")
+@ops_required
+@blp.arguments(PasscodeSchema)
+@blp.response(200, GrantedSchema)
+def reset_passcode(body, account):
+    return _granted(*access.reset_passcode(account, g.actor, body.get("passcode")))
+
+
+@blp.post("/access/<account>/unlock")
+@ops_required
+@blp.response(200, AccessSchema)
+def unlock(account):
+    return access.unlock(account, g.actor)
+
+
+@blp.get("/audit")
+@ops_required
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, AuditEntrySchema(many=True))
+def audit(query):
+    return access.audit_log(query.get("account"), query["limit"])
+
+
+@blp.get("/login-attempts")
+@ops_required
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, LoginAttemptSchema(many=True))
+def login_attempts(query):
+    return access.login_attempts(query.get("account"), query["limit"])

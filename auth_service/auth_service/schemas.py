@@ -1,0 +1,68 @@
+from marshmallow import Schema, fields, validate
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class TokenSchema(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+
+
+class MeSchema(Schema):
+    account = fields.String(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+
+
+class JwksSchema(Schema):
+    keys = fields.List(fields.Dict(), required=True)
+
+
+class GrantSchema(Schema):
+    account = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    passcode = fields.String(validate=validate.Length(max=200))
+
+
+class PasscodeSchema(Schema):
+    passcode = fields.String(validate=validate.Length(max=200))
+
+
+class AccessSchema(Schema):
+    account = fields.String(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    failed_attempts = fields.Integer(required=True)
+    locked_until = fields.DateTime(allow_none=True)
+
+
+class GrantedSchema(AccessSchema):
+    passcode = fields.String(metadata={"description": "present only when the service generated it"})
+
+
+class AuditQuerySchema(Schema):
+    account = fields.String(validate=validate.Length(max=32))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String()
+    action = fields.String()
+    account = fields.String()
+    detail = fields.String()
+
+
+class LoginAttemptSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    account = fields.String()
+    outcome = fields.String()
+    client_addr = fields.String()

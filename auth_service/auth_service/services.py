@@ -1,0 +1,102 @@
+"""Subscriber sign-in use cases: login, refresh, logout."""
+import time
+import uuid
+from datetime import timedelta
+
+import jwt
+from flask import current_app
+from sqlalchemy import update
+
+from billpay_common.errors import TooManyRequests, Unauthorized
+from billpay_common.tokens import revoked_key
+
+from . import keys, passcodes
+from .extensions import db, redis_ext
+from .models import LoginAttempt, PortalUser, utcnow
+
+WRONG_PAIR = "The account number or passcode is not correct."
+_dummy_hash = {}
+
+
+def _hasher():
+    return current_app.extensions["auth_hasher"]
+
+
+def _dummy():
+    """A real hash to verify against for unknown accounts, so both answers take the same time."""
+    if "hash" not in _dummy_hash:
+        _dummy_hash["hash"] = _hasher().hash(passcodes.generate_passcode())
+    return _dummy_hash["hash"]
+
+
+def issue_token(account, name):
+    kid, private_key = keys.active_key()
+    now = int(time.time())
+    ttl = current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
+    claims = {"sub": account, "name": name, "iat": now, "exp": now + ttl, "jti": uuid.uuid4().hex,
+              "iss": current_app.config["TOKEN_ISSUER"], "aud": current_app.config["TOKEN_AUDIENCE"]}
+    token = jwt.encode(claims, private_key, algorithm="EdDSA", headers={"kid": kid})
+    return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
+
+
+def _locked_message(until):
+    minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
+    phone = current_app.config["OFFICE_PHONE"]
+    return (f"Too many failed attempts: this account is locked. Try again in {minutes} minutes "
+            f"or call the accounting office at {phone}.")
+
+
+def _record(account, outcome, client_addr):
+    db.session.add(LoginAttempt(account=account[:32], outcome=outcome, client_addr=(client_addr or "")[:64]))
+    db.session.commit()
+
+
+def _count_failure(user):
+    db.session.execute(update(PortalUser).where(PortalUser.account == user.account)
+                       .values(failed_attempts=PortalUser.failed_attempts + 1))
+    db.session.refresh(user)
+    if user.failed_attempts >= current_app.config["LOCKOUT_THRESHOLD"]:
+        user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+
+
+def login(username, passcode, client_addr):
+    account = passcodes.normalize_account(username)
+    user = db.session.get(PortalUser, account) if account else None
+    if user is None or not user.active:
+        passcodes.verify(_hasher(), _dummy(), passcode)
+        _record(account or "-", "unknown_account", client_addr)
+        raise Unauthorized(WRONG_PAIR, code="invalid_credentials")
+    if user.locked_until and user.locked_until > utcnow():
+        _record(account, "locked", client_addr)
+        raise TooManyRequests(_locked_message(user.locked_until), code="account_locked")
+    if not passcodes.verify(_hasher(), user.passcode_hash, passcode):
+        _count_failure(user)
+        _record(account, "wrong_passcode", client_addr)
+        raise Unauthorized(WRONG_PAIR, code="invalid_credentials")
+    user.failed_attempts, user.locked_until = 0, None
+    if _hasher().check_needs_rehash(user.passcode_hash):
+        user.passcode_hash = _hasher().hash(passcode)
+    _record(account, "success", client_addr)
+    return issue_token(user.account, user.name)
+
+
+def revoke_token(claims):
+    ttl = max(1, int(claims["exp"] - time.time()))
+    redis_ext.client.set(revoked_key(redis_ext.prefix, claims["jti"]), "1", ex=ttl)
+
+
+def refresh(claims):
+    """A fresh token for a still-valid one; the old one is revoked."""
+    user = db.session.get(PortalUser, claims["sub"])
+    if user is None or not user.active:
+        raise Unauthorized("Your portal access has ended. Please call the accounting office.", code="access_revoked")
+    token = issue_token(user.account, user.name)
+    revoke_token(claims)
+    return token
+
+
+def profile(account):
+    user = db.session.get(PortalUser, account)
+    if user is None or not user.active:
+        raise Unauthorized("Your portal access has ended. Please call the accounting office.", code="access_revoked")
+    return user

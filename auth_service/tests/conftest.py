@@ -1,0 +1,39 @@
+import pytest
+from flask_migrate import upgrade
+
+from auth_service import create_app
+from auth_service.config import Config
+from devtools.testing import database_url, unique_prefix
+
+OPS_KEY = "ops-key-for-tests"
+
+
+@pytest.fixture(scope="session")
+def app(redis_url, tmp_path_factory):
+    class TestConfig(Config):
+        TESTING = True
+        SQLALCHEMY_DATABASE_URI = database_url("auth_service", tmp_path_factory.mktemp("auth"))
+        REDIS_URL = redis_url
+        REDIS_KEY_PREFIX = unique_prefix()
+        OPS_API_KEY = OPS_KEY
+        ARGON2_TIME_COST, ARGON2_MEMORY_COST, ARGON2_PARALLELISM = 1, 1024, 1
+
+    app = create_app(TestConfig)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ops():
+    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}

@@ -1,0 +1,1 @@
+"""What every Bill Pay service shares: config, errors, logging, tokens, health, queues, money."""

@@ -1,0 +1,121 @@
+"""One JSON error envelope for every service: {"error": {"code", "message"[, "fields"]}}."""
+import logging
+
+from flask import jsonify, request
+from flask_smorest import Api
+from marshmallow import Schema, fields
+from werkzeug.exceptions import BadRequest, HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A broken business rule; each subclass knows its HTTP status."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, code=None, status=None, fields=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.status = status or self.status
+        self.fields = fields
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class Unprocessable(DomainError):
+    status, code = 422, "invalid"
+
+
+class TooManyRequests(DomainError):
+    status, code = 429, "too_many_requests"
+
+
+class Unavailable(DomainError):
+    status, code = 503, "unavailable"
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict()
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+def error_response(status, code, message, field_errors=None, headers=None):
+    body = {"code": code, "message": message}
+    if field_errors:
+        body["fields"] = field_errors
+    response = jsonify(error=body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _flatten(messages):
+    """smorest's {"json": {"field": ["msg"]}} becomes {"field": "msg"}."""
+    flat = {}
+    for location in messages.values():
+        if not isinstance(location, dict):
+            continue
+        for name, problems in location.items():
+            flat[name] = problems[0] if isinstance(problems, list) and problems and isinstance(problems[0], str) else problems
+    return flat
+
+
+def _http_error(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    if error.code == 422 and "messages" in data:
+        field_errors = _flatten(data["messages"])
+        first = next(iter(field_errors.items()), None)
+        message = f"{first[0]}: {first[1]}" if first and isinstance(first[1], str) else "Some fields are not valid."
+        return error_response(422, "invalid", message, field_errors)
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = error.description or error.name
+    if error.code == 400 and request.is_json and message == BadRequest.description:
+        message = "The request body is not valid JSON."
+    return error_response(error.code or 500, code, message, headers=data.get("headers"))
+
+
+class BillPayApi(Api):
+    """flask-smorest's Api with our envelope for its errors and in its OpenAPI document."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        return _http_error(error)
+
+
+def register_error_handlers(app):
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return _http_error(error)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "Something went wrong on our side. Please try again shortly.")

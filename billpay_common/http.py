@@ -1,0 +1,62 @@
+"""Calls between services: pooled keep-alive connections, a timeout on every call, the request id passed on."""
+import json
+from decimal import Decimal
+
+import urllib3
+
+from .logs import REQUEST_ID_HEADER, current_request_id
+
+_pool = urllib3.PoolManager(num_pools=16, maxsize=32, block=False, retries=False)
+
+
+class ServiceUnavailable(Exception):
+    """The other service did not answer in time, or at all."""
+
+
+class ServiceResponse:
+    def __init__(self, status, data, headers):
+        self.status = status
+        self.data = data
+        self.headers = headers
+
+    @property
+    def ok(self):
+        return 200 <= self.status < 300
+
+    def json(self):
+        return json.loads(self.data, parse_float=Decimal) if self.data else None
+
+
+def _encode(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+class ServiceClient:
+    def __init__(self, base_url, timeout=5.0, headers=None):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = urllib3.Timeout(connect=min(timeout, 2.0), read=timeout)
+        self.headers = dict(headers or {})
+
+    def request(self, method, path, json_body=None, headers=None, fields=None):
+        all_headers = {**self.headers, **(headers or {})}
+        request_id = current_request_id()
+        if request_id:
+            all_headers.setdefault(REQUEST_ID_HEADER, request_id)
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body, default=_encode).encode()
+            all_headers["Content-Type"] = "application/json"
+        try:
+            response = _pool.request(method, self.base_url + path, body=body, headers=all_headers,
+                                     fields=fields, timeout=self.timeout, redirect=False, preload_content=True)
+        except urllib3.exceptions.HTTPError as error:
+            raise ServiceUnavailable(f"{self.base_url}: {type(error).__name__}") from error
+        return ServiceResponse(response.status, response.data, response.headers)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json_body=None, **kwargs):
+        return self.request("POST", path, json_body=json_body, **kwargs)

@@ -1,0 +1,87 @@
+"""Verify subscriber tokens: EdDSA JWTs signed by auth_service, public keys from its JWKS."""
+import functools
+import logging
+
+import jwt
+import redis
+from flask import current_app, g, request
+
+from .errors import Unauthorized, Unavailable
+
+log = logging.getLogger(__name__)
+ALGORITHMS = ["EdDSA"]
+
+
+def revoked_key(prefix, jti):
+    return f"{prefix}revoked:{jti}"
+
+
+class TokenVerifier:
+    """Fetches auth_service's JWKS once, caches it, and fetches again only for an unknown key id."""
+
+    def __init__(self, jwks_url, issuer, audience, redis_client=None, key_prefix="billpay:", key_lookup=None):
+        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+        self.key_lookup = key_lookup or self.jwks.get_signing_key_from_jwt
+        self.issuer = issuer
+        self.audience = audience
+        self.redis = redis_client
+        self.key_prefix = key_prefix
+
+    def verify(self, token):
+        try:
+            signing_key = self.key_lookup(token)
+        except jwt.PyJWKClientConnectionError as error:
+            log.warning("cannot reach auth_service for its keys: %s", error)
+            raise Unavailable("Sign-in cannot be checked right now. Please try again shortly.") from error
+        except (jwt.PyJWKClientError, jwt.InvalidTokenError) as error:
+            raise Unauthorized("Your sign-in is not valid. Please log in again.", code="invalid_token") from error
+        try:
+            claims = jwt.decode(token, signing_key.key, algorithms=ALGORITHMS, issuer=self.issuer,
+                                audience=self.audience, options={"require": ["exp", "iat", "sub", "jti"]})
+        except jwt.ExpiredSignatureError as error:
+            raise Unauthorized("Your session has expired. Please log in again.", code="token_expired") from error
+        except jwt.InvalidTokenError as error:
+            raise Unauthorized("Your sign-in is not valid. Please log in again.", code="invalid_token") from error
+        if self.is_revoked(claims["jti"]):
+            raise Unauthorized("You have logged out. Please log in again.", code="token_revoked")
+        return claims
+
+    def is_revoked(self, jti):
+        if self.redis is None:
+            return False
+        try:
+            return bool(self.redis.exists(revoked_key(self.key_prefix, jti)))
+        except redis.RedisError as error:
+            # Tokens live 15 minutes; a Redis outage must not stop payments, so it is logged, not fatal.
+            log.warning("revocation list unreachable, accepting token: %s", error)
+            return False
+
+
+def init_token_verifier(app, redis_client=None, key_lookup=None):
+    """key_lookup(token) -> PyJWK; by default auth_service's JWKS over HTTP."""
+    app.extensions["billpay_tokens"] = TokenVerifier(
+        app.config["AUTH_SERVICE_URL"].rstrip("/") + "/auth/jwks",
+        app.config["TOKEN_ISSUER"], app.config["TOKEN_AUDIENCE"],
+        redis_client, app.config["REDIS_KEY_PREFIX"], key_lookup,
+    )
+
+
+def bearer_token():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Log in first: this needs a Bearer token.", code="missing_token")
+    return token.strip()
+
+
+def account_required(view):
+    """The account comes from the verified token only, never from the URL or body."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        claims = current_app.extensions["billpay_tokens"].verify(bearer_token())
+        g.account = claims["sub"]
+        g.token_claims = claims
+        return view(*args, **kwargs)
+
+    return wrapper
