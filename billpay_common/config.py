@@ -49,4 +49,7 @@ class BaseConfig:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/"
     OPENAPI_JSON_PATH = "openapi.json"
+    COMPANY_NAME = env("COMPANY_NAME", "Dean Smith Security")
+    COMPANY_ADDRESS = env("COMPANY_ADDRESS", "100 Clinton Square, Syracuse, NY 13202")
+    COMPANY_PHONE = env("COMPANY_PHONE", "1-844-837-5321")
     TESTING = False

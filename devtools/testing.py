@@ -16,3 +16,41 @@ def unique_prefix():
 def unique_account():
     """A random account number, so tests need no clean-up."""
     return str(uuid.uuid4().int % 10**9 + 10**9)
+
+
+class TestTokens:
+    """Subscriber tokens for a service's own tests, signed by a key the test app trusts (no auth_service)."""
+
+    def __init__(self):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        self.private_key = Ed25519PrivateKey.generate()
+        self.kid = uuid.uuid4().hex
+
+    def install(self, app):
+        """Make `app` verify tokens with this key instead of fetching auth_service's JWKS."""
+        import jwt
+
+        public = jwt.PyJWK(jwt.algorithms.OKPAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True),
+                           algorithm="EdDSA")
+        verifier = app.extensions["billpay_tokens"]
+
+        def lookup(token):
+            if jwt.get_unverified_header(token).get("kid") != self.kid:
+                raise jwt.PyJWKClientError("unknown key id")
+            return public
+
+        verifier.key_lookup = lookup
+
+    def issue(self, account, name="Test Subscriber", ttl=900):
+        import time
+
+        import jwt
+
+        now = int(time.time())
+        claims = {"sub": account, "name": name, "iat": now, "exp": now + ttl, "jti": uuid.uuid4().hex,
+                  "iss": "billpay-auth", "aud": "billpay"}
+        return jwt.encode(claims, self.private_key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def headers(self, account, **kwargs):
+        return {"Authorization": f"Bearer {self.issue(account, **kwargs)}"}
