@@ -83,7 +83,7 @@ def _flatten(messages):
     return flat
 
 
-def _http_error(error: HTTPException):
+def http_error_response(error: HTTPException):
     data = getattr(error, "data", None) or {}
     if error.code == 422 and "messages" in data:
         field_errors = _flatten(data["messages"])
@@ -103,7 +103,7 @@ class BillPayApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
-        return _http_error(error)
+        return http_error_response(error)
 
 
 def register_error_handlers(app):
@@ -113,9 +113,11 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        return _http_error(error)
+        return http_error_response(error)
 
-    @app.errorhandler(Exception)
-    def unexpected_error(error):
-        log.exception("unhandled error")
-        return error_response(500, "internal_error", "Something went wrong on our side. Please try again shortly.")
+    app.register_error_handler(Exception, unexpected_error_response)
+
+
+def unexpected_error_response(error):
+    log.exception("unhandled error")
+    return error_response(500, "internal_error", "Something went wrong on our side. Please try again shortly.")

@@ -6,7 +6,9 @@ import urllib3
 
 from .logs import REQUEST_ID_HEADER, current_request_id
 
-_pool = urllib3.PoolManager(num_pools=16, maxsize=32, block=False, retries=False)
+# Connection failures are retried (nothing was sent); read failures only for idempotent methods.
+_RETRY = urllib3.Retry(total=3, connect=2, read=1, status=0, redirect=0, other=0)
+_pool = urllib3.PoolManager(num_pools=16, maxsize=32, block=False, retries=_RETRY)
 
 
 class ServiceUnavailable(Exception):
@@ -39,18 +41,17 @@ class ServiceClient:
         self.timeout = urllib3.Timeout(connect=min(timeout, 2.0), read=timeout)
         self.headers = dict(headers or {})
 
-    def request(self, method, path, json_body=None, headers=None, fields=None):
+    def request(self, method, path, json_body=None, headers=None, body=None):
         all_headers = {**self.headers, **(headers or {})}
         request_id = current_request_id()
         if request_id:
             all_headers.setdefault(REQUEST_ID_HEADER, request_id)
-        body = None
         if json_body is not None:
             body = json.dumps(json_body, default=_encode).encode()
             all_headers["Content-Type"] = "application/json"
         try:
             response = _pool.request(method, self.base_url + path, body=body, headers=all_headers,
-                                     fields=fields, timeout=self.timeout, redirect=False, preload_content=True)
+                                     timeout=self.timeout, redirect=False, preload_content=True)
         except urllib3.exceptions.HTTPError as error:
             raise ServiceUnavailable(f"{self.base_url}: {type(error).__name__}") from error
         return ServiceResponse(response.status, response.data, response.headers)

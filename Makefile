@@ -1,0 +1,42 @@
+# Bill Pay: `make run` sets everything up and starts the stack; `make test` sets up and runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+REQUIREMENTS := requirements-dev.txt $(wildcard */requirements.txt) $(wildcard deploy/requirements-*.txt)
+
+.PHONY: setup run test test-fast bench browser clean
+
+$(STAMP): $(REQUIREMENTS)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Bill Pay needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(PY) -m devtools.run
+
+# The whole suite on the embedded defaults (SQLite, a private Redis, a local SMTP server), or on whatever
+# *_DATABASE_URL / REDIS_URL the environment names (.ci/run does both).
+test: setup browser
+	$(PY) -m pytest -q
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not browser"
+
+bench: setup
+	$(PY) -m bench
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot run here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)) ; \
+	  else echo "chromium is not installed and cannot be installed here: browser tests will be skipped"; fi; }
+
+clean:
+	rm -rf var $(VENV)

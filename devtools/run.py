@@ -1,0 +1,51 @@
+"""`make run`: set up and start every service on the embedded defaults; Ctrl-C stops everything.
+
+SCALE="payment_service=2 notification_worker=3" runs more processes of a service or worker.
+"""
+import os
+import signal
+import sys
+import threading
+
+from .stack import DEMO_ACCOUNT, ROOT, Stack
+
+
+def parse_scale(text):
+    scale = {}
+    for item in (text or "").split():
+        name, _, count = item.partition("=")
+        if not count.isdigit() or int(count) < 1:
+            sys.exit(f"SCALE item {item!r} is not NAME=COUNT")
+        scale[name] = int(count)
+    return scale
+
+
+def main():
+    stack = Stack(os.environ.get("BILLPAY_VAR_DIR", ROOT / "var"), scale=parse_scale(os.environ.get("SCALE")))
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    try:
+        stack.prepare().start()
+        env = stack.env
+        print(f"""
+Bill Pay is running.
+  Portal:        {stack.url()}
+  Demo login:    username {DEMO_ACCOUNT}, password {env['DEMO_PASSCODE']}
+  Ops key:       X-Ops-Key: {env['OPS_API_KEY']}   (secrets kept in {stack.var_dir / 'local.env'})
+  E-mail:        {'.eml files in ' + str(stack.mail_dir) if stack.mail_sink else env['SMTP_URL']}
+Press Ctrl-C to stop.
+""", flush=True)
+        while not stopping.wait(1):
+            crashed = [name for name, process in stack.processes.items() if process.poll() is not None]
+            if crashed:
+                print(f"stopped unexpectedly: {', '.join(crashed)}; shutting down", file=sys.stderr)
+                return 1
+        return 0
+    finally:
+        print("Stopping Bill Pay...", flush=True)
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

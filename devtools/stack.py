@@ -1,0 +1,195 @@
+"""The whole Bill Pay stack on one machine: set-up (secrets, Redis, mail sink, migrations, demo data) and the
+processes (each service under gunicorn, the workers). `make run` and the end-to-end tests both use it."""
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import urllib3
+
+from .redis_server import PrivateRedis
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB_SERVICES = {"gateway": 8000, "auth_service": 8001, "invoice_service": 8002, "payment_service": 8003,
+                "notification_service": 8004}
+URL_SETTINGS = {"auth_service": "AUTH_SERVICE_URL", "invoice_service": "INVOICE_SERVICE_URL",
+                "payment_service": "PAYMENT_SERVICE_URL", "notification_service": "NOTIFICATION_SERVICE_URL"}
+WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
+SECRETS = ("OPS_API_KEY", "SERVICE_API_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE")
+DEMO_ACCOUNT = "99939999"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def load_or_create_secrets(path, environ):
+    """Secrets made once per var/ folder and kept in var/local.env; the environment wins when set."""
+    values = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition("=")
+            values[key] = value
+    for name in SECRETS:
+        if environ.get(name):
+            values[name] = environ[name]
+        values.setdefault(name, secrets.token_urlsafe(9 if name == "DEMO_PASSCODE" else 32))
+    path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+    path.chmod(0o600)
+    return values
+
+
+class Stack:
+    def __init__(self, var_dir, ports=None, environ=None, scale=None, log_dir=None, web_concurrency=2,
+                 mail_port=8025, services=None):
+        self.var_dir = Path(var_dir)
+        self.services = list(services or WEB_SERVICES)
+        self.ports = dict(WEB_SERVICES, **(ports or {}))
+        self.base_env = dict(os.environ if environ is None else environ)
+        self.scale = scale or {}
+        self.log_dir = Path(log_dir) if log_dir else None
+        self.web_concurrency = web_concurrency
+        self.mail_port = mail_port
+        self.redis = None
+        self.mail_sink = None
+        self.processes = {}
+        self.env = {}
+
+    # -- set-up -----------------------------------------------------------------
+    def prepare(self):
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(self.base_env)
+        env.update(load_or_create_secrets(self.var_dir / "local.env", self.base_env))
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [str(ROOT / name) for name in WEB_SERVICES])
+        env["BILLPAY_VAR_DIR"] = str(self.var_dir)
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        for service, setting in URL_SETTINGS.items():
+            env[setting] = f"http://127.0.0.1:{self.ports[service]}"
+        if not env.get("REDIS_URL"):
+            self.redis = PrivateRedis(self.var_dir)
+            self.redis.kill_stale()
+            env["REDIS_URL"] = self.redis.start().url
+        if not env.get("SMTP_URL"):
+            env["SMTP_URL"] = f"smtp://127.0.0.1:{self.mail_port}"
+            self.mail_sink = self._spawn("mail_sink", [sys.executable, "-m", "devtools.mail_sink", "--port",
+                                                       str(self.mail_port), "--dir", str(self.mail_dir)], env)
+        metrics_dir = self.var_dir / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        self.env = env
+        for service in self.services:
+            if service != "gateway":
+                self.flask(service, "db", "upgrade")
+        self.seed_demo()
+        return self
+
+    @property
+    def mail_dir(self):
+        return self.var_dir / "mail"
+
+    def has(self, service):
+        return service in self.services
+
+    def flask(self, service, *args, check=True):
+        """Run `flask --app SERVICE ARGS` with the stack's environment; returns the completed process."""
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", service, *args], env=self.env, cwd=ROOT,
+                                capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"flask --app {service} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def seed_demo(self):
+        self.flask("auth_service", "seed-demo")
+        if self.has("invoice_service"):
+            self.flask("invoice_service", "seed-demo")
+
+    # -- processes ----------------------------------------------------------------
+    def start(self, timeout=60):
+        for service in self.services:
+            self.start_service(service)
+        for worker, service in WORKERS.items():
+            if self.has(service):
+                for index in range(int(self.scale.get(worker, 1))):
+                    self.start_worker(worker, index)
+        for service in self.services:
+            self.wait_healthy(service, timeout)
+        return self
+
+    def start_service(self, service, port=None):
+        env = dict(self.env, PORT=str(port or self.ports[service]), HOST="127.0.0.1",
+                   WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
+                   PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir(service)))
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                   f"{service}:create_app()"]
+        self.processes[service] = self._spawn(service, command, env)
+        return self.processes[service]
+
+    def start_worker(self, worker, index=0):
+        name = f"{worker}.{index}"
+        command = [sys.executable, "-m", "flask", "--app", WORKERS[worker], "worker"]
+        self.processes[name] = self._spawn(name, command, self.env)
+        return self.processes[name]
+
+    def _metrics_dir(self, service):
+        path = self.var_dir / "prometheus" / service
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _spawn(self, name, command, env):
+        if not self.log_dir:
+            return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.log", "ab") as output:  # the child keeps its own copy
+            return subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+
+    def url(self, service="gateway"):
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def wait_healthy(self, service, timeout=60):
+        deadline = time.monotonic() + timeout
+        http = urllib3.PoolManager(retries=False, timeout=2)
+        while time.monotonic() < deadline:
+            process = self.processes.get(service)
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"{service} exited with {process.returncode}{self._log_tail(service)}")
+            try:
+                if http.request("GET", self.url(service) + "/healthz").status == 200:
+                    return
+            except urllib3.exceptions.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"{service} did not answer /healthz within {timeout}s{self._log_tail(service)}")
+
+    def _log_tail(self, name):
+        if not self.log_dir or not (self.log_dir / f"{name}.log").exists():
+            return ""
+        return ":\n" + (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+
+    def stop_process(self, name, sig=None, timeout=15):
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        if sig is not None:
+            os.killpg(process.pid, sig)
+        else:
+            process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+    def stop(self):
+        for name in list(self.processes):
+            self.stop_process(name)
+        if self.mail_sink is not None and self.mail_sink.poll() is None:
+            self.mail_sink.terminate()
+            self.mail_sink.wait(timeout=10)
+        if self.redis is not None:
+            self.redis.stop()

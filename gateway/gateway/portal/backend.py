@@ -1,0 +1,66 @@
+"""Calls the portal makes to the services as the signed-in subscriber."""
+import functools
+
+from flask import flash, redirect, request, session, url_for
+
+from billpay_common.http import ServiceUnavailable
+
+from .. import signin
+from ..clients import service
+
+
+class BackendError(Exception):
+    """A service answered with an error a subscriber should read."""
+
+    def __init__(self, status, code, message, fields=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+class SignedOut(Exception):
+    pass
+
+
+class Unreachable(Exception):
+    pass
+
+
+def call(name, method, path, json_body=None, headers=None):
+    """JSON (or raw bytes for non-JSON) from service `name` as the signed-in subscriber."""
+    token = signin.current_token()
+    if token is None:
+        raise SignedOut()
+    try:
+        response = service(name).request(method, path, json_body=json_body,
+                                         headers={"Authorization": f"Bearer {token}", **(headers or {})})
+    except ServiceUnavailable as error:
+        raise Unreachable(str(error)) from error
+    if response.status == 401:
+        raise SignedOut()
+    if response.status >= 500:
+        raise Unreachable(f"{name} answered {response.status}")
+    if not response.ok:
+        error = (response.json() or {}).get("error", {})
+        raise BackendError(response.status, error.get("code", "error"), error.get("message", "That did not work."),
+                           error.get("fields"))
+    if response.headers.get("Content-Type", "").startswith("application/json"):
+        return response.json()
+    return response
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not signin.signed_in():
+            if session.get("account"):
+                session.clear()
+                flash("Your session has expired. Please log in again.", "info")
+            return redirect(url_for("portal.login", next=request.path))
+        try:
+            return view(*args, **kwargs)
+        except SignedOut:
+            session.clear()
+            flash("Your session has expired. Please log in again.", "info")
+            return redirect(url_for("portal.login"))
+
+    return wrapper

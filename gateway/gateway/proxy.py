@@ -1,0 +1,103 @@
+"""/api/*: the public JSON API, routed to the service that owns each path."""
+from urllib.parse import unquote
+
+from flask import Blueprint, Response, request
+from flask_wtf.csrf import CSRFError, validate_csrf
+
+from billpay_common.errors import Forbidden, NotFound, Unavailable, error_response
+from billpay_common.http import ServiceUnavailable
+
+from . import signin
+from .clients import service
+from .extensions import csrf, limiter
+
+api = Blueprint("api", __name__)
+csrf.exempt(api)
+
+ROUTES = (  # (public prefix, service, service prefix): only these reach a service
+    ("/api/auth/", "auth", "/auth/"),
+    ("/api/account", "invoice", "/account"),
+    ("/api/invoices", "invoice", "/invoices"),
+    ("/api/payments", "payment", "/payments"),
+    ("/api/payment-profiles", "payment", "/payment-profiles"),
+)
+PASSED_REQUEST_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Authorization")
+PASSED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "Retry-After", "Cache-Control", "Location")
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def login_limit():
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _target(path):
+    segments = unquote(path).split("/")
+    if any(segment in (".", "..") for segment in segments) or "\\" in path:
+        return None
+    for prefix, name, service_prefix in ROUTES:
+        if path == prefix.rstrip("/") or path.startswith(prefix if prefix.endswith("/") else prefix + "/") \
+                or path == prefix:
+            return name, service_prefix + path[len(prefix):]
+    return None
+
+
+def _authorization():
+    """A Bearer header from the caller, or the portal session's token (then CSRF applies to writes)."""
+    if request.headers.get("Authorization"):
+        return request.headers["Authorization"]
+    token = signin.current_token()
+    if token and request.method in UNSAFE:
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except CSRFError as error:
+            raise Forbidden("Send the X-CSRFToken header with session-authenticated writes.",
+                            code="csrf_required") from error
+    return f"Bearer {token}" if token else None
+
+
+def forward(path):
+    target = _target(path)
+    if target is None:
+        raise NotFound("There is no such API path.")
+    name, service_path = target
+    headers = {h: request.headers[h] for h in PASSED_REQUEST_HEADERS if h in request.headers}
+    authorization = _authorization()
+    if authorization:
+        headers["Authorization"] = authorization
+    headers["X-Forwarded-For"] = request.remote_addr or ""
+    query = request.query_string.decode()
+    try:
+        upstream = service(name).request(request.method, service_path + (f"?{query}" if query else ""),
+                                         headers=headers, body=request.get_data() or None)
+    except ServiceUnavailable as error:
+        raise Unavailable("That part of Bill Pay is not answering. Please try again shortly.",
+                          code="try_again_shortly") from error
+    response = Response(upstream.data, status=upstream.status)
+    for header in PASSED_RESPONSE_HEADERS:
+        if header in upstream.headers:
+            response.headers[header] = upstream.headers[header]
+    return response
+
+
+@api.post("/api/auth/login")
+@limiter.limit(login_limit, scope="login")
+def login():
+    return forward("/api/auth/login")
+
+
+@api.post("/api/auth/logout")
+def logout():
+    return forward("/api/auth/logout")
+
+
+@api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def route(rest):
+    return forward(request.path)
+
+
+@api.errorhandler(429)
+def too_many(error):
+    return error_response(429, "too_many_requests", "Too many login attempts from this address. Wait a minute.",
+                          headers={"Retry-After": "60"})

@@ -1,0 +1,66 @@
+import pytest
+
+from gateway.proxy import _target
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/api/auth/login", ("auth", "/auth/login")),
+    ("/api/account", ("invoice", "/account")),
+    ("/api/invoices", ("invoice", "/invoices")),
+    ("/api/invoices/528132/pdf", ("invoice", "/invoices/528132/pdf")),
+    ("/api/payments/abc", ("payment", "/payments/abc")),
+    ("/api/payment-profiles/3", ("payment", "/payment-profiles/3")),
+])
+def test_public_paths_map_to_their_service(path, expected):
+    assert _target(path) == expected
+
+
+@pytest.mark.parametrize("path", ["/api/ops/access", "/api/internal/reservations", "/api/invoices/../ops/audit",
+                                  "/api/invoices/%2e%2e/internal", "/api/accounts", "/api/invoicesX",
+                                  "/api/paymentsfoo"])
+def test_internal_and_unknown_paths_never_reach_a_service(path):
+    assert _target(path) is None
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/ops/audit")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+def test_service_down_is_a_clear_503(client):
+    response = client.get("/api/account", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 503
+    assert "try again shortly" in response.json["error"]["message"]
+
+
+def test_login_page_down_service_is_friendly(client):
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert b"<h1>Login</h1>" in page.data
+
+
+def test_login_form_without_csrf_token_is_refused(client):
+    response = client.post("/login", data={"username": "99939999", "password": "x"})
+    assert response.status_code == 400
+    assert b"The form had expired" in response.data
+
+
+@pytest.mark.parametrize("path", ["/login", "/does-not-exist"])
+def test_pages_carry_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    assert "Strict-Transport-Security" in client.get("/login", base_url="https://localhost").headers
+
+
+def test_billing_needs_login(client):
+    response = client.get("/billing")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

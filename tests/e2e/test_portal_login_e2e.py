@@ -1,0 +1,73 @@
+"""The portal's Login and Logout as a browser without JavaScript sees them (real HTTP, real cookies)."""
+import re
+
+import urllib3
+
+
+class Browser:
+    """Just enough of a browser: a cookie jar and forms posted with their CSRF token."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.http = urllib3.PoolManager(retries=False, timeout=30)
+        self.cookies = {}
+
+    def request(self, method, path, fields=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if fields is not None:
+            response = self.http.request_encode_body(method, self.base_url + path, fields=fields, headers=headers,
+                                                     encode_multipart=False, redirect=False)
+        else:
+            response = self.http.request(method, self.base_url + path, headers=headers, redirect=False)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            value = rest.split(";")[0]
+            if "Max-Age=0" in header or "expires=Thu, 01 Jan 1970" in header:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        response.text = response.data.decode()
+        return response
+
+    def csrf(self, path):
+        page = self.request("GET", path)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+
+    def login(self, username, password):
+        token = self.csrf("/login")
+        return self.request("POST", "/login", {"csrf_token": token, "username": username, "password": password})
+
+
+def test_login_shows_the_welcome_line_and_logout_ends_the_session(stack, demo_passcode):
+    browser = Browser(stack.url())
+    anonymous_sid = (browser.request("GET", "/login"), browser.cookies.get("billpay_session"))[1]
+    response = browser.login("99939999", demo_passcode)
+    assert response.status == 302 and response.headers["Location"].endswith("/billing")
+    set_cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+    assert browser.cookies["billpay_session"] != anonymous_sid  # a new session id at login
+    billing = browser.request("GET", "/billing")
+    assert billing.status == 200
+    assert "Welcome Michael Jones - 99939999" in billing.text
+    logout_token = re.search(r'name="csrf_token" value="([^"]+)"', billing.text).group(1)
+    out = browser.request("POST", "/logout", {"csrf_token": logout_token})
+    assert out.status == 302
+    after = browser.request("GET", "/billing")
+    assert after.status == 302 and "/login" in after.headers["Location"]
+
+
+def test_wrong_passcode_shows_the_reason_on_the_login_page(stack):
+    browser = Browser(stack.url())
+    response = browser.login("99939999", "definitely-wrong")
+    assert response.status == 401
+    assert "The account number or passcode is not correct." in response.text
+    assert "definitely-wrong" not in response.text
+
+
+def test_a_stolen_pre_login_session_id_is_worthless_after_login(stack, demo_passcode):
+    attacker = Browser(stack.url())
+    attacker.request("GET", "/login")
+    victim = Browser(stack.url())
+    victim.cookies = dict(attacker.cookies)  # session fixation: the victim logs in with the attacker's id
+    victim.login("99939999", demo_passcode)
+    assert attacker.request("GET", "/billing").status == 302
