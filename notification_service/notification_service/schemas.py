@@ -1,0 +1,29 @@
+from marshmallow import Schema, fields, validate
+
+from .models import STATUSES
+
+
+class DeliveryQuerySchema(Schema):
+    account = fields.String(validate=validate.Length(min=1, max=20))
+    event_id = fields.String(validate=validate.Length(min=1, max=64))
+    status = fields.String(validate=validate.OneOf(STATUSES, error="Use one of: " + ", ".join(STATUSES) + "."))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class DeliverySchema(Schema):
+    event_id = fields.String(required=True)
+    type = fields.String(required=True)
+    to = fields.String(required=True, attribute="recipient")
+    account = fields.String(required=True)
+    status = fields.String(required=True)
+    attempts = fields.Integer(required=True)
+    last_error = fields.String(required=True)
+    next_attempt_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class RequeuedSchema(Schema):
+    requeued = fields.Integer(required=True)
+    event_ids = fields.List(fields.String(), required=True)

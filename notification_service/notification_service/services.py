@@ -1,0 +1,131 @@
+"""Delivery log use cases: each one is one transaction on the deliveries table."""
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+import redis
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from billpay_common.errors import Conflict, NotFound, Unavailable
+
+from .extensions import db
+from .models import DEAD, QUEUED, RETRYING, SENDING, SENT, STATUSES, Delivery, utcnow
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    delay_seconds: float | None = None
+
+
+def claim(job, payload, worker, stale_after_seconds):
+    """Take the job for `worker`; False when it was sent, is dead, or a living worker is sending it.
+
+    The first sight of an event inserts its row already claimed; the unique event id makes a second insert fail,
+    and then only a conditional update can take it, so two workers never both win."""
+    now = utcnow()
+    db.session.add(Delivery(event_id=job.event_id, type=job.type, recipient=job.to[:254], account=job.account[:20],
+                            status=SENDING, claimed_by=worker, claimed_at=now, payload=payload,
+                            request_id=(job.request_id or "")[:64]))
+    try:
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+    stale = now - timedelta(seconds=stale_after_seconds)
+    takeable = or_(Delivery.status.in_([QUEUED, RETRYING]),
+                   and_(Delivery.status == SENDING, Delivery.claimed_at < stale))
+    result = db.session.execute(update(Delivery).where(Delivery.event_id == job.event_id, takeable)
+                                .values(status=SENDING, claimed_by=worker, claimed_at=now))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def record_sent(event_id):
+    """The SMTP server accepted it: sent, whoever holds the claim now."""
+    db.session.execute(update(Delivery).where(Delivery.event_id == event_id)
+                       .values(status=SENT, sent_at=utcnow(), attempts=Delivery.attempts + 1, last_error="",
+                               next_attempt_at=None, claimed_by=None))
+    db.session.commit()
+
+
+def record_failure(event_id, worker, error, permanent, delays):
+    """Retrying with the next backoff delay, or dead; None when another worker took the job over meanwhile."""
+    delivery = db.session.get(Delivery, event_id)
+    if delivery is None or delivery.status != SENDING or delivery.claimed_by != worker:
+        db.session.rollback()
+        return None
+    delivery.attempts += 1
+    delivery.last_error = str(error)[:255]
+    delivery.claimed_by = None
+    if permanent or delivery.attempts > len(delays):
+        delivery.status, delivery.next_attempt_at = DEAD, None
+        outcome = Outcome(DEAD)
+    else:
+        delay = delays[delivery.attempts - 1] * random.uniform(0.8, 1.2)
+        delivery.status, delivery.next_attempt_at = RETRYING, utcnow() + timedelta(seconds=delay)
+        outcome = Outcome(RETRYING, delay)
+    db.session.commit()
+    return outcome
+
+
+def get(event_id):
+    delivery = db.session.get(Delivery, event_id)
+    if delivery is None:
+        raise NotFound(f"No e-mail with event id {event_id}.")
+    return delivery
+
+
+def resend(event_id, stream):
+    """Queue one delivery again (a sent one too: the office resends on request)."""
+    delivery = get(event_id)
+    if delivery.status == SENDING:
+        raise Conflict("That e-mail is being sent right now.", code="being_sent")
+    _requeue(delivery)
+    db.session.commit()
+    _enqueue(stream, [delivery])
+    return delivery
+
+
+def requeue_dead(stream, limit=1000):
+    """Queue the dead letters again with a fresh set of retries; returns them."""
+    dead = db.session.scalars(select(Delivery).where(Delivery.status == DEAD)
+                              .order_by(Delivery.created_at).limit(limit)).all()
+    for delivery in dead:
+        _requeue(delivery)
+    db.session.commit()
+    _enqueue(stream, dead)
+    return dead
+
+
+def _requeue(delivery):
+    delivery.status, delivery.attempts, delivery.next_attempt_at, delivery.claimed_by = QUEUED, 0, None, None
+    delivery.last_error = ""
+
+
+def _enqueue(stream, deliveries):
+    """After the commit: a row marked queued whose job did not reach Redis can simply be resent again."""
+    try:
+        for delivery in deliveries:
+            stream.enqueue(delivery.payload)
+    except redis.RedisError as error:
+        raise Unavailable("The e-mail queue cannot be reached; resend again shortly.") from error
+
+
+def find(event_id=None, account=None, status=None, limit=100):
+    query = select(Delivery).order_by(Delivery.created_at.desc()).limit(limit)
+    if event_id:
+        query = query.where(Delivery.event_id == event_id)
+    if account:
+        query = query.where(Delivery.account == account)
+    if status:
+        query = query.where(Delivery.status == status)
+    return db.session.scalars(query).all()
+
+
+def counts_by_status():
+    rows = db.session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all()
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({status: count for status, count in rows})
+    return counts

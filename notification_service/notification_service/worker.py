@@ -1,0 +1,142 @@
+"""The queue consumer: read a job, claim it in the delivery log, send it, record it, then acknowledge it.
+
+A job is acknowledged only after the SMTP server accepted it (or it is dead or scheduled for a retry), so a
+worker that dies leaves its jobs pending for another worker to claim. The one gap no queue can close is a
+crash after the server accepted a message and before the log says "sent": that job is sent again, under the
+same Message-ID."""
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+
+import redis
+
+from billpay_common.queue import EmailJob
+
+from . import services
+from .compose import InvalidJob, Sender, compose
+from .extensions import db
+from .models import RETRYING
+from .smtp import PermanentFailure, TemporaryFailure
+
+log = logging.getLogger(__name__)
+
+
+def sender_from(config):
+    return Sender(config["MAIL_FROM"], config["COMPANY_NAME"], config["COMPANY_ADDRESS"], config["COMPANY_PHONE"])
+
+
+class Worker:
+    def __init__(self, config, stream, transport):
+        self.stream = stream
+        self.transport = transport
+        self.sender = sender_from(config)
+        self.claim_idle = config["CLAIM_IDLE_SECONDS"]
+        self.delays = config["RETRY_DELAYS_SECONDS"]
+        self.batch = config["WORKER_BATCH_SIZE"]
+        self.pause_before_send = config["PAUSE_BEFORE_SEND_SECONDS"]
+        self.upkeep_every = max(0.05, min([1.0, self.claim_idle / 2] + [delay / 2 for delay in self.delays]))
+        self.block_ms = max(1, min(config["WORKER_BLOCK_MS"], int(self.upkeep_every * 1000)))
+        self.name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"[:80]
+        self.stopping = threading.Event()
+        self.handled = 0
+
+    def stop(self, *_):
+        self.stopping.set()
+
+    def run(self, once=False, burst=False):
+        """Until SIGTERM; --once: at most one job; --burst: until nothing is waiting."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+        log.info("worker started", extra={"fields": {"worker": self.name}})
+        self.stream.ensure_group()
+        next_upkeep = 0.0
+        try:
+            while not self.stopping.is_set():
+                try:
+                    entries = []
+                    if time.monotonic() >= next_upkeep:
+                        next_upkeep = time.monotonic() + self.upkeep_every
+                        entries = self._upkeep()
+                    if not entries:
+                        block = None if (once or burst) else self.block_ms
+                        entries = self.stream.read(self.name, 1 if once else self.batch, block)
+                except redis.RedisError as error:
+                    log.warning("queue unreachable: %s", error)
+                    self.stopping.wait(1.0)
+                    continue
+                for entry_id, payload in entries:  # the jobs in hand are finished even when asked to stop
+                    self.handle(entry_id, payload)
+                if (once and entries) or (burst and not entries):
+                    break
+        finally:
+            self.transport.close()
+            log.info("worker stopped", extra={"fields": {"worker": self.name, "handled": self.handled}})
+
+    def _upkeep(self):
+        self.stream.release_due_retries()
+        self.stream.trim_acknowledged()
+        return self.stream.claim_abandoned(self.name, self.claim_idle, self.batch)
+
+    def handle(self, entry_id, payload):
+        self.handled += 1
+        try:
+            text = payload.decode() if isinstance(payload, bytes) else payload
+            job = EmailJob.from_json(text)
+            if not isinstance(job.event_id, str) or not 0 < len(job.event_id) <= 64 or not isinstance(job.type, str):
+                raise ValueError("no usable event id or type")
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            log.error("unreadable e-mail job dropped", extra={"fields": {"entry": str(entry_id), "error": str(error)}})
+            self.stream.ack(entry_id)
+            return
+        try:
+            self._deliver(entry_id, job, text)
+        except Exception:  # database or Redis trouble: left unacknowledged, so it is claimed again later
+            log.exception("e-mail job not finished", extra={"fields": {"event_id": job.event_id}})
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+    def _deliver(self, entry_id, job, text):
+        if not services.claim(job, text, self.name, self.claim_idle):
+            self.stream.ack(entry_id)  # sent, dead, or in a living worker's hands already
+            return
+        if self.pause_before_send:
+            time.sleep(self.pause_before_send)
+        try:
+            self.transport.send(compose(job, self.sender))
+        except (InvalidJob, PermanentFailure) as error:
+            self._failed(entry_id, job, text, error, permanent=True)
+        except TemporaryFailure as error:
+            self._failed(entry_id, job, text, error, permanent=False)
+        else:
+            services.record_sent(job.event_id)
+            self.stream.ack(entry_id)
+            log.info("e-mail sent", extra={"fields": {"event_id": job.event_id, "type": job.type}})
+
+    def _failed(self, entry_id, job, text, error, permanent):
+        outcome = services.record_failure(job.event_id, self.name, error, permanent, self.delays)
+        if outcome is None:
+            return  # another worker took the job over while this one waited on SMTP
+        if outcome.status == RETRYING:
+            self.stream.schedule_retry(entry_id, text, outcome.delay_seconds)
+        else:
+            self.stream.ack(entry_id)
+        log.warning("e-mail not sent", extra={"fields": {"event_id": job.event_id, "type": job.type,
+                                                         "status": outcome.status, "error": str(error)[:200]}})
+
+
+def main():
+    from . import create_app, make_worker
+
+    app = create_app()
+    with app.app_context():
+        make_worker(app).run()
+
+
+if __name__ == "__main__":
+    main()
