@@ -1,0 +1,145 @@
+"""Bulk import: records from import_format, written in batches, each batch one transaction.
+
+New rows go in with multi-row INSERTs; existing ones are compared and left alone when unchanged, so running
+a file twice changes nothing. When a batch fails in the database, its records are retried one by one so
+one bad record is reported on its own and never leaves a half-written invoice.
+"""
+import logging
+from collections import Counter
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import invoicing
+from .extensions import db
+from .import_format import read_records
+from .invoicing import CREATED, UNCHANGED, UPDATED
+from .models import OPEN, BillingAccount, Charge, Invoice
+from .records import RecordError
+
+log = logging.getLogger(__name__)
+REJECTED = "rejected"
+
+
+class ImportSummary:
+    def __init__(self):
+        self.counts = {"account": Counter(), "invoice": Counter()}
+        self.rejections = []
+
+    def total(self, outcome):
+        return sum(counter[outcome] for counter in self.counts.values())
+
+
+def import_lines(lines, fmt, batch_size=2000, on_reject=None):
+    """Import every record of `lines` (an iterable of text lines); returns an ImportSummary."""
+    summary = ImportSummary()
+
+    def reject(line, reason, kind="invoice"):
+        summary.counts[kind][REJECTED] += 1
+        if on_reject:
+            on_reject(line, reason)
+
+    batch = _Batch()
+    for line, kind, record in read_records(lines, fmt):
+        if kind == "error":
+            reject(line, record)
+            continue
+        key = record["system_number"] if kind == "account" else record["number"]
+        if batch.holds(kind, key) or batch.size >= batch_size:
+            batch.write(summary, reject)
+            batch = _Batch()
+        batch.add(kind, key, line, record)
+    batch.write(summary, reject)
+    return summary
+
+
+class _Batch:
+    def __init__(self):
+        self.items = {"account": {}, "invoice": {}}
+
+    @property
+    def size(self):
+        return len(self.items["account"]) + len(self.items["invoice"])
+
+    def holds(self, kind, key):
+        return key in self.items[kind]
+
+    def add(self, kind, key, line, record):
+        self.items[kind][key] = (line, record)
+
+    def write(self, summary, reject):
+        if not self.size:
+            return
+        outcomes = []
+        try:
+            self._write_all(outcomes)
+            db.session.commit()
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            log.warning("import batch failed (%s); retrying its records one by one", type(error).__name__)
+            outcomes = self._write_one_by_one()
+        for kind, line, outcome in outcomes:
+            if isinstance(outcome, RecordError):
+                reject(line, str(outcome), kind)
+            else:
+                summary.counts[kind][outcome] += 1
+
+    def _write_all(self, outcomes):
+        accounts, invoices = self.items["account"], self.items["invoice"]
+        wanted = set(accounts) | {record["account"] for _, record in invoices.values()}
+        known = {row.system_number: row for row in db.session.execute(
+            select(BillingAccount.__table__).where(BillingAccount.system_number.in_(wanted)))}
+        new_accounts = []
+        for number, (line, record) in accounts.items():
+            if number not in known:
+                new_accounts.append(record)
+                outcomes.append(("account", line, CREATED))
+            elif any(getattr(known[number], name) != value for name, value in record.items()):
+                outcomes.append(("account", line, invoicing.store_account(record)))
+            else:
+                outcomes.append(("account", line, UNCHANGED))
+        if new_accounts:
+            db.session.execute(BillingAccount.__table__.insert(), new_accounts)
+        known_accounts = set(known) | set(accounts)
+        existing = set(db.session.scalars(select(Invoice.number).where(Invoice.number.in_(list(invoices)))))
+        new_invoices, new_charges = [], []
+        for number, (line, record) in invoices.items():
+            if record["account"] not in known_accounts:
+                outcomes.append(("invoice", line, RecordError(
+                    f"account {record['account']} does not exist: add the account first")))
+            elif number in existing:
+                outcomes.append(("invoice", line, _store_existing(record)))
+            else:
+                row = {name: record[name] for name in ("number", "account", "date", "due_date", "amount")}
+                new_invoices.append({**row, "paid_total": 0, "adjustment_total": 0, "balance": record["amount"],
+                                     "status": OPEN if record["amount"] > 0 else "paid"})
+                new_charges.extend(invoicing.charge_rows(number, record["charges"]))
+                outcomes.append(("invoice", line, CREATED))
+        if new_invoices:
+            db.session.execute(Invoice.__table__.insert(), new_invoices)
+        if new_charges:
+            db.session.execute(Charge.__table__.insert(), new_charges)
+
+    def _write_one_by_one(self):
+        outcomes = []
+        for kind, store in (("account", invoicing.store_account), ("invoice", invoicing.store_invoice)):
+            for line, record in self.items[kind].values():
+                try:
+                    outcome = store(record)
+                    db.session.commit()
+                except RecordError as error:
+                    db.session.rollback()
+                    outcome = error
+                except SQLAlchemyError as error:
+                    db.session.rollback()
+                    outcome = RecordError(f"the database refused it: {type(error).__name__}")
+                outcomes.append((kind, line, outcome))
+        return outcomes
+
+
+def _store_existing(record):
+    """An invoice already on file: unchanged, updated, or a RecordError saying why it may not change."""
+    try:
+        return invoicing.store_invoice(record)  # refuses before it writes anything
+    except RecordError as error:
+        return error

@@ -1,0 +1,54 @@
+"""What the accounting office sends and gets back."""
+from marshmallow import Schema, fields, validate
+
+from billpay_common.money import Money
+
+from .schemas import ChargeSchema, InvoiceRowSchema
+
+TEXT = {name: fields.String(validate=validate.Length(max=limit)) for name, limit in
+        {"line1": 120, "line2": 120, "city": 80, "state": 20, "zip": 12, "account_type": 40, "status": 20,
+         "comm_type": 20, "phone": 40}.items()}
+
+
+class AccountUpdateSchema(Schema.from_dict({
+    **TEXT, "name": fields.String(validate=validate.Length(min=1, max=120)),
+    "email": fields.Email(validate=validate.Length(max=254)), "online_date": fields.Date(allow_none=True),
+})):
+    pass
+
+
+class AccountCreateSchema(AccountUpdateSchema):
+    system_number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+class AccountOutSchema(Schema):
+    system_number = fields.String()
+    name = fields.String()
+    line1, line2, city, state, zip = (fields.String() for _ in range(5))
+    account_type, status, comm_type, phone, email = (fields.String() for _ in range(5))
+    online_date = fields.Date(allow_none=True)
+
+
+class InvoiceCreateSchema(Schema):
+    number = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    account = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    date = fields.Date(required=True)
+    due_date = fields.Date(required=True)
+    amount = Money(required=True)
+    charges = fields.List(fields.Nested(ChargeSchema), load_default=list, validate=validate.Length(max=500))
+
+
+class OpsInvoiceSchema(InvoiceRowSchema):
+    account = fields.String()
+    paid_total = Money()
+    adjustment_total = Money()
+
+
+class AdjustmentSchema(Schema):
+    amount = Money(required=True, metadata={"description": "signed: a credit is negative"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
+class VoidSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))

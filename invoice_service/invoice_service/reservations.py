@@ -1,0 +1,130 @@
+"""Holding invoice amounts for a payment in flight, then applying, releasing or reversing them.
+
+Every use case is idempotent on payment_id and locks the invoices it touches before it reads balances.
+"""
+from datetime import timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from billpay_common.errors import Conflict, NotFound, Unprocessable
+from billpay_common.money import format_money
+
+from . import ledger
+from .extensions import db
+from .models import (CONFIRMED, RELEASED, RESERVED, REVERSED, AppliedPayment, Reservation, ReservationLine,
+                     utcnow)
+
+
+def _answer(reservation):
+    return {"payment_id": reservation.payment_id, "status": reservation.status,
+            "expires_at": reservation.expires_at.replace(tzinfo=timezone.utc)}
+
+
+def _same_request(reservation, account, allocations):
+    wanted = sorted((a["invoice"], a["amount"]) for a in allocations)
+    return reservation.account == account and wanted == sorted((l.invoice, l.amount) for l in reservation.lines)
+
+
+def _exceeds(number, room):
+    return Conflict(f"The amount for invoice {number} is more than its open balance of ${format_money(room)}.",
+                    code="amount_exceeds_balance")
+
+
+def _check_fits(invoices, wanted, payment_id):
+    held = ledger.reserved_elsewhere(wanted, payment_id)
+    for number, amount in wanted.items():
+        room = ledger.available(invoices[number], held)
+        if amount > room:
+            raise _exceeds(number, max(room, 0))
+
+
+def reserve(payment_id, account, allocations, ttl_seconds):
+    existing = db.session.get(Reservation, payment_id)
+    if existing is not None:
+        if not _same_request(existing, account, allocations):
+            raise Conflict("This payment id was already used for other amounts.", code="payment_id_in_use")
+        return _answer(existing)
+    wanted = {}
+    for allocation in allocations:
+        if allocation["invoice"] in wanted:
+            raise Unprocessable(f"Invoice {allocation['invoice']} appears twice: pay it in one line.")
+        wanted[allocation["invoice"]] = allocation["amount"]
+    invoices = ledger.lock_invoices(wanted)
+    for number in wanted:
+        if number not in invoices or invoices[number].account != account:
+            raise NotFound(f"There is no invoice {number} on account {account}.")
+    _check_fits(invoices, wanted, payment_id)
+    reservation = Reservation(payment_id=payment_id, account=account, status=RESERVED,
+                              expires_at=utcnow() + timedelta(seconds=ttl_seconds))
+    db.session.add(reservation)
+    db.session.add_all(ReservationLine(payment_id=payment_id, invoice=number, amount=amount)
+                       for number, amount in wanted.items())
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same payment_id reserved at the same moment by a retry
+        db.session.rollback()
+        return reserve(payment_id, account, allocations, ttl_seconds)
+    return _answer(reservation)
+
+
+def _locked(payment_id):
+    """The reservation and its invoices, all locked; NotFound for an unknown payment id."""
+    reservation = db.session.get(Reservation, payment_id)
+    if reservation is None:
+        raise NotFound(f"There is no reservation for payment {payment_id}.")
+    invoices = ledger.lock_invoices(line.invoice for line in reservation.lines)
+    reservation = db.session.scalars(select(Reservation).where(Reservation.payment_id == payment_id)
+                                     .with_for_update().execution_options(populate_existing=True)).one()
+    return reservation, invoices
+
+
+def confirm(payment_id, paid_at=None, brand="", last4=""):
+    reservation, invoices = _locked(payment_id)
+    if reservation.status == CONFIRMED:
+        return reservation
+    if reservation.status != RESERVED:
+        raise Conflict(f"Payment {payment_id} was {reservation.status}; it cannot be confirmed.",
+                       code=f"reservation_{reservation.status}")
+    _check_fits(invoices, {line.invoice: line.amount for line in reservation.lines}, payment_id)
+    paid_at = (paid_at.astimezone(timezone.utc).replace(tzinfo=None) if paid_at and paid_at.tzinfo
+               else paid_at or utcnow())
+    for line in reservation.lines:
+        invoice = invoices[line.invoice]
+        db.session.add(AppliedPayment(payment_id=payment_id, invoice=line.invoice, account=reservation.account,
+                                      amount=line.amount, paid_at=paid_at, brand=brand, last4=last4))
+        invoice.paid_total += line.amount
+        ledger.settle(invoice)
+    reservation.status = CONFIRMED
+    db.session.commit()
+    return reservation
+
+
+def release(payment_id):
+    reservation, _ = _locked(payment_id)
+    if reservation.status in (CONFIRMED, REVERSED):
+        raise Conflict(f"Payment {payment_id} is already applied; reverse it instead.",
+                       code="reservation_confirmed")
+    reservation.status = RELEASED
+    db.session.commit()
+    return reservation
+
+
+def reverse(payment_id):
+    reservation, invoices = _locked(payment_id)
+    if reservation.status == REVERSED:
+        return reservation
+    if reservation.status != CONFIRMED:
+        raise Conflict(f"Payment {payment_id} was never applied; release it instead.",
+                       code=f"reservation_{reservation.status}")
+    now = utcnow()
+    applied = db.session.scalars(select(AppliedPayment).where(AppliedPayment.payment_id == payment_id,
+                                                              AppliedPayment.reversed_at.is_(None))).all()
+    for payment in applied:
+        payment.reversed_at = now
+        invoice = invoices[payment.invoice]
+        invoice.paid_total -= payment.amount
+        ledger.settle(invoice)
+    reservation.status = REVERSED
+    db.session.commit()
+    return reservation

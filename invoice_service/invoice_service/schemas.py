@@ -1,0 +1,155 @@
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from billpay_common.money import Money, positive_money
+
+NUMBER = validate.Length(min=1, max=20)
+PAYMENT_ID = validate.Length(min=1, max=64)
+
+
+class AddressSchema(Schema):
+    line1 = fields.String()
+    line2 = fields.String()
+    city = fields.String()
+    state = fields.String()
+    zip = fields.String()
+
+
+class ProfileSchema(Schema):
+    system_number = fields.String()
+    name = fields.String()
+    address = fields.Nested(AddressSchema)
+    account_type = fields.String()
+    status = fields.String()
+    comm_type = fields.String()
+    online_date = fields.Date(allow_none=True)
+    phone = fields.String()
+    email = fields.String()
+
+
+class LastPaymentSchema(Schema):
+    amount = Money()
+    date = fields.Date(allow_none=True)
+    payment_id = fields.String(allow_none=True)
+
+
+class PaymentStatusSchema(Schema):
+    last_payment = fields.Nested(LastPaymentSchema)
+    outstanding_balance = Money()
+    payment_due = Money()
+
+
+class AccountSchema(Schema):
+    profile = fields.Nested(ProfileSchema)
+    payment_status = fields.Nested(PaymentStatusSchema)
+
+
+class InvoiceQuerySchema(Schema):
+    start = fields.Date(metadata={"description": "inclusive; default 24 months before end"})
+    end = fields.Date(metadata={"description": "inclusive; default today"})
+    status = fields.String(load_default="all", validate=validate.OneOf(["all", "open"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+    @validates_schema
+    def start_before_end(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError("The start date must not be after the end date.", field_name="start")
+
+
+class InvoiceRowSchema(Schema):
+    number = fields.String()
+    date = fields.Date()
+    due_date = fields.Date()
+    amount = Money()
+    balance = Money()
+    status = fields.String()
+
+
+class InvoicePageSchema(Schema):
+    items = fields.List(fields.Nested(InvoiceRowSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+class InvoiceDetailSchema(InvoiceRowSchema):
+    charges_total = Money()
+    tax_total = Money()
+    paid_total = Money()
+    adjustment_total = Money()
+
+
+class ChargeSchema(Schema):
+    description = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    unit_price = Money(required=True)
+    amount = Money(dump_only=True)
+    tax = Money(load_default=None)
+
+
+class ChargesSchema(Schema):
+    invoice = fields.String()
+    items = fields.List(fields.Nested(ChargeSchema))
+    subtotal = Money()
+    tax = Money()
+    total = Money()
+
+
+class AppliedPaymentSchema(Schema):
+    payment_id = fields.String()
+    date = fields.Date()
+    amount = Money()
+    brand = fields.String()
+    last4 = fields.String()
+
+
+class InvoicePaymentsSchema(Schema):
+    invoice = fields.String()
+    items = fields.List(fields.Nested(AppliedPaymentSchema))
+
+
+class EmailRequestSchema(Schema):
+    email = fields.Email(validate=validate.Length(max=254))
+
+
+class EmailQueuedSchema(Schema):
+    status = fields.String()
+    email = fields.String()
+
+
+class AllocationSchema(Schema):
+    invoice = fields.String(required=True, validate=NUMBER)
+    amount = Money(required=True, validate=positive_money)
+
+
+class ReservationRequestSchema(Schema):
+    payment_id = fields.String(required=True, validate=PAYMENT_ID)
+    account = fields.String(required=True, validate=NUMBER)
+    allocations = fields.List(fields.Nested(AllocationSchema), required=True,
+                              validate=validate.Length(min=1, max=100))
+
+
+class ReservationSchema(Schema):
+    payment_id = fields.String()
+    status = fields.String()
+    expires_at = fields.DateTime()
+
+
+class ConfirmSchema(Schema):
+    paid_at = fields.DateTime(load_default=None)
+    brand = fields.String(load_default="", validate=validate.Length(max=20))
+    last4 = fields.String(load_default="", validate=validate.Regexp(r"^(\d{4})?$", error="Four digits."))
+
+
+class StatusSchema(Schema):
+    payment_id = fields.String()
+    status = fields.String()
+
+
+class InternalAccountSchema(Schema):
+    account = fields.String(attribute="system_number")
+    name = fields.String()
+    email = fields.String()
