@@ -1,0 +1,47 @@
+"""payment_service: payments and their allocations, card rules, the processor adapter, saved profiles,
+idempotency records and the outbox."""
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from billpay_common.app import init_common, load_config
+from billpay_common.tokens import init_token_verifier
+
+from .config import Config
+from .extensions import db, migrate, redis_ext
+from .field_errors import init_field_errors
+from .processor import load_processor
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _sqlite_wal(app):
+    """SQLite in WAL mode: readers never wait for the writer (the embedded default only)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        @event.listens_for(db.engine, "connect")
+        def set_pragmas(connection, _record):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+
+def create_app(config_class=Config):
+    app = Flask(__name__)
+    load_config(app, config_class)
+    db.init_app(app)
+    _sqlite_wal(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    redis_ext.init_app(app)
+    init_token_verifier(app, redis_ext.client)
+    app.extensions["payment_processor"] = load_processor(app.config["PAYMENT_PROCESSOR"],
+                                                         app.config["PROCESSOR_TIMEOUT_SECONDS"])
+
+    from . import api, cli, ops_api, profiles_api
+    init_common(app, [api.blp, profiles_api.blp, ops_api.blp])
+    init_field_errors(app)
+    app.register_blueprint(cli.commands)
+    return app

@@ -1,0 +1,90 @@
+"""Idempotency-Key handling: the record is inserted first, under a unique (account, key), in the same
+transaction as the payment it admits, so concurrent requests with one key make exactly one payment.
+
+A request's fingerprint covers what it asks for but no card secret: the card enters it only as brand,
+last 4 and expiry.
+"""
+import hashlib
+import json
+import time
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from billpay_common.errors import Conflict, DomainError, Unprocessable
+
+from .extensions import db
+from .models import IdempotencyRecord, utcnow
+
+POLL_SECONDS = 0.05
+
+
+def fingerprint(request_values):
+    return hashlib.sha256(json.dumps(request_values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def begin(account, key, request_fingerprint, payment):
+    """None when this request is the key's first (payment and record are committed together);
+    otherwise the finished record of the first request with this key."""
+    now = utcnow()
+    db.session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.account == account, IdempotencyRecord.key == key, IdempotencyRecord.expires_at < now))
+    ttl = timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
+    db.session.add(payment)
+    db.session.add(IdempotencyRecord(account=account, key=key, fingerprint=request_fingerprint,
+                                     payment_id=payment.id, created_at=now, expires_at=now + ttl))
+    try:
+        db.session.commit()
+        return None
+    except IntegrityError:
+        db.session.rollback()
+    return _wait_for_first(account, key, request_fingerprint)
+
+
+def _load(account, key):
+    query = select(IdempotencyRecord).where(IdempotencyRecord.account == account, IdempotencyRecord.key == key)
+    return db.session.execute(query.execution_options(populate_existing=True)).scalar()
+
+
+def _wait_for_first(account, key, request_fingerprint):
+    deadline = time.monotonic() + current_app.config["IDEMPOTENCY_WAIT_SECONDS"]
+    while True:
+        record = _load(account, key)
+        db.session.rollback()  # end the read, so the next poll sees the first request's commit
+        if record is not None and record.fingerprint != request_fingerprint:
+            raise Unprocessable("This Idempotency-Key was already used for a different payment. "
+                                "Use a new key for a new payment.", code="idempotency_key_reused")
+        if record is not None and record.state == "done":
+            return record
+        if time.monotonic() > deadline:
+            raise Conflict("A payment with this Idempotency-Key is still being processed. "
+                           "Check your payments before trying again.", code="idempotency_key_in_use")
+        time.sleep(POLL_SECONDS)
+
+
+def finish(account, key, status, error=None):
+    """Stage the first request's answer; the caller's commit stores it with the payment's outcome."""
+    record = db.session.get(IdempotencyRecord, (account, key))
+    record.state, record.response_status = "done", status
+    if error is not None:
+        record.error_code, record.error_message = error.code, error.message[:255]
+
+
+def forget(account, key):
+    """The request changed nothing that matters (no charge): the same key may try again."""
+    db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.account == account,
+                                                       IdempotencyRecord.key == key))
+
+
+def replay_error(record):
+    """The first request's refusal, raised again."""
+    if record.error_code:
+        raise DomainError(record.error_message, code=record.error_code, status=record.response_status)
+
+
+def purge_expired():
+    result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < utcnow()))
+    db.session.commit()
+    return result.rowcount

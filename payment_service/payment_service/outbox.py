@@ -1,0 +1,72 @@
+"""The outbox: e-mail jobs written with the change they announce, then relayed to the Redis stream."""
+import logging
+
+import redis
+
+from billpay_common.errors import DomainError
+from billpay_common.logs import current_request_id
+from billpay_common.queue import EmailJob, publish
+
+from .clients import ServiceUnavailable
+from .extensions import db
+from .models import OutboxEvent, utcnow
+
+log = logging.getLogger(__name__)
+BATCH = 100
+
+
+def add_event(event_type, account, to, data):
+    """Stage an event in the caller's transaction."""
+    event = OutboxEvent(type=event_type, account=account, to=to or None, data=data,
+                        request_id=current_request_id() or "")
+    db.session.add(event)
+    return event
+
+
+class _Accounts:
+    """invoice_service's e-mail and name of each account, asked once per relay run."""
+
+    def __init__(self, client):
+        self.client, self.known = client, {}
+
+    def get(self, account):
+        if account not in self.known:
+            self.known[account] = self.client.account(account)
+        return self.known[account]
+
+
+def _complete(event, accounts):
+    to, data = event.to, dict(event.data)
+    if not to or ("account_name" in data and not data["account_name"]):
+        found = accounts.get(event.account)
+        to = to or found.get("email")
+        if "account_name" in data and not data["account_name"]:
+            data["account_name"] = found.get("name") or ""
+    return to, data
+
+
+def relay(redis_client, key_prefix, invoice_client):
+    """Publish unsent events in order; Redis down leaves them for the next run. Returns how many were sent."""
+    events = (db.session.query(OutboxEvent).filter(OutboxEvent.sent_at.is_(None)).order_by(OutboxEvent.id)
+              .limit(BATCH).with_for_update(skip_locked=True).all())
+    accounts, sent = _Accounts(invoice_client), 0
+    for event in events:
+        try:
+            to, data = _complete(event, accounts)
+        except (ServiceUnavailable, DomainError) as error:
+            event.attempts, event.last_error = event.attempts + 1, f"account lookup: {error}"[:255]
+            continue
+        if not to:
+            event.sent_at, event.last_error = utcnow(), "no e-mail address on file; not sent"
+            continue
+        job = EmailJob(type=event.type, to=to, data=data, account=event.account, event_id=event.event_id,
+                       request_id=event.request_id)
+        try:
+            publish(redis_client, key_prefix, job)
+        except redis.RedisError as error:
+            event.attempts, event.last_error = event.attempts + 1, f"redis: {type(error).__name__}"
+            log.warning("outbox relay paused, Redis unreachable: %s", error)
+            break
+        event.sent_at, sent = utcnow(), sent + 1
+    db.session.commit()
+    return sent

@@ -1,0 +1,27 @@
+"""The card processor adapter: `PAYMENT_PROCESSOR=module:Class` picks the class (default: the sandbox).
+
+To plug in a real gateway, write one class that subclasses `processor.base.Processor` (sale, authorize,
+capture, refund, void, tokenize, lookup by reference; raise ProcessorTimeout when the gateway does not
+answer in `self.timeout` seconds), put it on the PYTHONPATH and set
+`PAYMENT_PROCESSOR=my_gateway.adapter:MyGatewayProcessor`. Its keys come from its own environment variables.
+"""
+import importlib
+
+from .base import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorError, ProcessorTimeout
+
+__all__ = ["ChargeResult", "ChargeStatus", "PaymentSource", "Processor", "ProcessorError", "ProcessorTimeout",
+           "load_processor", "current_processor"]
+
+
+def load_processor(spec, timeout):
+    module_name, _, class_name = spec.partition(":")
+    if not class_name:
+        raise ValueError(f"PAYMENT_PROCESSOR must look like module:Class, not {spec!r}")
+    processor_class = getattr(importlib.import_module(module_name), class_name)
+    return processor_class(timeout=timeout)
+
+
+def current_processor():
+    from flask import current_app
+
+    return current_app.extensions["payment_processor"]

@@ -1,0 +1,84 @@
+"""Saved payment profiles (Manage Profiles): processor tokens plus brand, last 4 and expiry."""
+from billpay_common.errors import Unprocessable
+from billpay_common.queue import PROFILE_EXPIRING
+from sqlalchemy.exc import IntegrityError
+
+from . import cards, outbox
+from .extensions import db
+from .models import ExpiryReminder, PaymentProfile
+from .payments import profile_of
+from .processor import current_processor
+
+MAX_PROFILES = 10
+
+
+def list_profiles(account):
+    return (db.session.query(PaymentProfile).filter(PaymentProfile.account == account)
+            .order_by(PaymentProfile.is_default.desc(), PaymentProfile.created_at.desc()).all())
+
+
+def stage_profile(account, card, token, make_default=False):
+    existing = list_profiles(account)
+    if len(existing) >= MAX_PROFILES:
+        raise Unprocessable(f"You can save up to {MAX_PROFILES} cards. Delete one first.", code="too_many_profiles")
+    profile = PaymentProfile(account=account, token=token, brand=card.brand, last4=card.last4,
+                             exp_month=card.exp_month, exp_year=card.exp_year, is_default=not existing)
+    db.session.add(profile)
+    if make_default:
+        _make_default(account, profile)
+    return profile
+
+
+def create_profile(account, number, exp_month, exp_year, cvc, make_default=False):
+    try:
+        card = cards.validate_card(number, exp_month, exp_year, cvc)
+    except cards.CardInvalid as invalid:
+        raise Unprocessable(next(iter(invalid.fields.values())), fields=invalid.fields) from None
+    profile = stage_profile(account, card, current_processor().tokenize(card), make_default)
+    db.session.commit()
+    return profile
+
+
+def _make_default(account, chosen):
+    for profile in list_profiles(account):
+        profile.is_default = profile is chosen
+    chosen.is_default = True
+
+
+def set_default(account, profile_id):
+    profile = profile_of(account, profile_id)
+    _make_default(account, profile)
+    db.session.commit()
+    return profile
+
+
+def delete_profile(account, profile_id):
+    profile = profile_of(account, profile_id)
+    db.session.delete(profile)
+    db.session.flush()
+    remaining = list_profiles(account)
+    if profile.is_default and remaining and not any(other.is_default for other in remaining):
+        remaining[0].is_default = True
+    db.session.commit()
+
+
+def queue_expiry_reminders(today, days):
+    """One `profile.expiring` e-mail per saved card and month, for cards ending within `days` days."""
+    month, queued = today.strftime("%Y-%m"), 0
+    candidates = db.session.query(PaymentProfile).filter(PaymentProfile.exp_year <= today.year + 1).all()
+    for profile in candidates:
+        if not cards.expires_within(profile.exp_month, profile.exp_year, today, days):
+            continue
+        if db.session.get(ExpiryReminder, (profile.id, month)) is not None:
+            continue
+        db.session.add(ExpiryReminder(profile_id=profile.id, month=month))
+        outbox.add_event(PROFILE_EXPIRING, profile.account, None, {
+            "brand": profile.brand, "last4": profile.last4, "exp_month": profile.exp_month,
+            "exp_year": profile.exp_year, "account": profile.account})
+        queued += 1
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # another worker queued them at the same moment
+        return 0
+    return queued

@@ -1,0 +1,65 @@
+"""The accounting office's refund and void: processor first, then invoice balances, then the e-mail."""
+from billpay_common.errors import Conflict, NotFound, Unavailable
+from billpay_common.queue import PAYMENT_REFUND
+
+from . import outbox, settlement
+from .clients import ServiceUnavailable, invoice_client
+from .extensions import db
+from .models import Payment, utcnow
+from .processor import ProcessorError, ProcessorTimeout, current_processor
+
+DONE = {"refund": "refunded", "void": "voided"}
+
+
+def reverse_payment(payment_id, kind):
+    """Refund (kind "refund") or void a succeeded payment; asking again answers the same payment."""
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound(f"Payment {payment_id} was not found.")
+    if payment.status in DONE.values():
+        return payment
+    if payment.status != "succeeded":
+        raise Conflict(f"Only a succeeded payment can be reversed; payment {payment_id} is {payment.status}.",
+                       code="not_reversible")
+    _reverse_at_processor(payment, kind)
+    try:
+        invoice_client().reverse(payment.id)
+    except ServiceUnavailable as down:
+        raise Unavailable("The card was refunded but the invoices cannot be updated right now. "
+                          "Repeat the request shortly to finish.", code="try_again_shortly") from down
+    if settlement.transition(payment, ("succeeded",), DONE[kind]):
+        data = settlement.payment_event_data(payment, utcnow().date())
+        data["amount"] = str(payment.amount)
+        outbox.add_event(PAYMENT_REFUND, payment.account, payment.receipt_email, data)
+        db.session.commit()
+    return payment
+
+
+def _reverse_at_processor(payment, kind):
+    processor = current_processor()
+    try:
+        if kind == "void":
+            processor.void(payment.id)
+        else:
+            processor.refund(payment.id, payment.amount)
+    except ProcessorTimeout as timeout:
+        raise Unavailable("The card processor did not answer. Repeat the request shortly.",
+                          code="try_again_shortly") from timeout
+    except ProcessorError as refused:
+        if processor.lookup(payment.id).status not in DONE.values():
+            raise Conflict(f"The card processor refused: {refused}", code="processor_refused") from refused
+
+
+def list_for_ops(account=None, start=None, end=None, status=None, page=1, per_page=50):
+    query = db.session.query(Payment)
+    if account:
+        query = query.filter(Payment.account == account)
+    if status:
+        query = query.filter(Payment.status == status)
+    if start:
+        query = query.filter(Payment.created_at >= start)
+    if end:
+        query = query.filter(Payment.created_at < end)
+    total = query.count()
+    items = query.order_by(Payment.created_at.desc(), Payment.id).offset((page - 1) * per_page).limit(per_page).all()
+    return {"items": items, "page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)}

@@ -1,0 +1,104 @@
+from marshmallow import Schema, fields, validate
+
+from billpay_common.money import Money, positive_money
+
+INVOICE = validate.Length(min=1, max=20)
+
+
+class CardInSchema(Schema):
+    number = fields.String(required=True, validate=validate.Length(max=40))
+    exp_month = fields.Integer(required=True, strict=False)
+    exp_year = fields.Integer(required=True, strict=False)
+    cvc = fields.String(required=True, validate=validate.Length(max=8))
+
+
+class AllocationSchema(Schema):
+    invoice = fields.String(required=True, validate=INVOICE)
+    amount = Money(required=True, validate=positive_money)
+
+
+class PaymentInSchema(Schema):
+    allocations = fields.List(fields.Nested(AllocationSchema), required=True, validate=validate.Length(max=50))
+    card = fields.Nested(CardInSchema)
+    profile_id = fields.String(validate=validate.Length(min=1, max=32))
+    receipt_email = fields.Email(validate=validate.Length(max=254), allow_none=True)
+    save_card = fields.Boolean(load_default=False)
+
+
+class IdempotencyHeaderSchema(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    key = fields.String(required=True, data_key="Idempotency-Key", validate=validate.Length(min=1, max=255),
+                        metadata={"description": "a new random value per payment, the same on every retry"})
+
+
+class CardOutSchema(Schema):
+    brand = fields.String()
+    last4 = fields.String()
+
+
+class PaymentSchema(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "processing, pending, succeeded, declined, failed, "
+                                                     "refunded or voided"})
+    amount = Money()
+    allocations = fields.List(fields.Nested(AllocationSchema))
+    card = fields.Method("dump_card", metadata={"type": "object"})
+    receipt_email = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    paid_at = fields.DateTime(allow_none=True)
+    failure_code = fields.String(allow_none=True)
+    failure_message = fields.String(allow_none=True)
+
+    def dump_card(self, payment):
+        return {"brand": payment.brand, "last4": payment.last4}
+
+
+class OpsPaymentSchema(PaymentSchema):
+    account = fields.String()
+    account_name = fields.String()
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class PaymentPageSchema(Schema):
+    items = fields.List(fields.Nested(PaymentSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+class OpsQuerySchema(PageQuerySchema):
+    account = fields.String(validate=validate.Length(max=20))
+    start = fields.Date(metadata={"description": "from this day (inclusive)"})
+    end = fields.Date(metadata={"description": "to this day (inclusive)"})
+    status = fields.String(validate=validate.OneOf(["processing", "pending", "succeeded", "declined", "failed",
+                                                    "refunded", "voided"]))
+
+
+class OpsPaymentPageSchema(PaymentPageSchema):
+    items = fields.List(fields.Nested(OpsPaymentSchema))
+
+
+class ProfileInSchema(Schema):
+    card = fields.Nested(CardInSchema, required=True)
+    make_default = fields.Boolean(load_default=False)
+
+
+class ProfileSchema(Schema):
+    id = fields.String()
+    brand = fields.String()
+    last4 = fields.String()
+    exp_month = fields.Integer()
+    exp_year = fields.Integer()
+    is_default = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class ProfileListSchema(Schema):
+    items = fields.List(fields.Nested(ProfileSchema))

@@ -1,0 +1,59 @@
+"""The background loop (`flask --app payment_service worker`): relay the outbox, reconcile pending
+payments, and once a day queue expiry reminders and drop expired idempotency keys."""
+import logging
+import signal
+import threading
+
+from flask import current_app
+
+from . import idempotency, outbox, profiles, reconcile
+from .clients import invoice_client
+from .extensions import db, redis_ext
+from .models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, interval):
+        self.interval = interval
+        self.stopping = threading.Event()
+        self.daily_done_on = None
+
+    def run_once(self):
+        """One pass; each part's failure is logged and the others still run."""
+        done = {}
+        for name, step in (("relayed", self._relay), ("reconciled", reconcile.reconcile_pending),
+                           ("daily", self._daily)):
+            try:
+                done[name] = step()
+            except Exception:
+                db.session.rollback()
+                log.exception("worker step %s failed", name)
+        db.session.remove()
+        return done
+
+    def _relay(self):
+        return outbox.relay(redis_ext.client, redis_ext.prefix, invoice_client())
+
+    def _daily(self):
+        today = utcnow().date()
+        if self.daily_done_on == today:
+            return None
+        queued = profiles.queue_expiry_reminders(today, current_app.config["EXPIRY_NOTICE_DAYS"])
+        idempotency.purge_expired()
+        self.daily_done_on = today
+        return queued
+
+    def stop(self, signum=None, frame=None):
+        log.info("worker stopping (signal %s)", signum)
+        self.stopping.set()
+
+    def run_forever(self):
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        log.info("payment worker started, every %.1f s", self.interval)
+        while not self.stopping.is_set():
+            self.run_once()
+            self.stopping.wait(self.interval)
+        log.info("payment worker stopped")

@@ -1,0 +1,84 @@
+import logging
+
+import pytest
+from flask_migrate import upgrade
+
+from devtools.testing import TestTokens, database_url, unique_account, unique_prefix
+from payment_service import create_app
+from payment_service.config import Config
+
+from fake_invoice_service import SERVICE_KEY, FakeInvoiceService
+
+OPS_KEY = "ops-key-for-tests"
+
+
+@pytest.fixture(scope="session")
+def invoice_service():
+    fake = FakeInvoiceService().up()
+    yield fake
+    fake.down()
+
+
+@pytest.fixture(scope="session")
+def tokens():
+    return TestTokens()
+
+
+@pytest.fixture(scope="session")
+def app(redis_url, tmp_path_factory, invoice_service, tokens):
+    class TestConfig(Config):
+        TESTING = True
+        SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("payment"))
+        SQLALCHEMY_ENGINE_OPTIONS = Config.SQLALCHEMY_ENGINE_OPTIONS
+        REDIS_URL = redis_url
+        REDIS_KEY_PREFIX = unique_prefix()
+        OPS_API_KEY = OPS_KEY
+        SERVICE_API_KEY = SERVICE_KEY
+        INVOICE_SERVICE_URL = invoice_service.url
+        HTTP_TIMEOUT_SECONDS = 2.0
+        RECONCILE_AFTER_SECONDS = 0
+        IDEMPOTENCY_WAIT_SECONDS = 20
+
+    if TestConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        TestConfig.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": {"timeout": 30}}
+    app = create_app(TestConfig)
+    tokens.install(app)
+    with app.app_context():
+        upgrade()
+    logging.getLogger().setLevel(logging.DEBUG)
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ops():
+    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}
+
+
+@pytest.fixture
+def account():
+    return unique_account()
+
+
+@pytest.fixture
+def auth(tokens, account):
+    return tokens.headers(account, name="Jones, Michael")
+
+
+@pytest.fixture
+def new_invoice(invoice_service, account):
+    """new_invoice("108.00") -> a fresh invoice number of this test's account with that open balance."""
+    def make(balance, owner=None):
+        number = unique_account()
+        invoice_service.add_invoice(owner or account, number, balance)
+        return number
+    return make
