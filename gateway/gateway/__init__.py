@@ -26,10 +26,12 @@ def create_app(config_class=Config):
     csrf.init_app(app)
     init_clients(app)
 
+    from .openapi import openapi
     from .portal import register_pages
     from .proxy import api
     init_common(app)
     app.register_blueprint(api)
+    app.register_blueprint(openapi)
     register_pages(app)
     init_security_headers(app)
     return app

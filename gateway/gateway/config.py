@@ -12,5 +12,6 @@ class Config(BaseConfig):
     SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 900)
     LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "60 per minute")
     RATELIMIT_HEADERS_ENABLED = True
+    OPENAPI_URL_PREFIX = None  # the gateway serves the composed public document itself (openapi.py)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which expires after 15 idle minutes
     WTF_CSRF_SSL_STRICT = True
