@@ -4,6 +4,7 @@ from flask_migrate import upgrade
 from devtools.testing import TestTokens, database_url, unique_account, unique_prefix
 from invoice_service import create_app
 from invoice_service.config import Config
+from invoice_service.extensions import db
 
 OPS_KEY = "ops-key-for-tests"
 SERVICE_KEY = "service-key-for-tests"
@@ -28,7 +29,9 @@ def app(redis_url, tmp_path_factory, tokens):
     tokens.install(app)
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections, or PostgreSQL runs end with ResourceWarnings
 
 
 @pytest.fixture
