@@ -1,0 +1,174 @@
+"""The Kustomize base and production overlay: rendered offline, schema-checked, and checked for what the
+operator relies on (probes, limits, non-root, autoscaling, network isolation, every setting)."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from deploy_helpers import DEPLOY, SERVICES, config_variables, is_secret, k8s_name, kustomize_lite
+
+K8S = DEPLOY / "k8s"
+PRODUCTION = K8S / "overlays" / "production"
+WEB = [k8s_name(package) for package in SERVICES]
+MIGRATED = ["auth-service", "invoice-service", "payment-service", "notification-service"]
+VALIDATOR = shutil.which("kubernetes-validate", path=str(DEPLOY.parent / ".venv" / "bin")) or shutil.which(
+    "kubernetes-validate")
+
+
+@pytest.fixture(scope="module")
+def production():
+    return kustomize_lite.build(PRODUCTION)
+
+
+def find(documents, kind, name=None):
+    found = [d for d in documents if d["kind"] == kind and (name is None or d["metadata"]["name"] == name)]
+    return found if name is None else (found[0] if found else None)
+
+
+def pod_of(document):
+    return document["spec"]["template"]["spec"]
+
+
+def test_base_is_what_the_generator_writes():
+    result = subprocess.run([sys.executable, str(K8S / "generate.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("overlay", [K8S / "base", PRODUCTION], ids=["base", "production"])
+@pytest.mark.parametrize("version", ["1.30.0", "1.37.0"])
+def test_every_rendered_manifest_passes_strict_schema_validation(overlay, version, tmp_path):
+    assert VALIDATOR, "kubernetes-validate is not installed: pip install -r deploy/requirements-deploy.txt"
+    rendered = tmp_path / "rendered.yaml"
+    rendered.write_text(yaml.safe_dump_all(kustomize_lite.build(overlay)))
+    result = subprocess.run([VALIDATOR, "--strict", "--quiet", "-k", version, str(rendered)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_strict_schema_validation_rejects_a_misspelt_field(production, tmp_path):
+    broken = find(production, "Deployment", "gateway")
+    pod_of(broken)["containers"][0]["readynessProbe"] = {"httpGet": {"path": "/readyz", "port": "http"}}
+    rendered = tmp_path / "broken.yaml"
+    rendered.write_text(yaml.safe_dump(broken))
+    result = subprocess.run([VALIDATOR, "--strict", "--quiet", str(rendered)], capture_output=True, text=True)
+    assert result.returncode != 0 and "readynessProbe" in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not shutil.which("kubectl"), reason="kubectl is not installed: only the Python renderer ran")
+@pytest.mark.parametrize("overlay", [K8S / "base", PRODUCTION], ids=["base", "production"])
+def test_python_renderer_matches_kubectl_kustomize(overlay):
+    result = subprocess.run(["kubectl", "kustomize", str(overlay)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    by_id = lambda docs: {(d["kind"], d["metadata"]["name"]): d for d in docs}  # noqa: E731
+    assert by_id(kustomize_lite.build(overlay)) == by_id(yaml.safe_load_all(result.stdout))
+
+
+@pytest.mark.parametrize("name", WEB)
+def test_each_service_has_deployment_service_autoscaler_and_disruption_budget(production, name):
+    for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"):
+        assert find(production, kind, name), f"{kind} {name} missing"
+    hpa = find(production, "HorizontalPodAutoscaler", name)
+    assert hpa["apiVersion"] == "autoscaling/v2" and hpa["spec"]["scaleTargetRef"]["name"] == name
+    assert 1 <= hpa["spec"]["minReplicas"] < hpa["spec"]["maxReplicas"]
+    assert "replicas" not in find(production, "Deployment", name)["spec"], "the HPA, not the Deployment, sets replicas"
+
+
+@pytest.mark.parametrize("name", MIGRATED)
+def test_each_database_service_has_a_migration_job_and_waits_for_it(production, name):
+    job = find(production, "Job", f"{name}-migrate")
+    assert pod_of(job)["containers"][0]["args"] == ["migrate"]
+    assert pod_of(job)["restartPolicy"] == "Never"
+    init = pod_of(find(production, "Deployment", name))["initContainers"]
+    assert [container["args"] for container in init] == [["wait-for-schema"]]
+
+
+@pytest.mark.parametrize("name", WEB)
+def test_service_pods_probe_readyz_and_healthz_with_limits_as_non_root(production, name):
+    pod = pod_of(find(production, "Deployment", name))
+    container = next(c for c in pod["containers"] if c["name"] == name)
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert {"cpu", "memory"} <= set(container["resources"]["requests"]) & set(container["resources"]["limits"])
+    assert container["image"] == f"registry.example.com/billpay/{name}:1.0.0"
+    assert {"name": "PORT", "value": str(SERVICES[name.replace("-", "_")])} in container["env"]
+    assert pod["securityContext"]["runAsNonRoot"] and pod["securityContext"]["runAsUser"] != 0
+    assert container["securityContext"]["readOnlyRootFilesystem"]
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert pod["automountServiceAccountToken"] is False
+
+
+def test_workers_run_the_worker_command_and_the_notification_worker_autoscales(production):
+    for name, image in (("notification-worker", "notification-service"), ("payment-worker", "payment-service")):
+        container = pod_of(find(production, "Deployment", name))["containers"][0]
+        assert container["args"] == ["worker"]
+        assert container["image"].endswith(f"/billpay/{image}:1.0.0")
+        assert container["securityContext"]["readOnlyRootFilesystem"]
+    assert find(production, "HorizontalPodAutoscaler", "notification-worker")["spec"]["maxReplicas"] > 1
+    payment_worker = find(production, "Deployment", "payment-worker")["spec"]
+    assert payment_worker["replicas"] == 1 and payment_worker["strategy"]["type"] == "Recreate"
+
+
+def test_ingress_exposes_only_the_gateway(production):
+    [ingress] = find(production, "Ingress")
+    backends = {path["backend"]["service"]["name"]
+                for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    assert backends == {"gateway"}
+    assert ingress["spec"]["tls"][0]["secretName"]
+    assert all(service["spec"].get("type", "ClusterIP") == "ClusterIP" for service in find(production, "Service"))
+
+
+def _allowed_sources(production, name):
+    rules = []
+    for policy in find(production, "NetworkPolicy"):
+        selector = policy["spec"]["podSelector"].get("matchLabels", {})
+        if selector.get("app.kubernetes.io/name") == name:
+            rules += [source for rule in policy["spec"].get("ingress", []) for source in rule["from"]]
+    return rules
+
+
+def _pod_names(source):
+    return set(source["podSelector"]["matchExpressions"][0]["values"]) if "podSelector" in source else set()
+
+
+def test_network_policies_deny_by_default_and_admit_the_gateway_and_ops(production):
+    deny = [p for p in find(production, "NetworkPolicy") if p["spec"]["podSelector"] == {}]
+    assert deny and "ingress" not in deny[0]["spec"] and deny[0]["spec"]["policyTypes"] == ["Ingress"]
+    for name in WEB:
+        sources = _allowed_sources(production, name)
+        assert sources and all(source for source in sources), f"{name} admits every pod"
+        assert {"namespaceSelector": {"matchLabels": {"billpay.io/ops": "true"}}} in sources
+    assert {"gateway"} <= set().union(*map(_pod_names, _allowed_sources(production, "payment-service")))
+    assert set().union(*map(_pod_names, _allowed_sources(production, "payment-service"))) == {"gateway"}
+    namespaces = [s["namespaceSelector"] for s in _allowed_sources(production, "gateway") if "namespaceSelector" in s]
+    assert {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}} in namespaces
+    for worker in ("notification-worker", "payment-worker"):
+        assert _allowed_sources(production, worker) == [], f"{worker} has no listener and admits nobody"
+
+
+def _set_variables(production):
+    [config] = find(production, "ConfigMap")
+    from_secret, literal = set(), set()
+    for document in find(production, "Deployment") + find(production, "Job"):
+        pod = pod_of(document)
+        for container in pod["containers"] + pod.get("initContainers", []):
+            assert {"configMapRef": {"name": config["metadata"]["name"]}} in container["envFrom"]
+            for item in container.get("env", []):
+                (from_secret if "valueFrom" in item else literal).add(item["name"])
+    return set(config["data"]), from_secret, literal
+
+
+def test_every_variable_the_code_reads_comes_from_the_config_map_or_a_secret(production):
+    in_config, from_secret, literal = _set_variables(production)
+    missing = config_variables() - in_config - from_secret - (literal & {"PORT"})
+    assert not missing, f"add to deploy/k8s/catalog.py (CONFIG, or a secret of the App): {sorted(missing)}"
+
+
+def test_secrets_come_only_from_the_secret_and_every_key_is_documented(production):
+    in_config, from_secret, _ = _set_variables(production)
+    assert not {name for name in in_config if is_secret(name)}
+    assert {name for name in config_variables() if is_secret(name)} <= from_secret
+    example = (K8S / "secrets.example.env").read_text()
+    documented = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
+    assert from_secret == documented
