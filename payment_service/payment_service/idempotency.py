@@ -44,15 +44,18 @@ def begin(account, key, request_fingerprint, payment):
 
 
 def _load(account, key):
-    query = select(IdempotencyRecord).where(IdempotencyRecord.account == account, IdempotencyRecord.key == key)
-    return db.session.execute(query.execution_options(populate_existing=True)).scalar()
+    """The record as a plain row (not an ORM object, whose expired attributes would reopen a transaction)."""
+    record = IdempotencyRecord
+    query = select(record.fingerprint, record.state, record.payment_id, record.response_status, record.error_code,
+                   record.error_message).where(record.account == account, record.key == key)
+    return db.session.execute(query).first()
 
 
 def _wait_for_first(account, key, request_fingerprint):
     deadline = time.monotonic() + current_app.config["IDEMPOTENCY_WAIT_SECONDS"]
     while True:
         record = _load(account, key)
-        db.session.rollback()  # end the read, so the next poll sees the first request's commit
+        db.session.rollback()  # give the connection back while waiting; the next poll sees new commits
         if record is not None and record.fingerprint != request_fingerprint:
             raise Unprocessable("This Idempotency-Key was already used for a different payment. "
                                 "Use a new key for a new payment.", code="idempotency_key_reused")

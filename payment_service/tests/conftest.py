@@ -6,6 +6,7 @@ from flask_migrate import upgrade
 from devtools.testing import TestTokens, database_url, unique_account, unique_prefix
 from payment_service import create_app
 from payment_service.config import Config
+from payment_service.extensions import db
 
 from fake_invoice_service import SERVICE_KEY, FakeInvoiceService
 
@@ -46,7 +47,9 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
     with app.app_context():
         upgrade()
     logging.getLogger().setLevel(logging.DEBUG)
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections now, not at garbage collection (ResourceWarning)
 
 
 @pytest.fixture
