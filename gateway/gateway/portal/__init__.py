@@ -1,12 +1,19 @@
 """The subscriber portal: server-rendered pages built from the services' APIs."""
 from flask import Blueprint
 
+from . import formatting
+
 portal = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/static")
 
 
 def register_pages(app):
-    from . import billing, errors, login  # noqa: F401  (each module attaches its routes to `portal`)
+    # each module attaches its routes to `portal`
+    from . import (billing, errors, invoices, login, payment, payment_history, payment_submit,  # noqa: F401
+                   profiles)
 
     errors.register(app)
+    app.add_template_filter(formatting.money, "money")
+    app.add_template_filter(formatting.plain_money, "plain_money")
+    app.add_template_filter(formatting.short_date, "short_date")
     app.register_blueprint(portal)

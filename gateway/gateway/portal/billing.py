@@ -3,9 +3,14 @@ from flask import render_template
 
 from . import portal
 from .backend import login_required
+from .formatting import address_lines
+from .pages import fetch
 
 
 @portal.get("/billing")
 @login_required
 def billing():
-    return render_template("billing.html")
+    account = fetch("invoice", "/account")
+    profile = account["profile"]
+    return render_template("billing.html", profile=profile, address=address_lines(profile.get("address")),
+                           status=account["payment_status"])

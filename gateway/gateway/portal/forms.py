@@ -1,7 +1,10 @@
 """Portal forms (Flask-WTF): each carries its CSRF token."""
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address such as name@example.com.")
+MONTHS = [(f"{month:02d}", f"{month:02d}") for month in range(1, 13)]
 
 
 class LoginForm(FlaskForm):
@@ -11,3 +14,39 @@ class LoginForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with nothing but its CSRF token (Logout, Remove, ...)."""
+
+
+class EmailInvoiceForm(FlaskForm):
+    email = StringField("E-mail address", validators=[InputRequired("Enter the e-mail address to send it to."),
+                                                       Length(max=254), EMAIL])
+
+
+class CardFieldsForm(FlaskForm):
+    """A card as typed. The number and code are never put back into the page, the session or a log."""
+    card_number = StringField("Card Number", validators=[
+        InputRequired("Enter the card number."), Length(max=40, message="That card number is too long."),
+        Regexp(r"^[\d\s-]+$", message="Enter the card number using digits only.")])
+    exp_month = SelectField("Expiration month", choices=MONTHS, validators=[InputRequired()])
+    exp_year = SelectField("Expiration year", validators=[InputRequired()])
+    card_code = StringField("Card Code", validators=[
+        InputRequired("Enter the card code from the back of the card (4 digits on the front for American Express)."),
+        Regexp(r"^\d{3,4}$", message="The card code is 3 digits (4 for American Express).")])
+
+    def __init__(self, *args, year_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exp_year.choices = [(str(year), str(year)) for year in year_choices]
+
+
+class CardPaymentForm(CardFieldsForm):
+    receipt_email = StringField("Send receipt to the following email address",
+                                validators=[Optional(), Length(max=254), EMAIL])
+    save_card = BooleanField("Save this card for future payments")
+
+
+class SavedCardPaymentForm(FlaskForm):
+    receipt_email = StringField("Send receipt to the following email address",
+                                validators=[Optional(), Length(max=254), EMAIL])
+
+
+class ProfileForm(CardFieldsForm):
+    make_default = BooleanField("Make this my default card")

@@ -1,0 +1,87 @@
+"""Make A Payment, step 1, as pure rules: which invoices and amounts the subscriber chose, and the total.
+
+The balances always come from invoice_service, never from the form; payment_service checks everything again.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from billpay_common.money import ZERO
+
+MAX_INVOICES = 50  # payment_service takes at most 50 allocations in one payment
+
+
+@dataclass
+class Row:
+    number: str
+    date: str
+    balance: Decimal
+    selected: bool = True
+    amount_text: str = ""
+    error: str = ""
+
+    @property
+    def field(self):
+        return f"amount-{self.number}"
+
+
+@dataclass
+class Selection:
+    rows: list
+    total: Decimal = ZERO
+    errors: dict = field(default_factory=dict)  # field name -> message; "invoices" for the whole table
+
+    @property
+    def allocations(self):
+        return [{"invoice": row.number, "amount": str(Decimal(row.amount_text))} for row in self.rows
+                if row.selected]
+
+
+def parse_amount(text, balance):
+    """(Decimal, None) for an acceptable amount, else (None, message)."""
+    cleaned = (text or "").strip().replace("$", "").replace(",", "")
+    if not cleaned:
+        return None, "Enter a payment amount."
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None, "Enter an amount such as 12.34."
+    if not amount.is_finite():
+        return None, "Enter an amount such as 12.34."
+    if amount.as_tuple().exponent < -2:
+        return None, "Use at most two decimal places."
+    if amount <= 0:
+        return None, "Enter an amount greater than $0.00."
+    if amount > balance:
+        return None, f"The amount cannot be more than the balance of ${balance:,.2f}."
+    return amount.quantize(Decimal("0.01")), None
+
+
+def initial_rows(open_invoices):
+    """Every open invoice selected, each for its whole balance."""
+    return [Row(item["number"], item["date"], Decimal(item["balance"]), True, str(Decimal(item["balance"])))
+            for item in open_invoices[:MAX_INVOICES]]
+
+
+def select(open_invoices, selected, amounts):
+    """Apply the form (`selected`: invoice numbers ticked, `amounts`: field name -> text) to the open invoices."""
+    rows, total, errors = [], ZERO, {}
+    for row in initial_rows(open_invoices):
+        row.selected = row.number in selected
+        row.amount_text = (amounts.get(row.field) or "").strip()
+        if row.selected:
+            amount, row.error = parse_amount(row.amount_text, row.balance)
+            if amount is None:
+                errors[row.field] = row.error
+            else:
+                row.amount_text = str(amount)
+                total += amount
+        rows.append(row)
+    if not any(row.selected for row in rows):
+        errors["invoices"] = "Select at least one invoice to pay."
+    return Selection(rows, total, errors)
+
+
+def from_allocations(allocations):
+    """The chosen allocations kept in the session -> (total, [(invoice, Decimal amount)])."""
+    pairs = [(item["invoice"], Decimal(item["amount"])) for item in allocations]
+    return sum((amount for _, amount in pairs), ZERO), pairs

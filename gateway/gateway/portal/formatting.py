@@ -1,0 +1,84 @@
+"""How the portal writes money and dates, and reads the dates a subscriber types. Pure: no Flask, no I/O."""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from billpay_common.money import to_money
+
+HISTORY_MONTHS = 24
+
+
+def money(value):
+    """'215.95' or Decimal('215.95') -> '$215.95'; negative amounts as '-$5.00'; nothing -> ''."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = to_money(Decimal(str(value)))
+    except (InvalidOperation, TypeError):
+        return str(value)
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+
+
+def plain_money(value):
+    """'1234.5' -> '1,234.50' (for table cells, as in the guide)."""
+    text = money(value)
+    return text.replace("$", "") if text else ""
+
+
+def parse_date(text):
+    """'2016-02-15' -> date(2016, 2, 15); anything else -> None."""
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def short_date(value):
+    """An ISO date (or datetime) string or a date -> '02/15/2016'; nothing -> ''."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        parsed = parse_date(value[:10])
+        if parsed is None:
+            return value
+        value = parsed
+    return f"{value.month:02d}/{value.day:02d}/{value.year}"
+
+
+def months_before(day, months):
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def default_range(today):
+    """View Invoices' default: the last 24 months, up to today."""
+    return months_before(today, HISTORY_MONTHS), today
+
+
+def date_range(start_text, end_text, today):
+    """(start, end, errors) from the View Invoices form; a blank field takes its default."""
+    default_start, default_end = default_range(today)
+    errors = {}
+    start = parse_date(start_text) if start_text else default_start
+    end = parse_date(end_text) if end_text else default_end
+    if start is None:
+        errors["start"], start = "Enter the Start Date as a date, such as 2016-01-31.", default_start
+    if end is None:
+        errors["end"], end = "Enter the End Date as a date, such as 2016-12-31.", default_end
+    if not errors and start > end:
+        errors["start"] = "The Start Date must be on or before the End Date."
+    return start, end, errors
+
+
+def address_lines(address):
+    """The account's address as the lines a letter would show."""
+    address = address or {}
+    city_line = " ".join(part for part in (
+        ", ".join(p for p in (address.get("city"), address.get("state")) if p), address.get("zip")) if part)
+    return [line for line in (address.get("line1"), address.get("line2"), city_line) if line]

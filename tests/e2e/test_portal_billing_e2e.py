@@ -1,0 +1,168 @@
+"""Billing, View Invoices and the invoice pages as a browser without JavaScript sees them (real HTTP, real stack).
+
+Read-only on the demo account 99939999, whose invoices must stay unpaid for the browser walkthrough.
+"""
+import re
+from html import unescape
+
+import pytest
+import urllib3
+
+DEMO = "99939999"
+
+
+class Browser:
+    """Just enough of a browser (as in test_portal_login_e2e): a cookie jar, forms posted with their CSRF token,
+    repeated fields (checkboxes) and binary bodies."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.http = urllib3.PoolManager(retries=False, timeout=30)
+        self.cookies = {}
+
+    def request(self, method, path, fields=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if fields is not None:
+            response = self.http.request_encode_body(method, self.base_url + path, fields=fields, headers=headers,
+                                                     encode_multipart=False, redirect=False)
+        else:
+            response = self.http.request(method, self.base_url + path, headers=headers, redirect=False)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if "Max-Age=0" in header or "expires=Thu, 01 Jan 1970" in header:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = rest.split(";")[0]
+        response.text = response.data.decode(errors="replace")
+        return response
+
+    @staticmethod
+    def csrf_of(page):
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+
+    def login(self, username, password):
+        token = self.csrf_of(self.request("GET", "/login"))
+        return self.request("POST", "/login", {"csrf_token": token, "username": username, "password": password})
+
+
+@pytest.fixture(scope="module")
+def browser(stack, demo_passcode):
+    browser = Browser(stack.url())
+    assert browser.login(DEMO, demo_passcode).status == 302
+    return browser
+
+
+def text(page):
+    """The page's visible words, tags dropped, whitespace collapsed."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page.text)))
+
+
+def invoice_numbers(page):
+    return re.findall(r'data-label="Invoice Number">([^<]+)<', page.text)
+
+
+def test_billing_shows_account_summary_and_payment_status_of_the_guide(browser):
+    page = browser.request("GET", "/billing")
+    assert page.status == 200
+    words = text(page)
+    for expected in ("Account Summary", "System #: 99939999", "Jones, Michael *Test Account*", "123 Main Street",
+                     "Syracuse, NY 13204", "Account Type: Residential", "Active", "Digital", "06/05/2013", "8253",
+                     "Payment Status", "Outstanding Balance $215.95", "Payment Due $215.95"):
+        assert expected in words
+    for link in ("View Invoices", "View Open Invoices", "Make A Payment"):
+        assert f">{link}</a>" in page.text
+    assert "style=" not in page.text and "onclick" not in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_view_invoices_lists_all_invoices_of_the_range_newest_first(browser):
+    page = browser.request("GET", "/invoices?start=1990-01-01&end=2020-01-01&status=all")
+    assert page.status == 200
+    numbers = invoice_numbers(page)
+    assert numbers[:2] == ["528132", "528131"] and set(numbers) >= {"519870", "524001"}
+    words = text(page)
+    assert "528132 02/15/2016 108.00 108.00" in words
+    assert "519870 11/15/2015 108.00 0.00" in words
+    for link in ("charges", "payments", "email", "pdf"):
+        assert f'href="/invoices/528132/{link}"' in page.text
+
+
+def test_view_open_invoices_lists_only_open_ones(browser):
+    page = browser.request("GET", "/invoices?start=1990-01-01&end=2020-01-01&status=open")
+    assert page.status == 200 and "View Open Invoices" in page.text
+    assert sorted(invoice_numbers(page)) == ["528131", "528132"]
+
+
+def test_empty_range_says_so(browser):
+    page = browser.request("GET", "/invoices?start=1990-01-01&end=1990-12-31")
+    assert page.status == 200
+    assert "No invoices in this date range." in page.text and invoice_numbers(page) == []
+
+
+def test_start_after_end_is_refused_next_to_the_field(browser):
+    page = browser.request("GET", "/invoices?start=2016-12-31&end=2016-01-01")
+    assert page.status == 400
+    assert 'id="start-error"' in page.text and "must be on or before the End Date" in page.text
+
+
+def test_pagination_links_keep_the_range(stack, browser):
+    page = browser.request("GET", "/invoices?start=1990-01-01&end=2020-01-01&status=all&page=1")
+    assert page.status == 200
+    assert "Page" not in text(page) or "rel=\"next\"" in page.text  # four invoices fit on one page of 25
+    second = browser.request("GET", "/invoices?start=1990-01-01&end=2020-01-01&status=all&page=2")
+    assert second.status == 200 and invoice_numbers(second) == []
+
+
+def test_charges_show_line_items_and_totals(browser):
+    page = browser.request("GET", "/invoices/528131/charges")
+    assert page.status == 200
+    words = text(page)
+    assert "Cellular communicator service" in words and "03/01/2016 – 03/31/2016" in words
+    assert "99.95" in words and "Total $107.95" in words and "Balance $107.95" in words
+
+
+def test_payments_of_a_paid_invoice_show_date_amount_card_and_id(browser):
+    page = browser.request("GET", "/invoices/524001/payments")
+    assert page.status == 200
+    words = text(page)
+    assert "01/12/2016" in words and "108.00" in words and "Visa ending 1111" in words
+    assert "demo-payment-2016-01" in words
+
+
+def test_view_streams_the_pdf_inline(browser):
+    response = browser.request("GET", "/invoices/528132/pdf")
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'inline; filename="invoice-528132.pdf"'
+    assert response.data.startswith(b"%PDF")
+
+
+def test_another_accounts_or_unknown_invoice_is_not_found(browser):
+    for path in ("/invoices/NOPE-1/charges", "/invoices/NOPE-1/payments", "/invoices/NOPE-1/pdf",
+                 "/invoices/NOPE-1/email"):
+        assert browser.request("GET", path).status == 404
+
+
+def test_email_form_is_prefilled_and_posting_queues_it(browser):
+    form = browser.request("GET", "/invoices/528132/email")
+    assert form.status == 200
+    assert 'value="michael.jones@example.com"' in form.text
+    token = Browser.csrf_of(form)
+    sent = browser.request("POST", "/invoices/528132/email", {"csrf_token": token, "email": "owner@example.org"})
+    assert sent.status == 302
+    shown = browser.request("GET", sent.headers["Location"])
+    assert "Invoice 528132 was queued for e-mail to owner@example.org" in shown.text
+
+
+def test_email_to_a_bad_address_is_refused_next_to_the_field(browser):
+    form = browser.request("GET", "/invoices/528132/email")
+    token = Browser.csrf_of(form)
+    page = browser.request("POST", "/invoices/528132/email", {"csrf_token": token, "email": "not-an-address"})
+    assert page.status == 400 and 'id="email-error"' in page.text
+
+
+def test_pages_need_a_login(stack):
+    anonymous = Browser(stack.url())
+    for path in ("/billing", "/invoices", "/invoices/528132/pdf", "/pay", "/payments", "/profiles"):
+        response = anonymous.request("GET", path)
+        assert response.status == 302 and "/login" in response.headers["Location"]
