@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 REQUIREMENTS := requirements-dev.txt $(wildcard */requirements.txt) $(wildcard deploy/requirements-*.txt)
 
-.PHONY: setup run test test-fast bench browser clean
+.PHONY: setup run test test-fast bench bench-tools browser clean
 
 $(STAMP): $(REQUIREMENTS)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Bill Pay needs Python 3.11 or newer")'
@@ -27,8 +27,17 @@ test: setup browser
 test-fast: setup
 	$(PY) -m pytest -q -m "not browser"
 
-bench: setup
+bench: setup bench-tools
 	$(PY) -m bench
+
+# wrk (load) and nginx (the reference proxy) from Debian, when missing and installable here.
+bench-tools:
+	@for tool in wrk nginx; do command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    package=$$tool; [ $$tool = nginx ] && package=nginx-light; \
+	    apt-get install -y -qq --no-install-recommends $$package >/dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq --no-install-recommends $$package); \
+	  else echo "$$tool is missing: its figures will be skipped"; fi; }; done
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot run here).
 browser:

@@ -1,0 +1,138 @@
+"""make bench: the stack on PostgreSQL and Redis (gunicorn as in deploy/), then one table of figures."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from devtools.stack import ROOT, WEB_SERVICES, Stack, free_port
+
+from . import load, scenario
+from .memory import PeakMemory
+from .nginx import Nginx, nginx_binary
+
+
+def _postgres_urls():
+    """Fresh databases on the machine's PostgreSQL, or None to fall back to SQLite (said in the output)."""
+    try:
+        import psycopg
+
+        urls = {}
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True,
+                             connect_timeout=3) as connection:
+            for service in ("auth_service", "invoice_service", "payment_service", "notification_service"):
+                name = f"bench_{service}"
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                connection.execute(f'CREATE DATABASE "{name}"')
+                urls[f"{service.upper()}_DATABASE_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        return urls
+    except Exception as error:  # any connection problem means "no PostgreSQL here": say so, carry on
+        print(f"PostgreSQL not reachable ({type(error).__name__}); benchmarking on SQLite instead.")
+        return None
+
+
+def _redis_url():
+    import redis
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping()
+        return "redis://127.0.0.1:6379/0"
+    except redis.RedisError:
+        print("Redis 127.0.0.1:6379 not reachable; using a private Redis.")
+        return None
+
+
+def build_stack(var_dir):
+    environ = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "REDIS_URL"}
+    environ.update(_postgres_urls() or {})
+    redis_url = _redis_url()
+    if redis_url:
+        environ["REDIS_URL"] = redis_url
+    environ.update(REDIS_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}:", LOG_LEVEL="WARNING",
+                   LOGIN_RATE_LIMIT="100000 per minute")
+    return Stack(var_dir, ports={s: free_port() for s in WEB_SERVICES}, environ=environ, log_dir=var_dir / "logs",
+                 mail_port=free_port())
+
+
+def row(name, figures):
+    return f"| {name} | {figures['rps']:.0f} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} | {figures['non_2xx']:.0f} |"
+
+
+def http_figures(stack, data):
+    results = {}
+    gw, invoice, payment = stack.url("gateway"), stack.url("invoice_service"), stack.url("payment_service")
+    bearer = {"Authorization": f"Bearer {data.token}"}
+    query = "?start=1990-01-01&end=2030-12-31&status=all&per_page=25"
+    results["Billing page, through the gateway (HTML)"] = load.measure(gw + "/billing", {"Cookie": data.cookie})
+    results["Account data, direct to invoice_service"] = load.measure(invoice + "/account", bearer)
+    results["Invoice list, through the gateway"] = load.measure(gw + "/api/invoices" + query, bearer)
+    results["Invoice list, direct to invoice_service"] = load.measure(invoice + "/invoices" + query, bearer)
+    nginx_port = free_port()
+    if nginx_binary():
+        with Nginx(nginx_port, stack.ports["invoice_service"]):
+            results["Invoice list, through nginx (reference proxy)"] = load.measure(
+                f"http://127.0.0.1:{nginx_port}/invoices" + query, bearer)
+    body = scenario.payment_body(data)
+    json_headers = dict(bearer)
+    results["Payment, through the gateway"] = load.measure(gw + "/api/payments", json_headers, body=body,
+                                                           connections=4)
+    results["Payment, direct to payment_service"] = load.measure(payment + "/payments", json_headers, body=body,
+                                                                 connections=4)
+    return results
+
+
+def print_table(results, receipts, memory, per_process):
+    print("\n| request | requests/s | median ms | p99 ms | non-2xx |\n|---|---|---|---|---|")
+    for name, figures in results.items():
+        print(row(name, figures))
+    direct = results.get("Invoice list, direct to invoice_service")
+    if direct:
+        gateway = results["Invoice list, through the gateway"]
+        print(f"\nGateway throughput / direct: {gateway['rps'] / direct['rps']:.2f}")
+        nginx = results.get("Invoice list, through nginx (reference proxy)")
+        if nginx:
+            print(f"nginx throughput / direct:   {nginx['rps'] / direct['rps']:.2f}")
+            print(f"Gateway / nginx:             {gateway['rps'] / nginx['rps']:.2f}  (target >= 0.5)")
+    if receipts:
+        print(f"\nReceipt accepted by SMTP after the payment committed: median {receipts['p50_ms']:.0f} ms, "
+              f"p95 {receipts['p95_ms']:.0f} ms over {receipts['count']} payments (target p95 <= 1000 ms)")
+    print("\n| process | peak RSS of its tree (MB) | largest single process after the run (MB) |\n|---|---|---|")
+    for name in sorted(memory):
+        print(f"| {name} | {memory[name] / 2**20:.0f} | {per_process.get(name, 0) / 2**20:.0f} |")
+
+
+def run_part(script):
+    path = ROOT / "bench" / script
+    if not path.exists():
+        return
+    print(f"\n## {script}", flush=True)
+    subprocess.run([sys.executable, str(path)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)
+
+
+def main():
+    if not load.wrk_available():
+        print("wrk is not installed (apt-get install wrk): the HTTP figures are skipped.")
+    with tempfile.TemporaryDirectory(prefix="billpay-bench-") as var:
+        stack = build_stack(Path(var))
+        try:
+            stack.prepare().start()
+            data = scenario.prepare(stack)
+            with PeakMemory(stack.processes) as memory:
+                results = http_figures(stack, data) if load.wrk_available() else {}
+                receipts = scenario.receipt_latency(stack, data)
+            print_table(results, receipts, memory.peaks, memory.per_process())
+        finally:
+            stack.stop()
+    if os.environ.get("BENCH_PARTS", "all") == "all":
+        run_part("email.py")
+        run_part("invoices.py")
+    return 0
+
+
+if __name__ == "__main__":
+    started = time.monotonic()
+    code = main()
+    print(f"\nmake bench took {time.monotonic() - started:.0f} s")
+    sys.exit(code)

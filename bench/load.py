@@ -1,0 +1,66 @@
+"""HTTP load with wrk (Debian's), each figure the median of three runs after a warm-up."""
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+PAYMENT_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+counter = 0
+request = function()
+  counter = counter + 1
+  wrk.headers["Idempotency-Key"] = string.format("bench-%d-%d-%d", os.time(), math.random(1, 1e9), counter)
+  return wrk.format(nil, nil, nil, BODY)
+end
+"""
+
+
+def wrk_available():
+    return shutil.which("wrk") is not None
+
+
+def _to_ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def _percentile(output, percent):
+    found = re.search(rf"{percent}%\s+(\S+)", output)
+    return _to_ms(found.group(1)) if found else float("nan")  # wrk omits them when it timed nothing
+
+
+def parse(output):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50, p99 = _percentile(output, 50), _percentile(output, 99)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def run_wrk(url, headers=None, seconds=5, connections=8, threads=2, body=None):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    for name, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{name}: {value}"]
+    script = None
+    if body is not None:
+        script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        script.write_text(f"BODY = [[{body}]]\n" + PAYMENT_SCRIPT)
+        command[1:1] = ["-s", str(script)]
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    finally:
+        if script:
+            script.unlink()
+    try:
+        return parse(output)
+    except AttributeError as error:
+        raise RuntimeError(f"cannot read wrk's output:\n{output}") from error
+
+
+def measure(url, headers=None, body=None, runs=3, seconds=5, connections=8):
+    """Warm up, then the median of `runs` runs."""
+    run_wrk(url, headers, seconds=1, connections=connections, body=body)
+    results = [run_wrk(url, headers, seconds=seconds, connections=connections, body=body) for _ in range(runs)]
+    return {key: statistics.median(result[key] for result in results) for key in results[0]}

@@ -1,0 +1,80 @@
+"""The data the HTTP benchmark needs, made through the real APIs, and the receipt-latency measurement."""
+import json
+import re
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+
+from devtools.api_client import ApiClient
+from devtools.stack import DEMO_ACCOUNT
+from devtools.testing import unique_account
+
+CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2035, "cvc": "123"}
+
+
+@dataclass
+class BenchData:
+    token: str
+    cookie: str
+    pay_token: str
+    big_invoice: str
+
+
+def _portal_cookie(stack):
+    client = ApiClient(stack.url())
+    page = client.get("/login")
+    cookie = page.headers["Set-Cookie"].split(";")[0]
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.data.decode()).group(1)
+    form = f"csrf_token={csrf}&username={DEMO_ACCOUNT}&password={stack.env['DEMO_PASSCODE']}"
+    response = client.request("POST", "/login", headers={"Cookie": cookie,
+                                                         "Content-Type": "application/x-www-form-urlencoded"},
+                              raw=form.encode())
+    return response.headers["Set-Cookie"].split(";")[0]
+
+
+def prepare(stack):
+    gateway = ApiClient(stack.url())
+    token = gateway.post("/api/auth/login", {"username": DEMO_ACCOUNT, "password": stack.env["DEMO_PASSCODE"]}
+                         ).json_body["access_token"]
+    ops = {"X-Ops-Key": stack.env["OPS_API_KEY"]}
+    account, invoice = unique_account(), f"B{uuid.uuid4().hex[:8]}"
+    ApiClient(stack.url("auth_service"), ops).post("/ops/access", {"account": account, "email": "bench@example.com",
+                                                                   "name": "Bench Payer", "passcode": "bench-pass"})
+    invoices = ApiClient(stack.url("invoice_service"), ops)
+    invoices.post("/ops/accounts", {"system_number": account, "name": "Payer, Bench", "email": "bench@example.com"})
+    invoices.post("/ops/invoices", {"number": invoice, "account": account, "date": "2026-01-01",
+                                    "due_date": "2026-02-01", "amount": "900000.00"})
+    pay_token = gateway.post("/api/auth/login", {"username": account, "password": "bench-pass"}
+                             ).json_body["access_token"]
+    return BenchData(token=token, cookie=_portal_cookie(stack), pay_token=pay_token, big_invoice=invoice)
+
+
+def payment_body(data):
+    return json.dumps({"allocations": [{"invoice": data.big_invoice, "amount": "0.01"}], "card": CARD})
+
+
+def receipt_latency(stack, data, count=30, timeout=20):
+    """Time from a payment's 201 (after its commit) to the receipt accepted by the SMTP sink (.eml written)."""
+    if not stack.mail_sink:
+        return None
+    gateway = ApiClient(stack.url(), {"Authorization": f"Bearer {data.pay_token}"})
+    latencies = []
+    for _ in range(count):
+        body = {"allocations": [{"invoice": data.big_invoice, "amount": "0.01"}], "card": CARD,
+                "receipt_email": "bench@example.com"}
+        response = gateway.post("/api/payments", body, headers={"Idempotency-Key": uuid.uuid4().hex})
+        committed = time.time()
+        payment_id = response.json_body["id"]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [p for p in stack.mail_dir.glob("*.eml") if payment_id.encode() in p.read_bytes()]
+            if found:
+                latencies.append((found[0].stat().st_mtime - committed) * 1000)
+                break
+            time.sleep(0.01)
+    if not latencies:
+        return None
+    latencies.sort()
+    return {"count": len(latencies), "p50_ms": statistics.median(latencies),
+            "p95_ms": latencies[max(0, int(len(latencies) * 0.95) - 1)]}
