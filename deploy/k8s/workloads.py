@@ -61,7 +61,8 @@ def pod_spec(app, command, wait_for_schema=True):
     if wait_for_schema and app.package in catalog.MIGRATED:
         # new code starts only once its migration Job has brought the database up to date
         wait = _container(app, "wait-for-schema", "wait-for-schema")
-        wait["resources"] = {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}}
+        wait["resources"] = {"requests": {"cpu": "50m", "memory": "128Mi"},
+                             "limits": {"cpu": "500m", "memory": "256Mi"}}
         spec["initContainers"] = [wait]
     return spec
 
