@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 REQUIREMENTS := requirements-dev.txt $(wildcard */requirements.txt) $(wildcard deploy/requirements-*.txt)
 
-.PHONY: setup run test test-fast bench bench-tools browser clean
+.PHONY: setup run test test-fast bench bench-tools browser deploy-tools clean
 
 $(STAMP): $(REQUIREMENTS)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Bill Pay needs Python 3.11 or newer")'
@@ -21,7 +21,7 @@ run: setup
 
 # The whole suite on the embedded defaults (SQLite, a private Redis, a local SMTP server), or on whatever
 # *_DATABASE_URL / REDIS_URL the environment names (.ci/run does both).
-test: setup browser
+test: setup browser deploy-tools
 	$(PY) -m pytest -q
 
 test-fast: setup
@@ -46,6 +46,15 @@ browser:
 	    (apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
 	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)) ; \
 	  else echo "chromium is not installed and cannot be installed here: browser tests will be skipped"; fi; }
+
+# Debian's docker-compose 1.29 checks deploy/docker-compose.yml offline (`config -q`); the test skips that
+# step, saying so, where it cannot be installed.
+deploy-tools:
+	@command -v docker-compose >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq --no-install-recommends docker-compose >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose)) ; \
+	  else echo "docker-compose is missing: the Compose file is checked by the tests' own parser only"; fi; }
 
 clean:
 	rm -rf var $(VENV)
