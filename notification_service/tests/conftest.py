@@ -115,7 +115,9 @@ def app(redis_url, smtp, tmp_path_factory):
     app = create_app(TestConfig)
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close the pooled connections before the interpreter collects them
 
 
 @pytest.fixture

@@ -1,0 +1,53 @@
+"""Each e-mail type renders both parts from the data of docs/internal-contracts.md (no I/O)."""
+import pytest
+
+from billpay_common.queue import EmailJob
+from notification_service.compose import InvalidJob, Sender, compose
+
+SENDER = Sender("billing@dss.example", "Dean Smith Security", "100 Clinton Square, Syracuse, NY 13202",
+                "1-844-837-5321")
+JOBS = {
+    "payment.refund": ({"payment_id": "P-9", "date": "2016-03-01", "amount": "108.00",
+                        "allocations": [{"invoice": "528132", "amount": "108.00"}],
+                        "card": {"brand": "Mastercard", "last4": "4444"}, "account": "99939999",
+                        "account_name": "Jones, Michael"}, ["P-9", "$108.00", "Mastercard ending in 4444", "528132"]),
+    "access.granted": ({"name": "Michael Jones", "account": "99939999"}, ["Welcome Michael Jones", "99939999"]),
+    "profile.expiring": ({"brand": "Visa", "last4": "1111", "exp_month": 3, "exp_year": 2026, "account": "99939999"},
+                         ["Visa card ending in 1111", "03/2026", "Manage Profiles"]),
+}
+
+
+@pytest.mark.parametrize("kind", JOBS)
+def test_each_type_has_text_and_html_with_its_facts_and_the_company(kind):
+    data, facts = JOBS[kind]
+    message = compose(EmailJob(type=kind, to="a@example.com", account="99939999", data=data), SENDER)
+    for subtype in ("plain", "html"):
+        body = message.get_body((subtype,)).get_content()
+        for fact in facts + ["Dean Smith Security", "1-844-837-5321"]:
+            assert fact in body
+    assert message["From"] == "Dean Smith Security <billing@dss.example>"
+
+
+@pytest.mark.parametrize("to", ["", "no-at-sign", "a@b", "a b@example.com", "a@example.com\nBcc: x@example.com"])
+def test_malformed_address_is_invalid(to):
+    with pytest.raises(InvalidJob):
+        compose(EmailJob(type="access.granted", to=to, data={"name": "N", "account": "1"}), SENDER)
+
+
+@pytest.mark.parametrize("kind, data", [("access.granted", {"account": "1"}),
+                                        ("payment.refund", {**JOBS["payment.refund"][0], "card": None}),
+                                        ("payment.refund", {**JOBS["payment.refund"][0], "date": "soon"}),
+                                        ("payment.receipt", "not a dict")])
+def test_missing_or_wrong_data_is_invalid(kind, data):
+    with pytest.raises(InvalidJob):
+        compose(EmailJob(type=kind, to="a@example.com", data=data), SENDER)
+
+
+def test_bad_amount_or_pdf_is_invalid():
+    with pytest.raises(InvalidJob):
+        compose(EmailJob(type="payment.refund", to="a@example.com", data={**JOBS["payment.refund"][0],
+                                                                          "amount": "lots"}), SENDER)
+    with pytest.raises(InvalidJob):
+        compose(EmailJob(type="invoice.email", to="a@example.com", data={
+            "invoice": "1", "date": "2016-02-15", "due_date": "2016-03-01", "amount": "1.00", "balance": "1.00",
+            "account": "1", "account_name": "N", "filename": "i.pdf", "pdf_base64": "not base64!"}), SENDER)
