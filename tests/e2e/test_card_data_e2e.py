@@ -1,0 +1,109 @@
+"""The full card number and card code reach payment_service only, in memory: after paying, declining, failing
+validation and saving a card with a number made for this test, no log, no table of any service and no Redis key
+holds it."""
+import random
+import uuid
+
+import redis
+import sqlalchemy
+
+from devtools.api_client import ApiClient
+from devtools.testing import unique_account
+
+SERVICES = ("auth_service", "invoice_service", "payment_service", "notification_service")
+
+
+def luhn_visa():
+    """A Visa number no other test uses: random digits, Luhn check digit."""
+    digits = [4] + [random.randint(0, 9) for _ in range(14)]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        doubled = digit * 2 if index % 2 == 0 else digit
+        total += doubled - 9 if doubled > 9 else doubled
+    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+
+
+def _subscriber(stack):
+    ops = {"X-Ops-Key": stack.env["OPS_API_KEY"]}
+    account = unique_account()
+    ApiClient(stack.url("auth_service"), ops).post(
+        "/ops/access", {"account": account, "email": "cards@example.com", "name": "Card Tester", "passcode": "cards-1"})
+    invoices = ApiClient(stack.url("invoice_service"), ops)
+    assert invoices.post("/ops/accounts", {"system_number": account, "name": "Tester, Card",
+                                           "email": "cards@example.com"}).status == 201
+    number = f"C{uuid.uuid4().hex[:8]}"
+    assert invoices.post("/ops/invoices", {"number": number, "account": account, "date": "2026-01-05",
+                                           "due_date": "2026-02-05", "amount": "80.00"}).status == 201
+    token = ApiClient(stack.url()).post("/api/auth/login", {"username": account, "password": "cards-1"}
+                                        ).json_body["access_token"]
+    return ApiClient(stack.url(), {"Authorization": f"Bearer {token}"}), number
+
+
+def _pay(client, invoice, card, amount="10.00", **extra):
+    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}], "card": card,
+                                         "receipt_email": "cards@example.com", **extra},
+                       headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+def _database_text(stack, service):
+    url = stack.env.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{stack.var_dir / (service + '.db')}"
+    engine = sqlalchemy.create_engine(url)
+    chunks = []
+    try:
+        with engine.connect() as connection:
+            metadata = sqlalchemy.MetaData()
+            metadata.reflect(connection)
+            for table in metadata.sorted_tables:
+                chunks.extend(str(row) for row in connection.execute(table.select()))
+    finally:
+        engine.dispose()
+    return "\n".join(chunks)
+
+
+def _redis_text(stack):
+    client = redis.Redis.from_url(stack.env["REDIS_URL"])
+    prefix = stack.env["REDIS_KEY_PREFIX"]
+    chunks = []
+    for key in client.scan_iter(match=prefix + "*"):
+        kind = client.type(key)
+        if kind == b"stream":
+            chunks.append(str(client.xrange(key)))
+        elif kind == b"string":
+            chunks.append(str(client.get(key)))
+        elif kind == b"hash":
+            chunks.append(str(client.hgetall(key)))
+        elif kind == b"list":
+            chunks.append(str(client.lrange(key, 0, -1)))
+        elif kind == b"zset":
+            chunks.append(str(client.zrange(key, 0, -1)))
+    return "\n".join(chunks)
+
+
+def test_card_number_is_never_stored_logged_queued_or_echoed(stack):
+    client, invoice = _subscriber(stack)
+    number = luhn_visa()
+    spaced = " ".join(number[i:i + 4] for i in range(0, 16, 4))
+    card = {"number": spaced, "exp_month": 12, "exp_year": 2034, "cvc": "987"}
+    responses = [
+        _pay(client, invoice, card, save_card=True),
+        _pay(client, invoice, dict(card, cvc="12")),
+        _pay(client, invoice, dict(card, exp_month=13)),
+        _pay(client, invoice, card, amount="9999.00"),
+        _pay(client, invoice, dict(card, number="4000 0000 0000 0002")),
+        client.post("/api/payment-profiles", {"number": number, "exp_month": 11, "exp_year": 2033, "cvc": "987"}),
+    ]
+    assert responses[0].status == 201, responses[0].data
+    assert responses[0].json_body["card"] == {"brand": "Visa", "last4": number[-4:]}
+    for response in responses:
+        assert number not in response.data.decode() and spaced not in response.data.decode()
+
+    places = {f"{service} database": _database_text(stack, service) for service in SERVICES}
+    places["redis"] = _redis_text(stack)
+    for log in stack.log_dir.glob("*.log"):
+        places[f"log {log.name}"] = log.read_text(errors="replace")
+    for mail in stack.mail_dir.glob("*.eml"):
+        places[f"e-mail {mail.name}"] = mail.read_text(errors="replace")
+    for place, text in places.items():
+        assert number not in text, f"the card number is in the {place}"
+        assert spaced not in text, f"the card number is in the {place}"
+    assert any(number[-4:] in text for text in places.values())  # what may be kept (last 4) is kept
