@@ -4,6 +4,7 @@ import logging
 import redis
 from flask import current_app
 
+from billpay_common.logs import current_request_id
 from billpay_common.errors import Conflict, NotFound, Unprocessable
 from billpay_common.queue import ACCESS_GRANTED, EmailJob, publish
 
@@ -61,7 +62,7 @@ def grant_access(account, email, name, actor, passcode=None):
 
 
 def _announce(user):
-    job = EmailJob(type=ACCESS_GRANTED, to=user.email, account=user.account,
+    job = EmailJob(type=ACCESS_GRANTED, to=user.email, account=user.account, request_id=current_request_id() or "",
                    data={"name": user.name, "account": user.account})
     try:
         publish(redis_ext.client, redis_ext.prefix, job)
