@@ -4,8 +4,8 @@ import logging
 import redis
 from flask import current_app
 
-from billpay_common.logs import current_request_id
 from billpay_common.errors import Conflict, NotFound, Unprocessable
+from billpay_common.logs import current_request_id
 from billpay_common.queue import ACCESS_GRANTED, EmailJob, publish
 
 from . import passcodes
