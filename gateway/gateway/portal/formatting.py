@@ -11,6 +11,8 @@ def money(value):
     """'215.95' or Decimal('215.95') -> '$215.95'; negative amounts as '-$5.00'; nothing -> ''."""
     if value is None or value == "":
         return ""
+    if isinstance(value, float):
+        raise TypeError("money must not be a float")
     try:
         amount = to_money(Decimal(str(value)))
     except (InvalidOperation, TypeError):
