@@ -53,8 +53,12 @@ def relay(redis_client, key_prefix, invoice_client):
     for event in events:
         try:
             to, data = _complete(event, accounts)
-        except (ServiceUnavailable, DomainError) as error:
+        except ServiceUnavailable as error:
             event.attempts, event.last_error = event.attempts + 1, f"account lookup: {error}"[:255]
+            break  # invoice_service is away: the rest waits too, in order
+        except DomainError as error:
+            event.sent_at, event.last_error = utcnow(), f"not sent, account lookup refused: {error.message}"[:255]
+            log.error("outbox event %s dropped: account %s unknown to invoice_service", event.event_id, event.account)
             continue
         if not to:
             event.sent_at, event.last_error = utcnow(), "no e-mail address on file; not sent"

@@ -1,0 +1,67 @@
+import json
+
+import pytest
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from helpers import body, pay
+
+from devtools.redis_server import PrivateRedis
+from payment_service import outbox
+from payment_service.clients import invoice_client
+from payment_service.extensions import db
+from payment_service.models import OutboxEvent
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path / "redis").start()
+    yield server
+    server.stop()
+
+
+def _jobs(client, prefix):
+    return [json.loads(fields[b"job"]) for _, fields in client.xrange(prefix + "stream:email")]
+
+
+def _unsent(app):
+    with app.app_context():
+        return db.session.query(OutboxEvent).filter(OutboxEvent.sent_at.is_(None)).count()
+
+
+def test_receipts_wait_while_redis_is_down_and_go_when_it_is_back(app, client, auth, account, new_invoice,
+                                                                   private_redis):
+    first, second = new_invoice("108.00"), new_invoice("107.95")
+    payment = pay(client, auth, body([(first, "108.00"), (second, "107.95")])).json
+    queue = redis.Redis(unix_socket_path=str(private_redis.socket), socket_timeout=2,
+                        retry=Retry(NoBackoff(), 0))  # fail at once instead of backing off for seconds
+    prefix = "relaytest:"
+    private_redis.stop()
+    with app.app_context():
+        assert outbox.relay(queue, prefix, invoice_client()) == 0
+    assert _unsent(app) >= 1
+    private_redis.start()
+    with app.app_context():
+        while outbox.relay(queue, prefix, invoice_client()):
+            pass
+    assert _unsent(app) == 0
+    receipts = [job for job in _jobs(queue, prefix) if job["data"].get("payment_id") == payment["id"]]
+    assert len(receipts) == 1
+    receipt = receipts[0]
+    assert receipt["type"] == "payment.receipt" and receipt["account"] == account
+    assert receipt["to"] == "subscriber@example.com"  # no receipt_email: the account's, from invoice_service
+    assert receipt["data"] == {
+        "payment_id": payment["id"], "date": payment["created_at"][:10], "total": "215.95",
+        "allocations": [{"invoice": first, "amount": "108.00"}, {"invoice": second, "amount": "107.95"}],
+        "card": {"brand": "Visa", "last4": "4242"}, "account": account, "account_name": "Jones, Michael"}
+
+
+def test_a_given_receipt_email_is_used(app, client, auth, new_invoice, private_redis):
+    payment = pay(client, auth, body([(new_invoice("5.00"), "5.00")], receipt_email="other@example.com")).json
+    queue = redis.Redis(unix_socket_path=str(private_redis.socket))
+    with app.app_context():
+        while outbox.relay(queue, "relaytest2:", invoice_client()):
+            pass
+    receipts = [job for job in _jobs(queue, "relaytest2:") if job["data"].get("payment_id") == payment["id"]]
+    assert [job["to"] for job in receipts] == ["other@example.com"]
