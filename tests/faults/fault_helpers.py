@@ -23,7 +23,7 @@ FAST = {"CLAIM_IDLE_SECONDS": "2", "RETRY_DELAYS_SECONDS": "1,1,1", "WORKER_BLOC
         "SMTP_TIMEOUT_SECONDS": "3", "HTTP_TIMEOUT_SECONDS": "5"}
 
 
-def wait_for(condition, timeout=20.0, what="the condition"):
+def wait_for(condition, timeout=20.0, what="the condition", interval=0.1):
     """Poll until condition() is truthy; its last value, or AssertionError at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
@@ -32,7 +32,7 @@ def wait_for(condition, timeout=20.0, what="the condition"):
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.1)
+        time.sleep(interval)
 
 
 def card(number=GOOD_CARD):
