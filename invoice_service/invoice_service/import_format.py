@@ -44,21 +44,30 @@ def _read_jsonl(lines):
 
 
 def _read_csv(lines):
-    reader = csv.DictReader(lines)
-    missing = [name for name in ("record", "account", "invoice") if name not in (reader.fieldnames or ())]
+    reader = csv.reader(lines)
+    header = [name.strip() for name in next(reader, None) or []]
+    missing = [name for name in ("record", "account", "invoice") if name not in header]
     if missing:
         yield 1, "error", f"the header row lacks the column(s) {', '.join(missing)}"
         return
+    position = {name: header.index(name) for name in CSV_COLUMNS if name in header}
+    width = len(header)
+
+    def pick(row, names):
+        return {name: row[position[name]] for name in names if name in position}
+
     pending = None  # (line, invoice record or None once rejected, its number) collecting its charge rows
     for row in reader:
-        line, kind = reader.line_num, (row.get("record") or "").strip()
-        number = (row.get("invoice") or "").strip()
+        line = reader.line_num
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        kind, number = row[position["record"]].strip(), row[position["invoice"]].strip()
         if kind == "charge":
             if pending is None or number != pending[2]:
                 yield line, "error", "a charge row must follow its invoice row (same invoice number)"
             elif pending[1] is not None:
                 try:
-                    pending[1]["charges"].append(clean_charge({name: row.get(name) for name in CHARGE_COLUMNS}))
+                    pending[1]["charges"].append(clean_charge(pick(row, CHARGE_COLUMNS)))
                 except RecordError as error:
                     yield line, "error", f"invoice {number} not imported: {error}"
                     pending = (pending[0], None, number)
@@ -68,13 +77,13 @@ def _read_csv(lines):
             pending = None
         try:
             if kind == "account":
-                yield line, "account", clean_account({"system_number": row.get("account"),
-                                                      **{name: row.get(name) for name in ACCOUNT_COLUMNS}})
+                yield line, "account", clean_account({"system_number": row[position["account"]],
+                                                      **pick(row, ACCOUNT_COLUMNS)})
             elif kind == "invoice":
                 pending = (line, None, number)
-                pending = (line, clean_invoice_header({"number": number, "account": row.get("account"),
-                                                       **{name: row.get(name) for name in INVOICE_COLUMNS}}), number)
-            else:
+                pending = (line, clean_invoice_header({"number": number, "account": row[position["account"]],
+                                                       **pick(row, INVOICE_COLUMNS)}), number)
+            elif kind or any(row):
                 raise RecordError(f"record must be 'account', 'invoice' or 'charge', not {kind!r}")
         except RecordError as error:
             yield line, "error", str(error)

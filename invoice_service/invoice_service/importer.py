@@ -14,7 +14,7 @@ from . import invoicing
 from .extensions import db
 from .import_format import read_records
 from .invoicing import CREATED, UNCHANGED, UPDATED
-from .models import OPEN, BillingAccount, Charge, Invoice
+from .models import OPEN, BillingAccount, Charge, Invoice, utcnow
 from .records import RecordError
 
 log = logging.getLogger(__name__)
@@ -98,27 +98,25 @@ class _Batch:
                 outcomes.append(("account", line, invoicing.store_account(record)))
             else:
                 outcomes.append(("account", line, UNCHANGED))
-        if new_accounts:
-            db.session.execute(BillingAccount.__table__.insert(), new_accounts)
+        _bulk_insert(BillingAccount.__table__, new_accounts)
         known_accounts = set(known) | set(accounts)
-        existing = set(db.session.scalars(select(Invoice.number).where(Invoice.number.in_(list(invoices)))))
+        existing = _stored_invoices(list(invoices))
         new_invoices, new_charges = [], []
         for number, (line, record) in invoices.items():
             if record["account"] not in known_accounts:
                 outcomes.append(("invoice", line, RecordError(
                     f"account {record['account']} does not exist: add the account first")))
             elif number in existing:
-                outcomes.append(("invoice", line, _store_existing(record)))
+                same = existing[number] == _comparable(record, record["charges"])
+                outcomes.append(("invoice", line, UNCHANGED if same else _store_existing(record)))
             else:
                 row = {name: record[name] for name in ("number", "account", "date", "due_date", "amount")}
                 new_invoices.append({**row, "paid_total": 0, "adjustment_total": 0, "balance": record["amount"],
                                      "status": OPEN if record["amount"] > 0 else "paid"})
                 new_charges.extend(invoicing.charge_rows(number, record["charges"]))
                 outcomes.append(("invoice", line, CREATED))
-        if new_invoices:
-            db.session.execute(Invoice.__table__.insert(), new_invoices)
-        if new_charges:
-            db.session.execute(Charge.__table__.insert(), new_charges)
+        _bulk_insert(Invoice.__table__, new_invoices)
+        _bulk_insert(Charge.__table__, new_charges)
 
     def _write_one_by_one(self):
         outcomes = []
@@ -135,6 +133,41 @@ class _Batch:
                     outcome = RecordError(f"the database refused it: {type(error).__name__}")
                 outcomes.append((kind, line, outcome))
         return outcomes
+
+
+def _comparable(invoice, charges):
+    return (tuple(invoice[name] for name in invoicing.INVOICE_FIELDS),
+            [tuple(charge[name] for name in invoicing.CHARGE_FIELDS) for charge in charges])
+
+
+def _stored_invoices(numbers):
+    """{number: comparable form} of the invoices already on file, in two queries for the whole batch."""
+    invoices = {row.number: row._mapping for row in db.session.execute(
+        select(Invoice.__table__).where(Invoice.number.in_(numbers)))}
+    charges = {number: [] for number in invoices}
+    if invoices:
+        for row in db.session.execute(select(Charge.__table__).where(Charge.invoice.in_(list(invoices)))
+                                      .order_by(Charge.id)):
+            charges[row.invoice].append(row._mapping)
+    return {number: _comparable(row, charges[number]) for number, row in invoices.items()}
+
+
+def _bulk_insert(table, rows):
+    """Many new rows in this transaction: COPY on PostgreSQL (several times faster), else executemany."""
+    if not rows:
+        return
+    now = utcnow()
+    if "created_at" in table.c:
+        rows = [{"created_at": now, "updated_at": now, **row} for row in rows]
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
 
 
 def _store_existing(record):
