@@ -72,23 +72,37 @@ def error_response(status, code, message, field_errors=None, headers=None):
     return response
 
 
-def _flatten(messages):
-    """smorest's {"json": {"field": ["msg"]}} becomes {"field": "msg"}."""
+def flatten_messages(messages, prefix=""):
+    """marshmallow's nested messages as dotted names: {"card": {"number": ["msg"]}} -> {"card.number": "msg"}."""
+    flat = {}
+    for name, problems in messages.items():
+        key = f"{prefix}{name}"
+        if isinstance(problems, dict):
+            flat.update(flatten_messages(problems, key + "."))
+        elif isinstance(problems, list) and problems and all(isinstance(p, str) for p in problems):
+            flat[key] = problems[0]
+        else:
+            flat[key] = str(problems)
+    return flat
+
+
+def _field_errors(messages):
+    """smorest's {"json": {...}, "headers": {...}} merged into one dotted-name dict."""
     flat = {}
     for location in messages.values():
-        if not isinstance(location, dict):
-            continue
-        for name, problems in location.items():
-            flat[name] = problems[0] if isinstance(problems, list) and problems and isinstance(problems[0], str) else problems
+        if isinstance(location, dict):
+            flat.update(flatten_messages(location))
     return flat
 
 
 def http_error_response(error: HTTPException):
     data = getattr(error, "data", None) or {}
     if error.code == 422 and "messages" in data:
-        field_errors = _flatten(data["messages"])
-        first = next(iter(field_errors.items()), None)
-        message = f"{first[0]}: {first[1]}" if first and isinstance(first[1], str) else "Some fields are not valid."
+        field_errors = _field_errors(data["messages"])
+        name, problem = next(iter(field_errors.items()), (None, None))
+        message = f"{name}: {problem}" if name else "Some fields are not valid."
+        if name and name[0].isupper():  # a header, such as Idempotency-Key: its message says it all
+            message = problem
         return error_response(422, "invalid", message, field_errors)
     code = (error.name or "error").lower().replace(" ", "_")
     message = error.description or error.name

@@ -10,7 +10,6 @@ from billpay_common.tokens import init_token_verifier
 
 from .config import Config
 from .extensions import db, migrate, redis_ext
-from .field_errors import init_field_errors
 from .processor import load_processor
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -42,6 +41,5 @@ def create_app(config_class=Config):
 
     from . import api, cli, ops_api, profiles_api
     init_common(app, [api.blp, profiles_api.blp, ops_api.blp])
-    init_field_errors(app)
     app.register_blueprint(cli.commands)
     return app

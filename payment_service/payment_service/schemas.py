@@ -30,6 +30,7 @@ class IdempotencyHeaderSchema(Schema):
         unknown = "exclude"
 
     key = fields.String(required=True, data_key="Idempotency-Key", validate=validate.Length(min=1, max=255),
+                        error_messages={"required": "Send an Idempotency-Key header: a new random value per payment."},
                         metadata={"description": "a new random value per payment, the same on every retry"})
 
 

@@ -90,9 +90,11 @@ def test_card_number_is_never_stored_logged_queued_or_echoed(stack):
         _pay(client, invoice, dict(card, exp_month=13)),
         _pay(client, invoice, card, amount="9999.00"),
         _pay(client, invoice, dict(card, number="4000 0000 0000 0002")),
-        client.post("/api/payment-profiles", {"number": number, "exp_month": 11, "exp_year": 2033, "cvc": "987"}),
+        client.post("/api/payment-profiles", {"card": {"number": number, "exp_month": 11, "exp_year": 2033,
+                                                      "cvc": "987"}}),
     ]
     assert responses[0].status == 201, responses[0].data
+    assert responses[-1].status == 201, responses[-1].data
     assert responses[0].json_body["card"] == {"brand": "Visa", "last4": number[-4:]}
     for response in responses:
         assert number not in response.data.decode() and spaced not in response.data.decode()
