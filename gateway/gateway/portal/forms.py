@@ -1,10 +1,10 @@
 """Portal forms (Flask-WTF): each carries its CSRF token."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address such as name@example.com.")
-MONTHS = [(f"{month:02d}", f"{month:02d}") for month in range(1, 13)]
+MONTHS = [f"{month:02d}" for month in range(1, 13)]
 
 
 class LoginForm(FlaskForm):
@@ -26,15 +26,18 @@ class CardFieldsForm(FlaskForm):
     card_number = StringField("Card Number", validators=[
         InputRequired("Enter the card number."), Length(max=40, message="That card number is too long."),
         Regexp(r"^[\d\s-]+$", message="Enter the card number using digits only.")])
-    exp_month = SelectField("Expiration month", choices=MONTHS, validators=[InputRequired()])
-    exp_year = SelectField("Expiration year", validators=[InputRequired()])
+    # plain fields rendered as <select> by the template (options from .choices); AnyOf checks what comes back
+    exp_month = StringField("Expiration month", validators=[AnyOf(MONTHS, message="Choose the month on the card.")])
+    exp_year = StringField("Expiration year")
     card_code = StringField("Card Code", validators=[
         InputRequired("Enter the card code from the back of the card (4 digits on the front for American Express)."),
         Regexp(r"^\d{3,4}$", message="The card code is 3 digits (4 for American Express).")])
 
     def __init__(self, *args, year_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.exp_year.choices = [(str(year), str(year)) for year in year_choices]
+        self.exp_month.choices = MONTHS
+        self.exp_year.choices = [str(year) for year in year_choices]
+        self.exp_year.validators = [AnyOf(self.exp_year.choices, message="Choose the year on the card.")]
 
 
 class CardPaymentForm(CardFieldsForm):
