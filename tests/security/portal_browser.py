@@ -14,11 +14,14 @@ class PortalBrowser:
         self.cookies = {}
         self.set_cookie_headers = []
 
-    def request(self, method, path, fields=None, headers=None):
+    def request(self, method, path, fields=None, headers=None, json_body=None):
         all_headers = {**self.headers, **(headers or {})}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if fields is not None:
+        if json_body is not None:
+            response = self.http.request(method, self.base_url + path, json=json_body, headers=all_headers,
+                                         redirect=False)
+        elif fields is not None:
             response = self.http.request_encode_body(method, self.base_url + path, fields=fields,
                                                      headers=all_headers, encode_multipart=False, redirect=False)
         else:
