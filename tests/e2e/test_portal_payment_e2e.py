@@ -3,14 +3,11 @@
 Each test pays on an account of its own (created through the ops APIs), never on the demo account.
 """
 import re
-import secrets
 import threading
 from datetime import date
 
 import pytest
-from test_portal_billing_e2e import Browser, text
-
-from devtools.testing import unique_account
+from test_portal_billing_e2e import Browser, new_subscriber, text
 
 GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA = "4242 4242 4242 4242", "4000000000000002", "4000000000000119"
 NEXT_YEAR = str(date.today().year + 1)
@@ -19,23 +16,7 @@ NEXT_YEAR = str(date.today().year + 1)
 @pytest.fixture
 def subscriber(stack, ops_client):
     """A new account with two open invoices (108.00 and 107.95), signed in to the portal."""
-    account, passcode = unique_account(), secrets.token_urlsafe(12)
-    invoices = ops_client("invoice_service")
-    created = invoices.post("/ops/accounts", {"system_number": account, "name": "Payer, Pat", "line1": "1 Elm St",
-                                              "city": "Syracuse", "state": "NY", "zip": "13204",
-                                              "email": f"pat{account}@example.com"})
-    assert created.status == 201, created.json_body
-    for suffix, amount in (("A", "108.00"), ("B", "107.95")):
-        made = invoices.post("/ops/invoices", {"number": f"{account}{suffix}", "account": account,
-                                               "date": "2016-02-15", "due_date": "2016-03-15", "amount": amount})
-        assert made.status == 201, made.json_body
-    granted = ops_client("auth_service").post("/ops/access", {"account": account, "email": f"pat{account}@example.com",
-                                                              "name": "Pat Payer", "passcode": passcode})
-    assert granted.status == 201, granted.json_body
-    browser = Browser(stack.url())
-    assert browser.login(account, passcode).status == 302
-    browser.account = account
-    return browser
+    return new_subscriber(stack, ops_client, [("A", "2016-02-15", "108.00"), ("B", "2016-02-15", "107.95")])
 
 
 def amounts_form(page, **overrides):

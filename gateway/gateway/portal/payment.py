@@ -3,7 +3,6 @@
 The checkout (invoices, amounts, Idempotency-Key) lives in the server-side session, never in hidden fields.
 """
 import secrets
-from datetime import date
 
 from flask import flash, redirect, render_template, request, session, url_for
 
@@ -65,7 +64,7 @@ def pay():
         selection.errors.pop("invoices", None)  # nothing was asked yet
         status = 200
     return render_template("pay_amounts.html", selection=selection, total_open=total_open,
-                           shown=len(selection.rows), today=date.today()), status
+                           shown=len(selection.rows)), status
 
 
 @portal.get("/pay/method")
