@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import redis
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from billpay_common.errors import Conflict, NotFound, Unavailable
@@ -25,10 +25,12 @@ def claim(job, payload, worker, stale_after_seconds):
     The first sight of an event inserts its row already claimed; the unique event id makes a second insert fail,
     and then only a conditional update can take it, so two workers never both win."""
     now = utcnow()
-    db.session.add(Delivery(event_id=job.event_id, type=job.type, recipient=job.to[:254], account=job.account[:20],
-                            status=SENDING, claimed_by=worker, claimed_at=now, payload=payload,
-                            request_id=(job.request_id or "")[:64]))
+    first_sight = insert(Delivery).values(
+        event_id=job.event_id, type=job.type[:40], recipient=str(job.to)[:254], account=str(job.account)[:20],
+        status=SENDING, claimed_by=worker, claimed_at=now, payload=payload, request_id=str(job.request_id)[:64],
+        attempts=0, last_error="", created_at=now, updated_at=now)
     try:
+        db.session.execute(first_sight)
         db.session.commit()
         return True
     except IntegrityError:

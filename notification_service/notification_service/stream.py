@@ -45,8 +45,8 @@ class EmailStream:
                                         start_id="0-0", count=count)
         return [(entry_id, fields.get(b"job")) for entry_id, fields in answer[1] if fields]
 
-    def ack(self, entry_id):
-        self.client.xack(self.key, self.group, entry_id)
+    def ack(self, *entry_ids):
+        self.client.xack(self.key, self.group, *entry_ids)
 
     def schedule_retry(self, entry_id, payload, delay_seconds):
         with self.client.pipeline(transaction=True) as pipe:

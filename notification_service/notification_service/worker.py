@@ -43,6 +43,7 @@ class Worker:
         self.name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"[:80]
         self.stopping = threading.Event()
         self.handled = 0
+        self.done = []  # entries finished with, acknowledged together after each batch
 
     def stop(self, *_):
         self.stopping.set()
@@ -71,9 +72,11 @@ class Worker:
                     continue
                 for entry_id, payload in entries:  # the jobs in hand are finished even when asked to stop
                     self.handle(entry_id, payload)
+                self._flush_acks()
                 if (once and entries) or (burst and not entries):
                     break
         finally:
+            self._flush_acks()
             self.transport.close()
             log.info("worker stopped", extra={"fields": {"worker": self.name, "handled": self.handled}})
 
@@ -81,6 +84,15 @@ class Worker:
         self.stream.release_due_retries()
         self.stream.trim_acknowledged()
         return self.stream.claim_abandoned(self.name, self.claim_idle, self.batch)
+
+    def _flush_acks(self):
+        """A crash before this only means the batch is claimed again, and the delivery log skips what was sent."""
+        if self.done:
+            try:
+                self.stream.ack(*self.done)
+            except redis.RedisError as error:
+                log.warning("acknowledgement failed, the jobs will be claimed again: %s", error)
+            self.done = []
 
     def handle(self, entry_id, payload):
         self.handled += 1
@@ -91,7 +103,7 @@ class Worker:
                 raise ValueError("no usable event id or type")
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             log.error("unreadable e-mail job dropped", extra={"fields": {"entry": str(entry_id), "error": str(error)}})
-            self.stream.ack(entry_id)
+            self.done.append(entry_id)
             return
         try:
             self._deliver(entry_id, job, text)
@@ -103,7 +115,7 @@ class Worker:
 
     def _deliver(self, entry_id, job, text):
         if not services.claim(job, text, self.name, self.claim_idle):
-            self.stream.ack(entry_id)  # sent, dead, or in a living worker's hands already
+            self.done.append(entry_id)  # sent, dead, or in a living worker's hands already
             return
         if self.pause_before_send:
             time.sleep(self.pause_before_send)
@@ -115,7 +127,7 @@ class Worker:
             self._failed(entry_id, job, text, error, permanent=False)
         else:
             services.record_sent(job.event_id)
-            self.stream.ack(entry_id)
+            self.done.append(entry_id)
             log.info("e-mail sent", extra={"fields": {"event_id": job.event_id, "type": job.type}})
 
     def _failed(self, entry_id, job, text, error, permanent):
@@ -125,7 +137,7 @@ class Worker:
         if outcome.status == RETRYING:
             self.stream.schedule_retry(entry_id, text, outcome.delay_seconds)
         else:
-            self.stream.ack(entry_id)
+            self.done.append(entry_id)
         log.warning("e-mail not sent", extra={"fields": {"event_id": job.event_id, "type": job.type,
                                                          "status": outcome.status, "error": str(error)[:200]}})
 
