@@ -64,7 +64,12 @@ def reserve(payment_id, account, allocations, ttl_seconds):
         db.session.commit()
     except IntegrityError:  # the same payment_id reserved at the same moment by a retry
         db.session.rollback()
-        return reserve(payment_id, account, allocations, ttl_seconds)
+        existing = db.session.get(Reservation, payment_id)
+        if existing is None:
+            raise
+        if not _same_request(existing, account, allocations):
+            raise Conflict("This payment id was already used for other amounts.", code="payment_id_in_use") from None
+        return _answer(existing)
     return _answer(reservation)
 
 
