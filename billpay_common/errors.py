@@ -1,9 +1,12 @@
 """One JSON error envelope for every service: {"error": {"code", "message"[, "fields"]}}."""
 import logging
 
-from flask import jsonify, request
+import redis
+from flask import current_app, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import BadRequest, HTTPException
 
 log = logging.getLogger(__name__)
@@ -129,7 +132,22 @@ def register_error_handlers(app):
     def http_error(error):
         return http_error_response(error)
 
+    for outage in (OperationalError, InterfaceError, PoolTimeout, redis.ConnectionError, redis.TimeoutError):
+        app.register_error_handler(outage, outage_response)
     app.register_error_handler(Exception, unexpected_error_response)
+
+
+def outage_response(error):
+    """The database or Redis is unreachable: a 503 the caller can retry, never a 500 traceback."""
+    log.warning("dependency unavailable: %s: %s", type(error).__name__, str(error).splitlines()[0][:200])
+    db = current_app.extensions.get("sqlalchemy")
+    if db is not None:
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the session is discarded at the end of the request anyway
+            log.debug("rollback after outage failed", exc_info=True)
+    return error_response(503, "try_again_shortly", "This service cannot reach its records right now. "
+                          "Please try again shortly.", headers={"Retry-After": "5"})
 
 
 def unexpected_error_response(error):

@@ -80,8 +80,9 @@ def pay(account, account_name, key, allocations, card=None, profile_id=None, rec
     return _process(payment, key, source, pairs, save_card and source.card is not None)
 
 
-def _refuse(payment, key, error):
-    payment.status, payment.failure_code, payment.failure_message = "failed", error.code, error.message[:255]
+def _refuse(payment, key, error, release_pending=False):
+    payment.status, payment.failure_message = "failed", error.message[:255]
+    payment.failure_code = settlement.RELEASE_PENDING if release_pending else error.code
     if error.status == 503:
         idempotency.forget(payment.account, key)
     else:
@@ -96,7 +97,9 @@ def _process(payment, key, source, pairs, save_card):
         client.reserve(payment.id, payment.account, pairs)
     except ServiceUnavailable as down:
         log.warning("invoice_service unreachable, payment %s not charged: %s", payment.id, down)
-        _refuse(payment, key, Unavailable(NO_CHARGE, code="try_again_shortly"))
+        # The reservation may have been saved before the reply was lost: give it back now, or the worker will.
+        released = settlement.release_quietly(client, payment.id)
+        _refuse(payment, key, Unavailable(NO_CHARGE, code="try_again_shortly"), release_pending=not released)
     except DomainError as refused:
         _refuse(payment, key, refused)
     try:

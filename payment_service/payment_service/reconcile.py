@@ -24,7 +24,9 @@ def due_payment_ids(now=None):
     processing_before = now - timedelta(seconds=config["STALE_PROCESSING_SECONDS"])
     query = select(Payment.id).where(or_(
         and_(Payment.status == "pending", Payment.updated_at <= pending_before),
-        and_(Payment.status == "processing", Payment.updated_at <= processing_before))).order_by(Payment.created_at)
+        and_(Payment.status == "processing", Payment.updated_at <= processing_before),
+        and_(Payment.status == "failed", Payment.failure_code == settlement.RELEASE_PENDING),
+    )).order_by(Payment.created_at)
     ids = list(db.session.execute(query.limit(200)).scalars())
     db.session.rollback()
     return ids
@@ -50,8 +52,19 @@ def _close_idempotency(payment_id):
                        .values(state="done", response_status=201))
 
 
+def _release_refused(payment):
+    """A payment refused while invoice_service was away: give back what it may still have reserved."""
+    if settlement.release_quietly(invoice_client(), payment.id):
+        payment.failure_code = "try_again_shortly"
+        db.session.commit()
+        return "released"
+    return "unknown"
+
+
 def reconcile_one(payment_id):
     payment = db.session.get(Payment, payment_id)
+    if payment is not None and payment.status == "failed" and payment.failure_code == settlement.RELEASE_PENDING:
+        return _release_refused(payment)
     if payment is None or payment.status not in ("pending", "processing"):
         return "skipped"
     try:

@@ -3,7 +3,7 @@ import logging
 
 from sqlalchemy import update
 
-from billpay_common.errors import Conflict, DomainError
+from billpay_common.errors import Conflict, DomainError, NotFound
 from billpay_common.queue import PAYMENT_RECEIPT
 
 from . import outbox
@@ -72,11 +72,17 @@ def _refund_unapplied(payment, refused, raise_conflict):
     return payment
 
 
+# A failed payment whose reservation invoice_service may still hold; the worker releases it.
+RELEASE_PENDING = "release_pending"
+
+
 def release_quietly(client, payment_id):
-    """Give the reserved amounts back; if invoice_service is away the reservation expires on its own."""
+    """Give the reserved amounts back; False when invoice_service could not be told (try again later)."""
     try:
         client.release(payment_id)
         return True
+    except NotFound:
+        return True  # never reserved: nothing to give back
     except (ServiceUnavailable, DomainError) as error:
         log.warning("reservation of payment %s not released now: %s", payment_id, error)
         return False
