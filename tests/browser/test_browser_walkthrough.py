@@ -13,12 +13,16 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from devtools.api_client import ApiClient
-from tests.browser.portal import account_menu, login, logout, pdf_attachments, plain_text, wait_for_mail, words
+from tests.browser.portal import account_menu, logout, pdf_attachments, plain_text, wait_for_mail, words
 
 DEMO = "99939999"
 NEXT_YEAR = str(date.today().year + 1)
 
 pytestmark = pytest.mark.browser
+
+
+def pdf_text(data):
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 @pytest.fixture
@@ -82,13 +86,17 @@ def test_guide_walkthrough_from_login_to_payment_receipt_and_logout(page, stack,
     assert "Visa ending 1111" in words(page.locator("table.applied-payments"))
     shot("payments")
 
-    # View opens the PDF
+    # View opens the PDF in the browser; its bytes are read back (same session) to check the document itself
     page.goto("/invoices?start=1990-01-01&end=2020-01-01&status=open")
-    view = page.get_by_role("link", name="View invoice 528132 (PDF)")
-    pdf = page.request.get(view.get_attribute("href"))
-    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    with page.expect_response(re.compile(r"/invoices/528132/pdf$")) as opened:
+        page.get_by_role("link", name="View invoice 528132 (PDF)").click()
+    assert opened.value.status == 200 and opened.value.headers["content-type"] == "application/pdf"
+    assert 'filename="invoice-528132.pdf"' in opened.value.headers["content-disposition"]
+    pdf = page.request.get(page.url)  # headless Chromium's viewer screenshots blank: keep the document instead
+    assert pdf.headers["content-type"] == "application/pdf"
     (screenshots / f"{next(step):02d}-invoice-528132.pdf").write_bytes(pdf.body())
-    assert "528132" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "528132" in pdf_text(pdf.body())
+    page.go_back()
 
     # Email queues it; the message reaches the SMTP server with the PDF attached
     address = f"walkthrough-{uuid.uuid4().hex[:8]}@example.com"
@@ -102,7 +110,7 @@ def test_guide_walkthrough_from_login_to_payment_receipt_and_logout(page, stack,
     assert "528132" in message["Subject"]
     attached = pdf_attachments(message)
     assert len(attached) == 1
-    assert "528132" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(attached[0].get_content())).pages)
+    assert "528132" in pdf_text(attached[0].get_content())
 
     # Make A Payment: untick 528131, pay 50.00 of 528132, Update, Continue
     account_menu(page, "Make A Payment")

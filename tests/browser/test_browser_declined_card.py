@@ -1,0 +1,39 @@
+"""A card the processor declines: the portal shows the processor's message and nothing is charged."""
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.portal import account_menu, login, words
+
+DECLINED_VISA = "4000000000000002"  # payment_service's sandbox processor declines it
+DECLINE_MESSAGE = "Your card was declined. Please use another card or call your bank."
+
+pytestmark = pytest.mark.browser
+
+
+def test_declined_card_shows_the_processors_message_and_charges_nothing(page, subscriber, ops_client, screenshots):
+    login(page, subscriber.account, subscriber.passcode)
+    expect(page.locator("#outstanding-balance")).to_have_text("$215.95")
+    account_menu(page, "Make A Payment")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Select Credit Card, one time credit card payment").click()
+    page.get_by_label("Card Number").fill(DECLINED_VISA)
+    page.get_by_label("Expiration month").select_option("12")
+    page.get_by_label("Expiration year").select_option(str(date.today().year + 1))
+    page.get_by_label("Card Code").fill("123")
+    page.get_by_role("button", name="Submit Payment").click()
+
+    expect(page.get_by_role("alert")).to_have_text(DECLINE_MESSAGE)
+    expect(page.get_by_role("heading", name="Pay With Credit Card")).to_be_visible()
+    expect(page.get_by_label("Card Number")).to_have_value("")  # the number is never sent back to the page
+    page.screenshot(path=screenshots / "declined-card.png", full_page=True)
+
+    account_menu(page, "Billing")
+    expect(page.locator("#outstanding-balance")).to_have_text("$215.95")
+    expect(page.locator("#last-payment")).to_have_text("$0.00")
+    payments = ops_client("payment_service").get(f"/ops/payments?account={subscriber.account}")
+    assert payments.status == 200, payments.json_body
+    assert [(item["status"], item["amount"]) for item in payments.json_body["items"]] == [("declined", "215.95")]
+    account_menu(page, "Payment History")
+    assert "Succeeded" not in words(page.locator("main"))
