@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import redis
-from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from billpay_common.errors import Conflict, NotFound, Unavailable
 
@@ -19,29 +19,39 @@ class Outcome:
     delay_seconds: float | None = None
 
 
-def claim(job, payload, worker, stale_after_seconds):
-    """Take the job for `worker`; False when it was sent, is dead, or a living worker is sending it.
+def claim(jobs, worker, stale_after_seconds):
+    """Take a batch of (job, payload) for `worker`; returns the event ids it now holds.
 
-    The first sight of an event inserts its row already claimed; the unique event id makes a second insert fail,
-    and then only a conditional update can take it, so two workers never both win."""
+    An event seen for the first time is inserted already claimed; the unique event id makes a second insert do
+    nothing, and then only a conditional update can take it (a stale claim of a dead worker, or a job queued
+    again), so two workers never both hold one. Left out: sent, dead, or in a living worker's hands."""
     now = utcnow()
-    first_sight = insert(Delivery).values(
-        event_id=job.event_id, type=job.type[:40], recipient=str(job.to)[:254], account=str(job.account)[:20],
-        status=SENDING, claimed_by=worker, claimed_at=now, payload=payload, request_id=str(job.request_id)[:64],
-        attempts=0, last_error="", created_at=now, updated_at=now)
-    try:
-        db.session.execute(first_sight)
-        db.session.commit()
-        return True
-    except IntegrityError:
-        db.session.rollback()
-    stale = now - timedelta(seconds=stale_after_seconds)
-    takeable = or_(Delivery.status.in_([QUEUED, RETRYING]),
-                   and_(Delivery.status == SENDING, Delivery.claimed_at < stale))
-    result = db.session.execute(update(Delivery).where(Delivery.event_id == job.event_id, takeable)
-                                .values(status=SENDING, claimed_by=worker, claimed_at=now))
+    rows = {}
+    for job, payload in jobs:
+        rows.setdefault(job.event_id, dict(
+            event_id=job.event_id, type=str(job.type)[:40], recipient=str(job.to)[:254],
+            account=str(job.account)[:20], status=SENDING, claimed_by=worker, claimed_at=now, payload=payload,
+            request_id=str(job.request_id)[:64], attempts=0, last_error="", created_at=now, updated_at=now))
+    if not rows:
+        return set()
+    first_sight = (_dialect_insert()(Delivery).values(list(rows.values()))
+                   .on_conflict_do_nothing(index_elements=["event_id"]).returning(Delivery.event_id))
+    claimed = set(db.session.scalars(first_sight))
+    seen_before = set(rows) - claimed
+    if seen_before:
+        stale = now - timedelta(seconds=stale_after_seconds)
+        takeable = or_(Delivery.status.in_([QUEUED, RETRYING]),
+                       and_(Delivery.status == SENDING, Delivery.claimed_at < stale))
+        claimed |= set(db.session.scalars(
+            update(Delivery).where(Delivery.event_id.in_(seen_before), takeable)
+            .values(status=SENDING, claimed_by=worker, claimed_at=now).returning(Delivery.event_id)))
     db.session.commit()
-    return result.rowcount == 1
+    return claimed
+
+
+def _dialect_insert():
+    """INSERT ... ON CONFLICT DO NOTHING, which PostgreSQL and SQLite both speak."""
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[db.engine.dialect.name]
 
 
 def record_sent(event_id):

@@ -70,8 +70,8 @@ class Worker:
                     log.warning("queue unreachable: %s", error)
                     self.stopping.wait(1.0)
                     continue
-                for entry_id, payload in entries:  # the jobs in hand are finished even when asked to stop
-                    self.handle(entry_id, payload)
+                if entries:
+                    self.handle(entries)  # the jobs in hand are finished even when asked to stop
                 self._flush_acks()
                 if (once and entries) or (burst and not entries):
                     break
@@ -94,41 +94,68 @@ class Worker:
                 log.warning("acknowledgement failed, the jobs will be claimed again: %s", error)
             self.done = []
 
-    def handle(self, entry_id, payload):
-        self.handled += 1
+    def handle(self, entries):
+        """Claim the batch in one transaction, then send its jobs one by one."""
+        jobs = []
+        for entry_id, payload in entries:
+            job, text = self._read(entry_id, payload)
+            if job is not None:
+                jobs.append((entry_id, job, text))
+        self.handled += len(entries)
+        try:
+            claimed = services.claim([(job, text) for _, job, text in jobs], self.name, self.claim_idle)
+        except Exception:  # database trouble: nothing acknowledged, so the batch is claimed again later
+            log.exception("e-mail jobs not claimed")
+            db.session.rollback()
+            return
+        # Past this, our claims could look stale to other workers: the rest is left for whoever takes them over.
+        send_before = time.monotonic() + self.claim_idle / 2
+        for entry_id, job, text in jobs:
+            if job.event_id not in claimed:
+                self.done.append(entry_id)  # sent, dead, in a living worker's hands, or twice in this batch
+                continue
+            claimed.discard(job.event_id)
+            if time.monotonic() > send_before:
+                break
+            try:
+                self._deliver(entry_id, job, text)
+            except Exception:  # a bug met by one job must not stop the others: its claim goes stale, is retried
+                log.exception("e-mail job failed", extra={"fields": {"event_id": job.event_id}})
+                db.session.rollback()
+        db.session.remove()
+
+    def _read(self, entry_id, payload):
         try:
             text = payload.decode() if isinstance(payload, bytes) else payload
             job = EmailJob.from_json(text)
             if not isinstance(job.event_id, str) or not 0 < len(job.event_id) <= 64 or not isinstance(job.type, str):
                 raise ValueError("no usable event id or type")
+            return job, text
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             log.error("unreadable e-mail job dropped", extra={"fields": {"entry": str(entry_id), "error": str(error)}})
             self.done.append(entry_id)
-            return
-        try:
-            self._deliver(entry_id, job, text)
-        except Exception:  # database or Redis trouble: left unacknowledged, so it is claimed again later
-            log.exception("e-mail job not finished", extra={"fields": {"event_id": job.event_id}})
-            db.session.rollback()
-        finally:
-            db.session.remove()
+            return None, None
 
     def _deliver(self, entry_id, job, text):
-        if not services.claim(job, text, self.name, self.claim_idle):
-            self.done.append(entry_id)  # sent, dead, or in a living worker's hands already
-            return
         if self.pause_before_send:
             time.sleep(self.pause_before_send)
+        failure, permanent = None, False
         try:
             self.transport.send(compose(job, self.sender))
         except (InvalidJob, PermanentFailure) as error:
-            self._failed(entry_id, job, text, error, permanent=True)
+            failure, permanent = error, True
         except TemporaryFailure as error:
-            self._failed(entry_id, job, text, error, permanent=False)
-        else:
-            services.record_sent(job.event_id)
-            self.done.append(entry_id)
-            log.info("e-mail sent", extra={"fields": {"event_id": job.event_id, "type": job.type}})
+            failure = error
+        try:
+            if failure is None:
+                services.record_sent(job.event_id)
+                self.done.append(entry_id)
+                log.info("e-mail sent", extra={"fields": {"event_id": job.event_id, "type": job.type}})
+            else:
+                self._failed(entry_id, job, text, failure, permanent)
+        except Exception:  # database or Redis trouble: unacknowledged, the job is taken over once its claim is stale
+            log.exception("e-mail job not recorded", extra={"fields": {"event_id": job.event_id}})
+            db.session.rollback()
 
     def _failed(self, entry_id, job, text, error, permanent):
         outcome = services.record_failure(job.event_id, self.name, error, permanent, self.delays)
