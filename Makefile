@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-REQUIREMENTS := requirements-dev.txt $(wildcard */requirements.txt) $(wildcard deploy/requirements-*.txt)
+REQUIREMENTS := requirements-dev.txt $(wildcard */requirements.txt) $(wildcard deploy/requirements-*.txt) $(wildcard tests/requirements-*.txt)
 
 .PHONY: setup run test test-fast bench bench-tools browser deploy-tools clean
 

@@ -14,6 +14,8 @@ accesslog = None  # each service writes its own JSON line per request
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Which proxies may say "https" is decided by each app's TRUSTED_PROXY_COUNT (ProxyFix), not by gunicorn.
+secure_scheme_headers = {}
 
 
 def child_exit(server, worker):

@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields, validate
 
+from billpay_common.fields import UtcDateTime
+
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=40))
@@ -39,7 +41,7 @@ class AccessSchema(Schema):
     email = fields.String(required=True)
     active = fields.Boolean(required=True)
     failed_attempts = fields.Integer(required=True)
-    locked_until = fields.DateTime(allow_none=True)
+    locked_until = UtcDateTime(allow_none=True)
 
 
 class GrantedSchema(AccessSchema):
@@ -53,7 +55,7 @@ class AuditQuerySchema(Schema):
 
 class AuditEntrySchema(Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     actor = fields.String()
     action = fields.String()
     account = fields.String()
@@ -62,7 +64,7 @@ class AuditEntrySchema(Schema):
 
 class LoginAttemptSchema(Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     account = fields.String()
     outcome = fields.String()
     client_addr = fields.String()

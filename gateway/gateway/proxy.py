@@ -2,7 +2,8 @@
 from urllib.parse import unquote
 
 from flask import Blueprint, Response, request
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 
 from billpay_common.errors import Forbidden, NotFound, Unavailable, error_response
 from billpay_common.http import ServiceUnavailable
@@ -51,7 +52,7 @@ def _authorization():
     if token and request.method in UNSAFE:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
-        except CSRFError as error:
+        except ValidationError as error:
             raise Forbidden("Send the X-CSRFToken header with session-authenticated writes.",
                             code="csrf_required") from error
     return f"Bearer {token}" if token else None

@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
 
 INVOICE = validate.Length(min=1, max=20)
@@ -47,8 +48,8 @@ class PaymentSchema(Schema):
     allocations = fields.List(fields.Nested(AllocationSchema))
     card = fields.Method("dump_card", metadata={"type": "object"})
     receipt_email = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    paid_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    paid_at = UtcDateTime(allow_none=True)
     failure_code = fields.String(allow_none=True)
     failure_message = fields.String(allow_none=True)
 
@@ -98,7 +99,7 @@ class ProfileSchema(Schema):
     exp_month = fields.Integer()
     exp_year = fields.Integer()
     is_default = fields.Boolean()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ProfileListSchema(Schema):
