@@ -30,7 +30,7 @@ def _fresh_postgres_databases():
     return urls, created
 
 
-def _drop(created):
+def drop_databases(created):
     import psycopg
 
     for url, name in created:
@@ -61,7 +61,7 @@ def stack(tmp_path_factory):
         yield stack.prepare().start()
     finally:
         stack.stop()
-        _drop(stack.created_databases)
+        drop_databases(stack.created_databases)
 
 
 @pytest.fixture(scope="session")

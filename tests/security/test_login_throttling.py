@@ -4,7 +4,7 @@ after 10 failures per account whatever the address, and HSTS when the (trusted) 
 import pytest
 
 from devtools.api_client import ApiClient
-from tests.conftest import _drop, make_stack
+from tests.conftest import drop_databases, make_stack
 from tests.security.attack_accounts import create_subscriber
 
 # Documentation addresses (RFC 5737), only ever written into X-Forwarded-For: no traffic goes to them.
@@ -20,7 +20,7 @@ def throttled(tmp_path_factory):
         yield stack.prepare().start()
     finally:
         stack.stop()
-        _drop(stack.created_databases)
+        drop_databases(stack.created_databases)
 
 
 def login(stack, address, username, password):
