@@ -5,8 +5,11 @@ a file twice changes nothing. When a batch fails in the database, its records ar
 one bad record is reported on its own and never leaves a half-written invoice.
 """
 import logging
+import queue
+import threading
 from collections import Counter
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,26 +34,66 @@ class ImportSummary:
 
 
 def import_lines(lines, fmt, batch_size=2000, on_reject=None):
-    """Import every record of `lines` (an iterable of text lines); returns an ImportSummary."""
-    summary = ImportSummary()
+    """Import every record of `lines` (an iterable of text lines); returns an ImportSummary.
+
+    The file is read in this thread while a second one writes the previous batch, so parsing and the
+    database's work overlap; batches are still written one at a time, in file order.
+    """
+    summary, lock = ImportSummary(), threading.Lock()
 
     def reject(line, reason, kind="invoice"):
-        summary.counts[kind][REJECTED] += 1
-        if on_reject:
-            on_reject(line, reason)
+        with lock:
+            summary.counts[kind][REJECTED] += 1
+            if on_reject:
+                on_reject(line, reason)
 
+    writer = _Writer(current_app._get_current_object(), summary, reject)
     batch = _Batch()
-    for line, kind, record in read_records(lines, fmt):
-        if kind == "error":
-            reject(line, record)
-            continue
-        key = record["system_number"] if kind == "account" else record["number"]
-        if batch.holds(kind, key) or batch.size >= batch_size:
-            batch.write(summary, reject)
-            batch = _Batch()
-        batch.add(kind, key, line, record)
-    batch.write(summary, reject)
+    try:
+        for line, kind, record in read_records(lines, fmt):
+            if kind == "error":
+                reject(line, record)
+                continue
+            key = record["system_number"] if kind == "account" else record["number"]
+            if batch.holds(kind, key) or batch.size >= batch_size:
+                writer.put(batch)
+                batch = _Batch()
+            batch.add(kind, key, line, record)
+        writer.put(batch)
+    finally:
+        writer.finish()
     return summary
+
+
+class _Writer(threading.Thread):
+    """Writes batches in order, one at a time, in its own app context (and so its own session)."""
+
+    def __init__(self, app, summary, reject):
+        super().__init__(name="import-writer", daemon=True)
+        self.app, self.summary, self.reject = app, summary, reject
+        self.batches = queue.Queue(maxsize=2)  # bounds memory: at most a few batches in flight
+        self.error = None
+        self.start()
+
+    def run(self):
+        with self.app.app_context():
+            while (batch := self.batches.get()) is not None:
+                if self.error is None:
+                    try:
+                        batch.write(self.summary, self.reject)
+                    except BaseException as error:  # handed to the reading thread, which raises it
+                        self.error = error
+
+    def put(self, batch):
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def finish(self):
+        self.batches.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 class _Batch:
