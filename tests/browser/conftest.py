@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("playwright", reason="playwright is not installed: pip install -r tests/requirements-browser.txt")
-
-from tests.browser.accounts import create_subscriber  # noqa: E402
+from tests.browser.accounts import create_subscriber
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -2,9 +2,12 @@
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.portal import account_menu, login, words
+pytest.importorskip("playwright", reason="playwright is not installed: pip install -r tests/requirements-browser.txt")
+
+from playwright.sync_api import expect  # noqa: E402
+
+from tests.browser.portal import account_menu, login, words  # noqa: E402
 
 DECLINED_VISA = "4000000000000002"  # payment_service's sandbox processor declines it
 DECLINE_MESSAGE = "Your card was declined. Please use another card or call your bank."

@@ -1,7 +1,10 @@
 """Keyboard only: Tab reaches every link, button and field of the login, billing and payment pages, and Enter
 moves from one page to the next (the Account menu opens from the keyboard too)."""
 import pytest
-from playwright.sync_api import expect
+
+pytest.importorskip("playwright", reason="playwright is not installed: pip install -r tests/requirements-browser.txt")
+
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

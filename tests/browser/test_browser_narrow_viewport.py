@@ -2,9 +2,12 @@
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.portal import account_menu, login, logout
+pytest.importorskip("playwright", reason="playwright is not installed: pip install -r tests/requirements-browser.txt")
+
+from playwright.sync_api import expect  # noqa: E402
+
+from tests.browser.portal import account_menu, login, logout  # noqa: E402
 
 WIDTH = 375
 PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"

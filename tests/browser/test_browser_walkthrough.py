@@ -9,11 +9,14 @@ import uuid
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect
-from pypdf import PdfReader
 
-from devtools.api_client import ApiClient
-from tests.browser.portal import account_menu, logout, pdf_attachments, plain_text, wait_for_mail, words
+pytest.importorskip("playwright", reason="playwright is not installed: pip install -r tests/requirements-browser.txt")
+
+from playwright.sync_api import expect  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from devtools.api_client import ApiClient  # noqa: E402
+from tests.browser.portal import account_menu, logout, pdf_attachments, plain_text, wait_for_mail, words  # noqa: E402
 
 DEMO = "99939999"
 NEXT_YEAR = str(date.today().year + 1)
@@ -35,6 +38,11 @@ def refund_afterwards(stack):
     for payment_id in made:
         refunded = office.post(f"/ops/payments/{payment_id}/refund", {})
         assert refunded.status == 200, refunded.json_body
+    if made:
+        token = ApiClient(stack.url("auth_service")).post(
+            "/auth/login", {"username": DEMO, "password": stack.env["DEMO_PASSCODE"]}).json_body["access_token"]
+        account = ApiClient(stack.url("invoice_service")).get("/account", headers={"Authorization": f"Bearer {token}"})
+        assert account.json_body["payment_status"]["outstanding_balance"] == "215.95", account.json_body
 
 
 def test_guide_walkthrough_from_login_to_payment_receipt_and_logout(page, stack, screenshots, refund_afterwards):
