@@ -126,7 +126,7 @@ def main():
         finally:
             stack.stop()
     if os.environ.get("BENCH_PARTS", "all") == "all":
-        run_part("email.py")
+        run_part("email_delivery.py")
         run_part("invoices.py")
     return 0
 

@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields, validate
 
+from billpay_common.fields import UtcDateTime
+
 from .models import STATUSES
 
 
@@ -18,10 +20,10 @@ class DeliverySchema(Schema):
     status = fields.String(required=True)
     attempts = fields.Integer(required=True)
     last_error = fields.String(required=True)
-    next_attempt_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
-    sent_at = fields.DateTime(allow_none=True)
+    next_attempt_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    sent_at = UtcDateTime(allow_none=True)
 
 
 class RequeuedSchema(Schema):

@@ -54,7 +54,7 @@ class Worker:
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
         log.info("worker started", extra={"fields": {"worker": self.name}})
-        self.stream.ensure_group()
+        self._ensure_group()
         next_upkeep = 0.0
         try:
             while not self.stopping.is_set():
@@ -66,6 +66,12 @@ class Worker:
                     if not entries:
                         block = None if (once or burst) else self.block_ms
                         entries = self.stream.read(self.name, 1 if once else self.batch, block)
+                except redis.ResponseError as error:
+                    if "NOGROUP" not in str(error):
+                        raise
+                    log.warning("the consumer group is gone (Redis restarted empty?): creating it again")
+                    self._ensure_group()
+                    continue
                 except redis.RedisError as error:
                     log.warning("queue unreachable: %s", error)
                     self.stopping.wait(1.0)
@@ -93,6 +99,13 @@ class Worker:
             except redis.RedisError as error:
                 log.warning("acknowledgement failed, the jobs will be claimed again: %s", error)
             self.done = []
+
+    def _ensure_group(self):
+        """Create the group (from the stream's start, so nothing published before is skipped); Redis may be down."""
+        try:
+            self.stream.ensure_group()
+        except redis.RedisError as error:
+            log.warning("queue unreachable at start: %s", error)
 
     def handle(self, entries):
         """Claim the batch in one transaction, then send its jobs one by one."""

@@ -1,19 +1,15 @@
 """E-mails per second through 1 and 3 worker processes into a local aiosmtpd server, queue-to-SMTP latency,
-and one worker's RSS after its first 100 and after 10,000 jobs. Run: python bench/email.py (make bench runs it)."""
+and one worker's RSS after its first 100 and after 10,000 jobs. Run: python bench/email_delivery.py (make bench runs it)."""
 import os
+import signal
+import statistics
+import subprocess
 import sys
-
-# Run as a script, this folder comes first on sys.path, and this file would hide the standard library's `email`.
-sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != os.path.dirname(os.path.abspath(__file__))]
-
-import signal  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from pathlib import Path  # noqa: E402
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "notification_service")]
