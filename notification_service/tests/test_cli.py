@@ -1,7 +1,7 @@
 """flask --app notification_service resend / retry-dead, through the CLI runner."""
 import uuid
 
-from conftest import receipt_job, running_worker, status_of, wait_for
+from notification_helpers import receipt_job, running_worker, status_of, wait_for
 
 
 def test_retry_dead_command_queues_the_dead_letters_again(app, stream, send, inbox):

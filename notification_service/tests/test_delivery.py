@@ -3,7 +3,7 @@ import base64
 import uuid
 
 from billpay_common.queue import EmailJob
-from conftest import free_port, receipt_job, running_worker, smtp_server, status_of, wait_for
+from notification_helpers import free_port, receipt_job, running_worker, smtp_server, status_of, wait_for
 from notification_service import services
 
 

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from conftest import receipt_job, running_worker, status_of, wait_for
+from notification_helpers import receipt_job, running_worker, status_of, wait_for
 from devtools.testing import unique_account
 
 

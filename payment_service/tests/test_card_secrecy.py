@@ -2,7 +2,7 @@ import logging
 
 from sqlalchemy import select
 
-from helpers import body, key, pay
+from payment_helpers import body, key, pay
 
 from payment_service.extensions import db, redis_ext
 from payment_service.reconcile import reconcile_pending

@@ -1,7 +1,7 @@
 import threading
 from decimal import Decimal
 
-from helpers import body, key, pay, sandbox_charges
+from payment_helpers import body, key, pay, sandbox_charges
 
 
 def test_same_key_and_body_answers_the_first_payment_without_a_second_charge(app, client, auth, new_invoice,

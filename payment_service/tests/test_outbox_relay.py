@@ -5,7 +5,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from helpers import body, pay
+from payment_helpers import body, pay
 
 from devtools.redis_server import PrivateRedis
 from payment_service import outbox

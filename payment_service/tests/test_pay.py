@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import body, card, key, pay, sandbox_charges
+from payment_helpers import body, card, key, pay, sandbox_charges
 
 
 def test_paying_two_invoices_in_full_drops_both_balances(client, auth, new_invoice, invoice_service):

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from helpers import body, pay
+from payment_helpers import body, pay
 
 from payment_service.extensions import db
 from payment_service.models import OutboxEvent

@@ -1,7 +1,7 @@
 import datetime
 from decimal import Decimal
 
-from helpers import body, card, pay
+from payment_helpers import body, card, pay
 
 from payment_service.extensions import db
 from payment_service.models import OutboxEvent, PaymentProfile

@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import body, pay
+from payment_helpers import body, pay
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from helpers import body, key, pay, sandbox_charges
+from payment_helpers import body, key, pay, sandbox_charges
 
 from payment_service.reconcile import reconcile_pending
 

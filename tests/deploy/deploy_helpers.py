@@ -10,7 +10,6 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 sys.path.insert(0, str(DEPLOY / "tools"))
 
-import kustomize_lite  # noqa: E402  (deploy/tools is not a package)
 
 SERVICES = {"gateway": 8000, "auth_service": 8001, "invoice_service": 8002, "payment_service": 8003,
             "notification_service": 8004}

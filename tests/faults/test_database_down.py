@@ -13,7 +13,6 @@ How the outage is made, per backend:
 (Permissions are no tool here: the tests run as root, which ignores them.)
 """
 import re
-import shutil
 import uuid
 from datetime import date
 
