@@ -10,6 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 sys.path.insert(0, str(DEPLOY / "tools"))
 
+import kustomize_lite  # noqa: E402,F401  (deploy/tools is not a package; the tests import it from here)
 
 SERVICES = {"gateway": 8000, "auth_service": 8001, "invoice_service": 8002, "payment_service": 8003,
             "notification_service": 8004}
