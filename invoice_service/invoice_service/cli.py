@@ -6,6 +6,7 @@ import time
 
 import click
 from flask import Blueprint, current_app
+from marshmallow import ValidationError
 
 from billpay_common.errors import DomainError
 from billpay_common.money import Money
@@ -26,7 +27,7 @@ def _run(action):
 def _amount(value):
     try:
         return AMOUNT.deserialize(value)
-    except Exception as error:  # marshmallow's ValidationError: say it as a click error
+    except ValidationError as error:
         raise click.BadParameter(f"{value!r} is not an amount such as 12.34") from error
 
 
