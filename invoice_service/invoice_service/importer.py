@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import invoicing
 from .extensions import db
 from .import_format import read_records
-from .invoicing import CREATED, UNCHANGED, UPDATED
+from .invoicing import CREATED, UNCHANGED
 from .models import OPEN, BillingAccount, Charge, Invoice, utcnow
 from .records import RecordError
 
