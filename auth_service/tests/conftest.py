@@ -1,9 +1,8 @@
 import pytest
-from flask_migrate import upgrade
 
 from auth_service import create_app
 from auth_service.config import Config
-from devtools.testing import database_url, unique_prefix
+from devtools.testing import database_url, migrated_app, unique_prefix
 
 OPS_KEY = "ops-key-for-tests"
 
@@ -18,10 +17,8 @@ def app(redis_url, tmp_path_factory):
         OPS_API_KEY = OPS_KEY
         ARGON2_TIME_COST, ARGON2_MEMORY_COST, ARGON2_PARALLELISM = 1, 1024, 1
 
-    app = create_app(TestConfig)
-    with app.app_context():
-        upgrade()
-    return app
+    with migrated_app(create_app, TestConfig) as app:
+        yield app
 
 
 @pytest.fixture

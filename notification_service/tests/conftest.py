@@ -5,13 +5,11 @@ from pathlib import Path
 
 import pytest
 import redis
-from flask_migrate import upgrade
 
 from billpay_common.queue import publish
-from devtools.testing import database_url, unique_prefix
+from devtools.testing import database_url, migrated_app, unique_prefix
 from notification_service import create_app
 from notification_service.config import Config
-from notification_service.extensions import db
 from notification_service.stream import EmailStream
 
 from notification_helpers import make_worker, smtp_server
@@ -46,12 +44,8 @@ def app(redis_url, smtp, tmp_path_factory):
         CLAIM_IDLE_SECONDS = 1.0
         WORKER_BLOCK_MS = 100
 
-    app = create_app(TestConfig)
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()  # close the pooled connections before the interpreter collects them
+    with migrated_app(create_app, TestConfig) as app:
+        yield app
 
 
 @pytest.fixture

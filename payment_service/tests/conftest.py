@@ -1,12 +1,10 @@
 import logging
 
 import pytest
-from flask_migrate import upgrade
 
-from devtools.testing import TestTokens, database_url, unique_account, unique_prefix
+from devtools.testing import TestTokens, database_url, migrated_app, unique_account, unique_prefix
 from payment_service import create_app
 from payment_service.config import Config
-from payment_service.extensions import db
 
 from fake_invoice_service import SERVICE_KEY, FakeInvoiceService
 
@@ -42,14 +40,10 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
 
     if TestConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
         TestConfig.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": {"timeout": 30}}
-    app = create_app(TestConfig)
-    tokens.install(app)
-    with app.app_context():
-        upgrade()
-    logging.getLogger().setLevel(logging.DEBUG)
-    yield app
-    with app.app_context():
-        db.engine.dispose()  # close pooled connections now, not at garbage collection (ResourceWarning)
+    with migrated_app(create_app, TestConfig) as app:
+        tokens.install(app)
+        logging.getLogger().setLevel(logging.DEBUG)
+        yield app
 
 
 @pytest.fixture
