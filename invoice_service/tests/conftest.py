@@ -1,10 +1,8 @@
 import pytest
-from flask_migrate import upgrade
 
-from devtools.testing import TestTokens, database_url, unique_account, unique_prefix
+from devtools.testing import TestTokens, database_url, migrated_app, unique_account, unique_prefix
 from invoice_service import create_app
 from invoice_service.config import Config
-from invoice_service.extensions import db
 
 OPS_KEY = "ops-key-for-tests"
 SERVICE_KEY = "service-key-for-tests"
@@ -25,13 +23,9 @@ def app(redis_url, tmp_path_factory, tokens):
         OPS_API_KEY = OPS_KEY
         SERVICE_API_KEY = SERVICE_KEY
 
-    app = create_app(TestConfig)
-    tokens.install(app)
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()  # close pooled connections, or PostgreSQL runs end with ResourceWarnings
+    with migrated_app(create_app, TestConfig) as app:
+        tokens.install(app)
+        yield app
 
 
 @pytest.fixture
