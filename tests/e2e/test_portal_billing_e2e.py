@@ -7,45 +7,11 @@ import secrets
 from html import unescape
 
 import pytest
-import urllib3
 
+from devtools.portal_browser import Browser
 from devtools.testing import unique_account
 
 DEMO = "99939999"
-
-
-class Browser:
-    """Just enough of a browser (as in test_portal_login_e2e): a cookie jar, forms posted with their CSRF token,
-    repeated fields (checkboxes) and binary bodies."""
-
-    def __init__(self, base_url):
-        self.base_url = base_url
-        self.http = urllib3.PoolManager(retries=False, timeout=30)
-        self.cookies = {}
-
-    def request(self, method, path, fields=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if fields is not None:
-            response = self.http.request_encode_body(method, self.base_url + path, fields=fields, headers=headers,
-                                                     encode_multipart=False, redirect=False)
-        else:
-            response = self.http.request(method, self.base_url + path, headers=headers, redirect=False)
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            if "Max-Age=0" in header or "expires=Thu, 01 Jan 1970" in header:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = rest.split(";")[0]
-        response.text = response.data.decode(errors="replace")
-        return response
-
-    @staticmethod
-    def csrf_of(page):
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
-
-    def login(self, username, password):
-        token = self.csrf_of(self.request("GET", "/login"))
-        return self.request("POST", "/login", {"csrf_token": token, "username": username, "password": password})
 
 
 def new_subscriber(stack, ops_client, invoices):

@@ -1,41 +1,7 @@
 """The portal's Login and Logout as a browser without JavaScript sees them (real HTTP, real cookies)."""
 import re
 
-import urllib3
-
-
-class Browser:
-    """Just enough of a browser: a cookie jar and forms posted with their CSRF token."""
-
-    def __init__(self, base_url):
-        self.base_url = base_url
-        self.http = urllib3.PoolManager(retries=False, timeout=30)
-        self.cookies = {}
-
-    def request(self, method, path, fields=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if fields is not None:
-            response = self.http.request_encode_body(method, self.base_url + path, fields=fields, headers=headers,
-                                                     encode_multipart=False, redirect=False)
-        else:
-            response = self.http.request(method, self.base_url + path, headers=headers, redirect=False)
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            value = rest.split(";")[0]
-            if "Max-Age=0" in header or "expires=Thu, 01 Jan 1970" in header:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        response.text = response.data.decode()
-        return response
-
-    def csrf(self, path):
-        page = self.request("GET", path)
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
-
-    def login(self, username, password):
-        token = self.csrf("/login")
-        return self.request("POST", "/login", {"csrf_token": token, "username": username, "password": password})
+from devtools.portal_browser import Browser
 
 
 def test_login_shows_the_welcome_line_and_logout_ends_the_session(stack, demo_passcode):

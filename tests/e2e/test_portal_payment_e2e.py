@@ -7,7 +7,8 @@ import threading
 from datetime import date
 
 import pytest
-from test_portal_billing_e2e import Browser, new_subscriber, text
+from devtools.portal_browser import Browser
+from test_portal_billing_e2e import new_subscriber, text
 
 GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA = "4242 4242 4242 4242", "4000000000000002", "4000000000000119"
 NEXT_YEAR = str(date.today().year + 1)

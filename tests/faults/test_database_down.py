@@ -12,38 +12,14 @@ How the outage is made, per backend:
   file". Moving the folder back ends the outage without another restart (failed connections are not pooled).
 (Permissions are no tool here: the tests run as root, which ignores them.)
 """
-import re
 import uuid
 from datetime import date
 
 import pytest
-import urllib3
 
 from devtools.api_client import ApiClient
+from devtools.portal_browser import Browser
 from fault_helpers import wait_for
-
-
-class Browser:
-    """Cookies and CSRF tokens: enough of a browser for the portal's Login and Billing pages."""
-
-    def __init__(self, base_url):
-        self.base_url, self.cookies = base_url, {}
-        self.http = urllib3.PoolManager(retries=False, timeout=30)
-
-    def request(self, method, path, fields=None):
-        headers = {"Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items())}
-        response = self.http.request(method, self.base_url + path, fields=fields, headers=headers,
-                                     encode_multipart=False, redirect=False) if fields is not None else \
-            self.http.request(method, self.base_url + path, headers=headers, redirect=False)
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";")[0]
-        response.text = response.data.decode(errors="replace")
-        return response
-
-    def login(self, username, password):
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.request("GET", "/login").text).group(1)
-        return self.request("POST", "/login", {"csrf_token": token, "username": username, "password": password})
 
 
 class DatabaseOutage:
