@@ -43,11 +43,20 @@ def test_unreachable_payment_service_says_try_again_shortly_and_keeps_the_key(ap
     body = page.get_data(as_text=True)
     assert page.status_code == 503
     assert "Your card was not charged. Please try again shortly." in body
-    assert CARD not in body and CODE not in re.sub(r"csrf_token[^>]*>", "", body)
+    assert CARD not in body and f'value="{CODE}"' not in body and f">{CODE}<" not in body
     assert not re.search(r'name="card_(number|code)"[^>]*value=', body)
     stored = json.loads(stored_session(app, signed_in))
     assert stored["checkout"] == CHECKOUT  # same key: a retry can only return the first attempt's result
-    assert CARD not in json.dumps(stored) and CODE not in json.dumps(stored)
+    assert CARD not in json.dumps(stored)
+    assert CODE not in leaf_values(stored)  # a 3-digit code may occur by chance inside tokens and timestamps
+
+
+def leaf_values(value):
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in leaf_values(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in leaf_values(item)]
+    return [str(value)]
 
 
 def test_a_card_form_missing_fields_is_refused_next_to_them(signed_in):
