@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from billpay_common.tokens import account_required
 
 from . import payments
+from .metrics import counted
 from .schemas import IdempotencyHeaderSchema, PageQuerySchema, PaymentInSchema, PaymentPageSchema, PaymentSchema
 
 blp = Blueprint("payments", __name__, url_prefix="/payments", description="Paying invoices by card")
@@ -19,10 +20,9 @@ blp = Blueprint("payments", __name__, url_prefix="/payments", description="Payin
 @blp.alt_response(409, description="amount_exceeds_balance or idempotency_key_in_use")
 @blp.alt_response(503, description="try_again_shortly: nothing was charged")
 def pay(headers, body):
-    card = body.get("card")
-    return payments.pay(g.account, g.token_claims.get("name", ""), headers["key"], body["allocations"],
-                        card=card, profile_id=body.get("profile_id"), receipt_email=body.get("receipt_email"),
-                        save_card=body["save_card"])
+    return counted(lambda: payments.pay(
+        g.account, g.token_claims.get("name", ""), headers["key"], body["allocations"], card=body.get("card"),
+        profile_id=body.get("profile_id"), receipt_email=body.get("receipt_email"), save_card=body["save_card"]))
 
 
 @blp.get("")

@@ -110,3 +110,18 @@ def test_payments_are_listed_newest_first_and_private(client, auth, tokens, new_
     stranger = tokens.headers("1888888888")
     assert client.get(f"/payments/{ids[0]}", headers=stranger).status_code == 404
     assert client.get("/payments", headers=stranger).json["total"] == 0
+
+
+def test_metrics_count_payments_by_outcome(client, auth, new_invoice):
+    def count(outcome):
+        text = client.get("/metrics").get_data(as_text=True)
+        line = next((line for line in text.splitlines() if line.startswith(f'payments_total{{outcome="{outcome}"}}')),
+                    None)
+        return float(line.split()[-1]) if line else 0.0
+
+    succeeded, declined = count("succeeded"), count("card_declined")
+    invoice = new_invoice("30.00")
+    assert pay(client, auth, body([(invoice, "10.00")])).status_code == 201
+    assert pay(client, auth, body([(invoice, "10.00")], number="4000000000000002")).status_code == 402
+    assert count("succeeded") == succeeded + 1
+    assert count("card_declined") == declined + 1
