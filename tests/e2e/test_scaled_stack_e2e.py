@@ -1,0 +1,91 @@
+"""Scaled out on one machine: two payment_service processes and three notification workers behind the gateway.
+Concurrent payments leave every balance right and every receipt sent exactly once (PostgreSQL in CI's second
+pass, SQLite in the first)."""
+import collections
+import re
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+
+from devtools.api_client import ApiClient
+from devtools.testing import unique_account
+from tests.conftest import drop_databases, make_stack
+
+CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+
+
+@pytest.fixture(scope="module")
+def scaled(tmp_path_factory):
+    stack = make_stack(tmp_path_factory, "scaled", scale={"payment_service": 2, "notification_worker": 3},
+                       extra_env={"WORKER_INTERVAL_SECONDS": "0.2", "CLAIM_IDLE_SECONDS": "5"})
+    try:
+        yield stack.prepare().start()
+    finally:
+        stack.stop()
+        drop_databases(stack.created_databases)
+
+
+def subscriber(stack, invoice_count):
+    ops = {"X-Ops-Key": stack.env["OPS_API_KEY"]}
+    account = unique_account()
+    ApiClient(stack.url("auth_service"), ops).post(
+        "/ops/access", {"account": account, "email": f"s{account}@example.com", "name": "Scale Tester",
+                        "passcode": "scale-pass"})
+    invoices = ApiClient(stack.url("invoice_service"), ops)
+    invoices.post("/ops/accounts", {"system_number": account, "name": "Tester, Scale",
+                                    "email": f"s{account}@example.com"})
+    numbers = [f"S{uuid.uuid4().hex[:9]}" for _ in range(invoice_count)]
+    for number in numbers:
+        assert invoices.post("/ops/invoices", {"number": number, "account": account, "date": "2026-03-01",
+                                               "due_date": "2026-04-01", "amount": "50.00"}).status == 201
+    token = ApiClient(stack.url()).post("/api/auth/login", {"username": account, "password": "scale-pass"}
+                                        ).json_body["access_token"]
+    return account, numbers, ApiClient(stack.url(), {"Authorization": f"Bearer {token}"})
+
+
+def pay(client, invoice, amount):
+    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}], "card": CARD,
+                                         "receipt_email": "receipts@example.com"},
+                       headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+def test_concurrent_payments_on_a_scaled_stack_keep_balances_and_receipts_exact(scaled):
+    people = [subscriber(scaled, 3) for _ in range(3)]
+    attempts = []
+    for account, numbers, client in people:
+        attempts += [(client, number, "20.00") for number in numbers]   # fits: 50 - 20
+        attempts += [(client, numbers[0], "30.00")] * 2                 # only one of these two can fit
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda attempt: (attempt, pay(*attempt)), attempts))
+
+    paid = collections.defaultdict(Decimal)
+    succeeded = []
+    for (client, invoice, amount), response in results:
+        assert response.status in (201, 409), response.data
+        if response.status == 201:
+            assert response.json_body["status"] == "succeeded"
+            paid[invoice] += Decimal(amount)
+            succeeded.append(response.json_body["id"])
+    assert len(succeeded) == 3 * 4  # three 20.00 payments and one 30.00 payment per subscriber
+
+    ops = ApiClient(scaled.url("invoice_service"), {"X-Ops-Key": scaled.env["OPS_API_KEY"]})
+    for account, numbers, _ in people:
+        rows = ops.get(f"/ops/accounts/{account}/invoices").json_body
+        rows = rows["items"] if isinstance(rows, dict) else rows
+        balances = {row["number"]: Decimal(row["balance"]) for row in rows}
+        for number in numbers:
+            assert balances[number] == Decimal("50.00") - paid[number] >= 0
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        mails = [path.read_text(errors="replace") for path in scaled.mail_dir.glob("*.eml")]
+        receipts = collections.Counter(payment_id for text in mails for payment_id in succeeded
+                                       if re.search(payment_id, text))
+        if len(receipts) == len(succeeded):
+            break
+        time.sleep(0.2)
+    assert set(receipts) == set(succeeded)
+    assert set(receipts.values()) == {1}  # one e-mail per payment, none twice
