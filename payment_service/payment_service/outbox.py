@@ -2,6 +2,7 @@
 import logging
 
 import redis
+from sqlalchemy.exc import SQLAlchemyError
 
 from billpay_common.errors import DomainError
 from billpay_common.logs import current_request_id
@@ -74,3 +75,13 @@ def relay(redis_client, key_prefix, invoice_client):
         event.sent_at, sent = utcnow(), sent + 1
     db.session.commit()
     return sent
+
+
+def relay_now(redis_client, key_prefix, invoice_client):
+    """Right after a payment commits, relay at once (the receipt leaves in milliseconds); whatever this cannot
+    send, the worker's next round does. Never fails the request that called it: the payment is already saved."""
+    try:
+        relay(redis_client, key_prefix, invoice_client)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("immediate outbox relay skipped, the worker will relay: %s", type(error).__name__)

@@ -8,9 +8,9 @@ import logging
 
 from billpay_common.errors import DomainError, NotFound, Unavailable, Unprocessable
 
-from . import cards, idempotency, settlement
+from . import cards, idempotency, outbox, settlement
 from .clients import ServiceUnavailable, invoice_client
-from .extensions import db
+from .extensions import db, redis_ext
 from .models import Allocation, Payment, PaymentProfile, new_id, utcnow
 from .processor import PaymentSource, ProcessorTimeout, current_processor
 
@@ -77,7 +77,10 @@ def pay(account, account_name, key, allocations, card=None, profile_id=None, rec
     if first is not None:
         idempotency.replay_error(first)
         return db.session.get(Payment, first.payment_id)
-    return _process(payment, key, source, pairs, save_card and source.card is not None)
+    payment = _process(payment, key, source, pairs, save_card and source.card is not None)
+    if payment.status == "succeeded":
+        outbox.relay_now(redis_ext.client, redis_ext.prefix, invoice_client())
+    return payment
 
 
 def _refuse(payment, key, error, release_pending=False):

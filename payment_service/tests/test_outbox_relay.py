@@ -25,6 +25,15 @@ def _jobs(client, prefix):
     return [json.loads(fields[b"job"]) for _, fields in client.xrange(prefix + "stream:email")]
 
 
+def _unrelayed(app, payment_id):
+    """Undo the relay that ran right after the payment committed, to exercise the worker's relay on its own."""
+    with app.app_context():
+        for event in db.session.query(OutboxEvent).all():
+            if event.data.get("payment_id") == payment_id:
+                event.sent_at = None
+        db.session.commit()
+
+
 def _unsent(app):
     with app.app_context():
         return db.session.query(OutboxEvent).filter(OutboxEvent.sent_at.is_(None)).count()
@@ -34,6 +43,7 @@ def test_receipts_wait_while_redis_is_down_and_go_when_it_is_back(app, client, a
                                                                    private_redis):
     first, second = new_invoice("108.00"), new_invoice("107.95")
     payment = pay(client, auth, body([(first, "108.00"), (second, "107.95")])).json
+    _unrelayed(app, payment["id"])
     queue = redis.Redis(unix_socket_path=str(private_redis.socket), socket_timeout=2,
                         retry=Retry(NoBackoff(), 0))  # fail at once instead of backing off for seconds
     prefix = "relaytest:"
@@ -59,9 +69,17 @@ def test_receipts_wait_while_redis_is_down_and_go_when_it_is_back(app, client, a
 
 def test_a_given_receipt_email_is_used(app, client, auth, new_invoice, private_redis):
     payment = pay(client, auth, body([(new_invoice("5.00"), "5.00")], receipt_email="other@example.com")).json
+    _unrelayed(app, payment["id"])
     queue = redis.Redis(unix_socket_path=str(private_redis.socket))
     with app.app_context():
         while outbox.relay(queue, "relaytest2:", invoice_client()):
             pass
     receipts = [job for job in _jobs(queue, "relaytest2:") if job["data"].get("payment_id") == payment["id"]]
     assert [job["to"] for job in receipts] == ["other@example.com"]
+
+
+def test_a_receipt_is_relayed_as_soon_as_the_payment_commits(app, client, auth, new_invoice, redis_url):
+    payment = pay(client, auth, body([(new_invoice("7.00"), "7.00")], receipt_email="now@example.com")).json
+    queue, prefix = redis.Redis.from_url(redis_url), app.config["REDIS_KEY_PREFIX"]
+    receipts = [job for job in _jobs(queue, prefix) if job["data"].get("payment_id") == payment["id"]]
+    assert [job["to"] for job in receipts] == ["now@example.com"]  # no worker ran: the request relayed it
