@@ -1,5 +1,6 @@
 """make bench: the stack on PostgreSQL and Redis (gunicorn as in deploy/), then one table of figures."""
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,11 +23,10 @@ def _postgres_urls():
         urls = {}
         with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True,
                              connect_timeout=3) as connection:
-            for service in ("auth_service", "invoice_service", "payment_service", "notification_service"):
-                name = f"bench_{service}"
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                connection.execute(f'CREATE DATABASE "{name}"')
-                urls[f"{service.upper()}_DATABASE_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            for name in ("auth_service", "invoice_service", "payment_service", "notification_service", "invoices"):
+                connection.execute(f'DROP DATABASE IF EXISTS "bench_{name}" WITH (FORCE)')
+                connection.execute(f'CREATE DATABASE "bench_{name}"')
+                urls[name] = f"postgresql+psycopg://postgres@127.0.0.1:5432/bench_{name}"
         return urls
     except Exception as error:  # any connection problem means "no PostgreSQL here": say so, carry on
         print(f"PostgreSQL not reachable ({type(error).__name__}); benchmarking on SQLite instead.")
@@ -44,9 +44,9 @@ def _redis_url():
         return None
 
 
-def build_stack(var_dir):
+def build_stack(var_dir, databases):
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "REDIS_URL"}
-    environ.update(_postgres_urls() or {})
+    environ.update({f"{name.upper()}_DATABASE_URL": url for name, url in databases.items() if name != "invoices"})
     redis_url = _redis_url()
     if redis_url:
         environ["REDIS_URL"] = redis_url
@@ -61,7 +61,7 @@ def row(name, figures):
 
 
 def http_figures(stack, data):
-    results = {}
+    results = _Progress()
     gw, invoice, payment = stack.url("gateway"), stack.url("invoice_service"), stack.url("payment_service")
     bearer = {"Authorization": f"Bearer {data.token}"}
     query = "?start=1990-01-01&end=2030-12-31&status=all&per_page=25"
@@ -75,12 +75,20 @@ def http_figures(stack, data):
             results["Invoice list, through nginx (reference proxy)"] = load.measure(
                 f"http://127.0.0.1:{nginx_port}/invoices" + query, bearer)
     body = scenario.payment_body(data)
-    json_headers = dict(bearer)
+    json_headers = {"Authorization": f"Bearer {data.pay_token}"}
     results["Payment, through the gateway"] = load.measure(gw + "/api/payments", json_headers, body=body,
                                                            connections=4)
     results["Payment, direct to payment_service"] = load.measure(payment + "/payments", json_headers, body=body,
                                                                  connections=4)
     return results
+
+
+class _Progress(dict):
+    """Says which figure is being measured, so a long run shows where it is."""
+
+    def __setitem__(self, name, figures):
+        print(f"  {name}: {figures['rps']:.0f} req/s", flush=True)
+        super().__setitem__(name, figures)
 
 
 def print_table(results, receipts, memory, per_process):
@@ -103,19 +111,28 @@ def print_table(results, receipts, memory, per_process):
         print(f"| {name} | {memory[name] / 2**20:.0f} | {per_process.get(name, 0) / 2**20:.0f} |")
 
 
-def run_part(script):
+def run_part(script, **env):
     path = ROOT / "bench" / script
-    if not path.exists():
-        return
     print(f"\n## {script}", flush=True)
-    subprocess.run([sys.executable, str(path)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)
+    subprocess.run([sys.executable, str(path)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+                   check=False)
+
+
+def _stop_on_sigterm():
+    """SIGTERM (a time limit, say) unwinds like Ctrl-C, so the stack's processes are stopped, not orphaned."""
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def main():
+    _stop_on_sigterm()
     if not load.wrk_available():
         print("wrk is not installed (apt-get install wrk): the HTTP figures are skipped.")
     with tempfile.TemporaryDirectory(prefix="billpay-bench-") as var:
-        stack = build_stack(Path(var))
+        databases = _postgres_urls() or {}
+        stack = build_stack(Path(var), databases)
         try:
             stack.prepare().start()
             data = scenario.prepare(stack)
@@ -123,11 +140,16 @@ def main():
                 results = http_figures(stack, data) if load.wrk_available() else {}
                 receipts = scenario.receipt_latency(stack, data)
             print_table(results, receipts, memory.peaks, memory.per_process())
+            stopped = {name: process.returncode for name, process in stack.processes.items()
+                       if process.poll() is not None}
+            if stopped:
+                print(f"\nProcesses that stopped during the run (exit codes): {stopped}")
         finally:
             stack.stop()
     if os.environ.get("BENCH_PARTS", "all") == "all":
         run_part("email_delivery.py")
-        run_part("invoices.py")
+        # 100,000 accounts and 1,000,000 invoices in PostgreSQL (bench_invoices, made afresh above)
+        run_part("invoices.py", BENCH_DATABASE_URL=databases.get("invoices", ""))
     return 0
 
 

@@ -28,7 +28,7 @@ def _to_ms(text):
 
 
 def _percentile(output, percent):
-    found = re.search(rf"{percent}%\s+(\S+)", output)
+    found = re.search(rf"^\s+{percent}%\s+(\S+)$", output, re.MULTILINE)  # the Latency Distribution lines
     return _to_ms(found.group(1)) if found else float("nan")  # wrk omits them when it timed nothing
 
 
