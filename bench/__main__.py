@@ -104,7 +104,7 @@ def print_table(results, receipts, memory, per_process):
             print(f"nginx throughput / direct:   {nginx['rps'] / direct['rps']:.2f}")
             print(f"Gateway / nginx:             {gateway['rps'] / nginx['rps']:.2f}  (target >= 0.5)")
     if receipts:
-        print(f"\nReceipt accepted by SMTP after the payment committed: median {receipts['p50_ms']:.0f} ms, "
+        print(f"\nReceipt accepted by SMTP, from the payment request being sent (upper bound of commit -> SMTP): median {receipts['p50_ms']:.0f} ms, "
               f"p95 {receipts['p95_ms']:.0f} ms over {receipts['count']} payments (target p95 <= 1000 ms)")
     print("\n| process | peak RSS of its tree (MB) | largest single process after the run (MB) |\n|---|---|---|")
     for name in sorted(memory):

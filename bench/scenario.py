@@ -55,7 +55,8 @@ def payment_body(data):
 
 
 def receipt_latency(stack, data, count=30, timeout=20):
-    """Time from a payment's 201 (after its commit) to the receipt accepted by the SMTP sink (.eml written)."""
+    """Time from sending a payment request to its receipt accepted by the SMTP sink (.eml written): an upper
+    bound of commit -> SMTP, since it also counts the payment's own processing before the commit."""
     if not stack.mail_sink:
         return None
     gateway = ApiClient(stack.url(), {"Authorization": f"Bearer {data.pay_token}"})
@@ -63,14 +64,14 @@ def receipt_latency(stack, data, count=30, timeout=20):
     for _ in range(count):
         body = {"allocations": [{"invoice": data.big_invoice, "amount": "0.01"}], "card": CARD,
                 "receipt_email": "bench@example.com"}
+        sent = time.time()
         response = gateway.post("/api/payments", body, headers={"Idempotency-Key": uuid.uuid4().hex})
-        committed = time.time()
         payment_id = response.json_body["id"]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = [p for p in stack.mail_dir.glob("*.eml") if payment_id.encode() in p.read_bytes()]
             if found:
-                latencies.append((found[0].stat().st_mtime - committed) * 1000)
+                latencies.append((found[0].stat().st_mtime - sent) * 1000)
                 break
             time.sleep(0.01)
     if not latencies:
