@@ -1,7 +1,7 @@
 """/api/*: the public JSON API, routed to the service that owns each path."""
 from urllib.parse import unquote
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
@@ -28,8 +28,6 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def login_limit():
-    from flask import current_app
-
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
@@ -38,9 +36,9 @@ def _target(path):
     if any(segment in (".", "..") for segment in segments) or "\\" in path:
         return None
     for prefix, name, service_prefix in ROUTES:
-        if path == prefix.rstrip("/") or path.startswith(prefix if prefix.endswith("/") else prefix + "/") \
-                or path == prefix:
-            return name, service_prefix + path[len(prefix):]
+        base = prefix.rstrip("/")
+        if path == base or path.startswith(base + "/"):
+            return name, service_prefix.rstrip("/") + path[len(base):]
     return None
 
 
