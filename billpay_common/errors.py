@@ -139,7 +139,7 @@ def register_error_handlers(app):
 
 def outage_response(error):
     """The database or Redis is unreachable: a 503 the caller can retry, never a 500 traceback."""
-    log.warning("dependency unavailable: %s: %s", type(error).__name__, str(error).splitlines()[0][:200])
+    log.warning("dependency unavailable: %s: %s", type(error).__name__, str(error).split("\n")[0][:200])
     db = current_app.extensions.get("sqlalchemy")
     if db is not None:
         try:
