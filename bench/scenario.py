@@ -1,12 +1,12 @@
 """The data the HTTP benchmark needs, made through the real APIs, and the receipt-latency measurement."""
 import json
-import re
 import statistics
 import time
 import uuid
 from dataclasses import dataclass
 
 from devtools.api_client import ApiClient
+from devtools.portal_browser import Browser
 from devtools.stack import DEMO_ACCOUNT
 from devtools.testing import unique_account
 
@@ -22,15 +22,10 @@ class BenchData:
 
 
 def _portal_cookie(stack):
-    client = ApiClient(stack.url())
-    page = client.get("/login")
-    cookie = page.headers["Set-Cookie"].split(";")[0]
-    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.data.decode()).group(1)
-    form = f"csrf_token={csrf}&username={DEMO_ACCOUNT}&password={stack.env['DEMO_PASSCODE']}"
-    response = client.request("POST", "/login", headers={"Cookie": cookie,
-                                                         "Content-Type": "application/x-www-form-urlencoded"},
-                              raw=form.encode())
-    return response.headers["Set-Cookie"].split(";")[0]
+    """The session cookie of the demo account signed in through the portal's Login form."""
+    browser = Browser(stack.url())
+    browser.login(DEMO_ACCOUNT, stack.env["DEMO_PASSCODE"])
+    return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
 
 
 def prepare(stack):

@@ -27,7 +27,7 @@ class Worker:
                            ("daily", self._daily)):
             try:
                 done[name] = step()
-            except Exception:
+            except Exception:  # logged; one step's trouble (say, Redis down) must not stop the others or the loop
                 db.session.rollback()
                 log.exception("worker step %s failed", name)
         db.session.remove()
