@@ -19,12 +19,19 @@ class Outcome:
     delay_seconds: float | None = None
 
 
+@dataclass(frozen=True)
+class Claim:
+    taken: set  # event ids this worker now holds
+    busy: set  # event ids a living worker holds: their entries stay unacknowledged until that worker is done
+
+
 def claim(jobs, worker, stale_after_seconds):
-    """Take a batch of (job, payload) for `worker`; returns the event ids it now holds.
+    """Take a batch of (job, payload) for `worker`.
 
     An event seen for the first time is inserted already claimed; the unique event id makes a second insert do
-    nothing, and then only a conditional update can take it (a stale claim of a dead worker, or a job queued
-    again), so two workers never both hold one. Left out: sent, dead, or in a living worker's hands."""
+    nothing, and then only a conditional update can take it (queued again, due for a retry, a stale claim of a
+    dead worker, or this worker's own claim from a batch it did not finish), so two workers never both hold one.
+    Neither taken nor busy: sent or dead."""
     now = utcnow()
     rows = {}
     for job, payload in jobs:
@@ -33,20 +40,24 @@ def claim(jobs, worker, stale_after_seconds):
             account=str(job.account)[:20], status=SENDING, claimed_by=worker, claimed_at=now, payload=payload,
             request_id=str(job.request_id)[:64], attempts=0, last_error="", created_at=now, updated_at=now))
     if not rows:
-        return set()
+        return Claim(set(), set())
     first_sight = (_dialect_insert()(Delivery).values(list(rows.values()))
                    .on_conflict_do_nothing(index_elements=["event_id"]).returning(Delivery.event_id))
-    claimed = set(db.session.scalars(first_sight))
-    seen_before = set(rows) - claimed
+    taken = set(db.session.scalars(first_sight))
+    busy = set()
+    seen_before = set(rows) - taken
     if seen_before:
         stale = now - timedelta(seconds=stale_after_seconds)
         takeable = or_(Delivery.status.in_([QUEUED, RETRYING]),
-                       and_(Delivery.status == SENDING, Delivery.claimed_at < stale))
-        claimed |= set(db.session.scalars(
+                       and_(Delivery.status == SENDING, or_(Delivery.claimed_at < stale, Delivery.claimed_by == worker)))
+        taken |= set(db.session.scalars(
             update(Delivery).where(Delivery.event_id.in_(seen_before), takeable)
             .values(status=SENDING, claimed_by=worker, claimed_at=now).returning(Delivery.event_id)))
+        if seen_before - taken:
+            busy = set(db.session.scalars(select(Delivery.event_id).where(
+                Delivery.event_id.in_(seen_before - taken), Delivery.status == SENDING)))
     db.session.commit()
-    return claimed
+    return Claim(taken, busy)
 
 
 def _dialect_insert():

@@ -116,7 +116,7 @@ class Worker:
                 jobs.append((entry_id, job, text))
         self.handled += len(entries)
         try:
-            claimed = services.claim([(job, text) for _, job, text in jobs], self.name, self.claim_idle)
+            claim = services.claim([(job, text) for _, job, text in jobs], self.name, self.claim_idle)
         except Exception:  # database trouble: nothing acknowledged, so the batch is claimed again later
             log.exception("e-mail jobs not claimed")
             db.session.rollback()
@@ -124,10 +124,14 @@ class Worker:
         # Past this, our claims could look stale to other workers: the rest is left for whoever takes them over.
         send_before = time.monotonic() + self.claim_idle / 2
         for entry_id, job, text in jobs:
-            if job.event_id not in claimed:
-                self.done.append(entry_id)  # sent, dead, in a living worker's hands, or twice in this batch
+            if job.event_id in claim.busy:
+                # Not acknowledged: this entry may be the one its holder read, and if that worker dies, it is
+                # the only trace of the job left. It comes back once idle, and is finished with then.
                 continue
-            claimed.discard(job.event_id)
+            if job.event_id not in claim.taken:
+                self.done.append(entry_id)  # sent, dead, or twice in this batch
+                continue
+            claim.taken.discard(job.event_id)
             if time.monotonic() > send_before:
                 break
             try:

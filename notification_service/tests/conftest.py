@@ -91,8 +91,10 @@ def drain(app, stream):
 
 
 @pytest.fixture
-def spawn_worker(app, stream):
-    """Start `flask --app notification_service worker` as a real process on this test's stream."""
+def spawn_worker(app, stream, tmp_path):
+    """Start `flask --app notification_service worker` as a real process on this test's stream.
+
+    Its output goes to a file, not a pipe nobody reads: a worker logging more than a pipe holds would block."""
     started = []
 
     def spawn(**extra_env):
@@ -102,14 +104,18 @@ def spawn_worker(app, stream):
                "SMTP_URL": app.config["SMTP_URL"], "RETRY_DELAYS_SECONDS": "0.1,0.2",
                "CLAIM_IDLE_SECONDS": "1", "WORKER_BLOCK_MS": "100", "LOG_LEVEL": "WARNING",
                **{name: str(value) for name, value in extra_env.items()}}
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "notification_service", "worker"],
-                                   env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        started.append(process)
+        log_path = tmp_path / f"worker-{len(started) + 1}.log"
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "notification_service", "worker"],
+                                       env=env, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT)
+        started.append((process, log_path))
         return process
 
     yield spawn
-    for process in started:
+    for process, log_path in started:
         if process.poll() is None:
             process.kill()
         process.wait(timeout=10)
-        process.stderr.close()
+        logged = log_path.read_text(errors="replace")
+        if logged:
+            print(f"--- {log_path.name} (exit {process.returncode}) ---\n{logged[-4000:]}")

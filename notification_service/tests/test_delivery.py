@@ -38,6 +38,29 @@ def test_the_same_job_delivered_twice_sends_one_email(app, send, drain, inbox):
     assert len(inbox.to(to)) == 1
 
 
+def test_a_job_taken_over_while_its_holder_still_looks_alive_is_not_dropped(app, stream, send, inbox):
+    """The holder read the entry, claimed the job late (a slow database), then stopped before sending it: the
+    entry goes idle before the claim does, and the worker taking the entry over must keep it until it can send."""
+    to = address()
+    job = send(receipt_job(to))
+    stream.ensure_group()
+    [(entry_id, payload)] = stream.read("stalled-worker", 1, None)
+    wait_for(lambda: _idle_ms(stream, entry_id) >= 1000, what="the entry to look abandoned")
+    with app.app_context():
+        assert services.claim([(job, payload.decode())], "stalled-worker", 1.0).taken == {job.event_id}
+
+    with running_worker(app, stream):
+        wait_for(lambda: inbox.to(to), what="the e-mail, once the stalled claim went stale")
+        wait_for(lambda: stream.client.xpending(stream.key, stream.group)["pending"] == 0, what="the acknowledgement")
+    assert len(inbox.to(to)) == 1
+    assert status_of(app, job.event_id) == "sent"
+
+
+def _idle_ms(stream, entry_id):
+    [pending] = stream.client.xpending_range(stream.key, stream.group, entry_id, entry_id, 1)
+    return pending["time_since_delivered"]
+
+
 def test_html_part_escapes_what_the_job_carries(send, drain, inbox):
     to = address()
     send(receipt_job(to, account_name="<script>alert(1)</script>"))
