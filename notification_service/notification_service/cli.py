@@ -39,3 +39,13 @@ def retry_dead():
     """Queue every dead letter again."""
     requeued = _run(lambda: services.requeue_dead(current_app.extensions["email_stream"]))
     click.echo(f"Queued {len(requeued)} dead e-mail(s) again.")
+
+
+@commands.cli.command("prune-deliveries")
+@click.option("--older-than-days", type=click.IntRange(min=0), default=None,
+              help="Default: DELIVERY_LOG_RETENTION_DAYS.")
+def prune_deliveries(older_than_days):
+    """Drop sent e-mails from the delivery log (the workers do it once a day too)."""
+    days = current_app.config["DELIVERY_LOG_RETENTION_DAYS"] if older_than_days is None else older_than_days
+    removed = services.prune_sent(days)
+    click.echo(f"Removed {removed} sent e-mail(s) queued more than {days} day(s) ago.")

@@ -19,5 +19,7 @@ class Config(BaseConfig):
     CLAIM_IDLE_SECONDS = float(env("CLAIM_IDLE_SECONDS", "60"))
     WORKER_BLOCK_MS = env_int("WORKER_BLOCK_MS", 2000)
     WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 20)
+    # Sent e-mails are kept in the delivery log this long (ops look them up, resend them), then a worker drops them.
+    DELIVERY_LOG_RETENTION_DAYS = env_int("DELIVERY_LOG_RETENTION_DAYS", 90)
     # Test-only: wait this long after claiming a job and before sending it, so a test can kill the worker there.
     PAUSE_BEFORE_SEND_SECONDS = float(env("NOTIFICATION_TEST_PAUSE_BEFORE_SEND_SECONDS", "0"))

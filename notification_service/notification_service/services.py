@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import redis
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from billpay_common.errors import Conflict, NotFound, Unavailable
@@ -91,6 +91,23 @@ def record_failure(event_id, worker, error, permanent, delays):
         outcome = Outcome(RETRYING, delay)
     db.session.commit()
     return outcome
+
+
+def prune_sent(older_than_days, batch=1000):
+    """Drop sent e-mails queued more than older_than_days ago, a batch per transaction; returns how many.
+
+    Dead letters stay until someone retries them. A job delivered again after its row is gone would be sent
+    again, but by then its stream entry and retries are long over."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    removed = 0
+    while True:
+        old = db.session.scalars(select(Delivery.event_id).where(Delivery.status == SENT, Delivery.created_at < cutoff)
+                                 .limit(batch)).all()
+        if not old:
+            return removed
+        removed += db.session.execute(delete(Delivery).where(Delivery.event_id.in_(old), Delivery.status == SENT)
+                                      ).rowcount
+        db.session.commit()
 
 
 def get(event_id):

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 import uuid
+from datetime import date
 
 import redis
 
@@ -38,6 +39,8 @@ class Worker:
         self.delays = config["RETRY_DELAYS_SECONDS"]
         self.batch = config["WORKER_BATCH_SIZE"]
         self.pause_before_send = config["PAUSE_BEFORE_SEND_SECONDS"]
+        self.retention_days = config["DELIVERY_LOG_RETENTION_DAYS"]
+        self.pruned_on = None
         self.upkeep_every = max(0.05, min([1.0, self.claim_idle / 2] + [delay / 2 for delay in self.delays]))
         self.block_ms = max(1, min(config["WORKER_BLOCK_MS"], int(self.upkeep_every * 1000)))
         self.name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"[:80]
@@ -62,6 +65,7 @@ class Worker:
                     entries = []
                     if time.monotonic() >= next_upkeep:
                         next_upkeep = time.monotonic() + self.upkeep_every
+                        self._prune_daily()
                         entries = self._upkeep()
                     if not entries:
                         block = None if (once or burst) else self.block_ms
@@ -90,6 +94,19 @@ class Worker:
         self.stream.release_due_retries()
         self.stream.trim_acknowledged()
         return self.stream.claim_abandoned(self.name, self.claim_idle, self.batch)
+
+    def _prune_daily(self):
+        today = date.today()
+        if self.pruned_on == today:
+            return
+        self.pruned_on = today  # set first: a database that is down is tried again tomorrow, not every second
+        try:
+            removed = services.prune_sent(self.retention_days)
+        except Exception:  # the delivery log can wait a day; sending must go on
+            log.exception("delivery log not pruned")
+            db.session.rollback()
+            return
+        log.info("delivery log pruned", extra={"fields": {"removed": removed, "older_than_days": self.retention_days}})
 
     def _flush_acks(self):
         """A crash before this only means the batch is claimed again, and the delivery log skips what was sent."""
