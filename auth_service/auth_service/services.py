@@ -1,9 +1,11 @@
 """Subscriber sign-in use cases: login, refresh, logout."""
+import logging
 import time
 import uuid
 from datetime import timedelta
 
 import jwt
+import redis
 from flask import current_app
 from sqlalchemy import update
 
@@ -14,7 +16,9 @@ from . import keys, passcodes
 from .extensions import db, redis_ext
 from .models import LoginAttempt, PortalUser, utcnow
 
+log = logging.getLogger(__name__)
 WRONG_PAIR = "The account number or passcode is not correct."
+STRANGER_MEMORY_SECONDS = 24 * 3600
 _dummy_hash = {}
 
 
@@ -59,13 +63,39 @@ def _count_failure(user):
         user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
 
 
+def _stranger_keys(account):
+    base = f"{redis_ext.prefix}auth:stranger:{account}"
+    return base + ":failures", base + ":locked"
+
+
+def _stranger_locked_until(account):
+    """Numbers with no portal access lock like real accounts, or the eleventh try would tell which ones exist.
+
+    Their counts live in Redis, for a day after the last try; with Redis away they simply do not lock."""
+    try:
+        seconds = redis_ext.client.ttl(_stranger_keys(account)[1])
+    except redis.RedisError as error:
+        log.warning("lockout of unknown account numbers skipped, Redis unreachable: %s", type(error).__name__)
+        return None
+    return utcnow() + timedelta(seconds=seconds) if seconds > 0 else None
+
+
+def _count_stranger_failure(account):
+    failures, locked = _stranger_keys(account)
+    try:
+        with redis_ext.client.pipeline() as pipe:
+            count, _ = pipe.incr(failures).expire(failures, STRANGER_MEMORY_SECONDS).execute()
+        if count >= current_app.config["LOCKOUT_THRESHOLD"]:
+            redis_ext.client.set(locked, "1", ex=current_app.config["LOCKOUT_MINUTES"] * 60)
+    except redis.RedisError as error:
+        log.warning("failure of an unknown account number not counted, Redis unreachable: %s", type(error).__name__)
+
+
 def login(username, passcode, client_addr):
     account = passcodes.normalize_account(username)
     user = db.session.get(PortalUser, account) if account else None
     if user is None or not user.active:
-        passcodes.verify(_hasher(), _dummy(), passcode)
-        _record(account or "-", "unknown_account", client_addr)
-        raise Unauthorized(WRONG_PAIR, code="invalid_credentials")
+        _refuse_stranger(account, passcode, client_addr)
     if user.locked_until and user.locked_until > utcnow():
         _record(account, "locked", client_addr)
         raise TooManyRequests(_locked_message(user.locked_until), code="account_locked")
@@ -78,6 +108,19 @@ def login(username, passcode, client_addr):
         user.passcode_hash = _hasher().hash(passcode)
     _record(account, "success", client_addr)
     return issue_token(user.account, user.name)
+
+
+def _refuse_stranger(account, passcode, client_addr):
+    """The answers a real account would give: 401 for a wrong passcode, 429 once locked."""
+    locked_until = _stranger_locked_until(account) if account else None
+    if locked_until:
+        _record(account, "locked", client_addr)
+        raise TooManyRequests(_locked_message(locked_until), code="account_locked")
+    passcodes.verify(_hasher(), _dummy(), passcode)
+    if account:
+        _count_stranger_failure(account)
+    _record(account or "-", "unknown_account", client_addr)
+    raise Unauthorized(WRONG_PAIR, code="invalid_credentials")
 
 
 def revoke_token(claims):

@@ -54,6 +54,16 @@ def test_ten_failures_lock_the_account_even_for_the_right_passcode(client, accou
     assert login(client, account, "open-sesame").status_code == 200
 
 
+def test_an_unknown_account_number_locks_after_ten_failures_like_a_real_one(client, account):
+    stranger = unique_account()
+    for _ in range(10):
+        assert login(client, account, "nope").status_code == login(client, stranger, "nope").status_code == 401
+    real, unknown = login(client, account, "nope"), login(client, stranger, "nope")
+    assert real.status_code == unknown.status_code == 429
+    assert real.json == unknown.json
+    assert real.headers.get("Retry-After") == unknown.headers.get("Retry-After")
+
+
 def test_success_resets_the_failure_count(client, account):
     for _ in range(9):
         login(client, account, "nope")
