@@ -140,5 +140,12 @@ def void_invoice(number, reason, actor):
 def account_invoices(system_number):
     if db.session.get(BillingAccount, system_number) is None:
         raise NotFound(f"There is no billing account {system_number}.")
-    return db.session.scalars(select(Invoice).where(Invoice.account == system_number)
-                              .order_by(Invoice.date.desc(), Invoice.number.desc())).all()
+    invoices = db.session.scalars(select(Invoice).where(Invoice.account == system_number)
+                                  .order_by(Invoice.date.desc(), Invoice.number.desc())).all()
+    held = ledger.reserved_elsewhere([invoice.number for invoice in invoices])
+    return [_with_reserved(invoice, held.get(invoice.number, ZERO)) for invoice in invoices]
+
+
+def _with_reserved(invoice, reserved):
+    invoice.reserved = reserved  # not a column: what payments in flight hold, shown to the office
+    return invoice

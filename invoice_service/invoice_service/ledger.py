@@ -31,15 +31,16 @@ def lock_invoices(numbers):
     return {invoice.number: invoice for invoice in found}
 
 
-def reserved_elsewhere(numbers, payment_id):
-    """Per invoice, what other live (unconfirmed, unexpired) reservations hold."""
-    rows = db.session.execute(
-        select(ReservationLine.invoice, func.sum(ReservationLine.amount))
-        .join(Reservation, Reservation.payment_id == ReservationLine.payment_id)
-        .where(ReservationLine.invoice.in_(list(numbers)), Reservation.status == RESERVED,
-               Reservation.expires_at > utcnow(), Reservation.payment_id != payment_id)
-        .group_by(ReservationLine.invoice)).all()
-    return {number: to_money(total) for number, total in rows}
+def reserved_elsewhere(numbers, payment_id=None):
+    """Per invoice, what live (unconfirmed, unexpired) reservations other than payment_id's hold."""
+    query = (select(ReservationLine.invoice, func.sum(ReservationLine.amount))
+             .join(Reservation, Reservation.payment_id == ReservationLine.payment_id)
+             .where(ReservationLine.invoice.in_(list(numbers)), Reservation.status == RESERVED,
+                    Reservation.expires_at > utcnow())
+             .group_by(ReservationLine.invoice))
+    if payment_id is not None:
+        query = query.where(Reservation.payment_id != payment_id)
+    return {number: to_money(total) for number, total in db.session.execute(query).all()}
 
 
 def available(invoice, held):

@@ -6,7 +6,7 @@ from billpay_common.ops import ops_required
 
 from . import billing, invoicing
 from .ops_schemas import (AccountCreateSchema, AccountOutSchema, AccountUpdateSchema, AdjustmentSchema,
-                          InvoiceCreateSchema, OpsInvoiceSchema, VoidSchema)
+                          InvoiceCreateSchema, OpsInvoiceSchema, OpsListedInvoiceSchema, VoidSchema)
 from .schemas import AccountSchema
 
 blp = Blueprint("ops", __name__, url_prefix="/ops", description="Accounting office: accounts and invoices")
@@ -37,7 +37,7 @@ def update_account(body, system_number):
 
 @blp.get("/accounts/<system_number>/invoices")
 @ops_required
-@blp.response(200, OpsInvoiceSchema(many=True))
+@blp.response(200, OpsListedInvoiceSchema(many=True))
 def account_invoices(system_number):
     return invoicing.account_invoices(system_number)
 

@@ -45,6 +45,10 @@ class OpsInvoiceSchema(InvoiceRowSchema):
     adjustment_total = Money()
 
 
+class OpsListedInvoiceSchema(OpsInvoiceSchema):
+    reserved = Money(metadata={"description": "held by payments in flight: reserved, not yet confirmed or released"})
+
+
 class AdjustmentSchema(Schema):
     amount = Money(required=True, metadata={"description": "signed: a credit is negative"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=255))

@@ -1,10 +1,9 @@
 import pytest
 
-from devtools.testing import TestTokens, database_url, migrated_app, unique_account, unique_prefix
+from devtools.testing import OPS_KEY, TestTokens, database_url, migrated_app, unique_account, unique_prefix
 from invoice_service import create_app
 from invoice_service.config import Config
 
-OPS_KEY = "ops-key-for-tests"
 SERVICE_KEY = "service-key-for-tests"
 
 
@@ -26,21 +25,6 @@ def app(redis_url, tmp_path_factory, tokens):
     with migrated_app(create_app, TestConfig) as app:
         tokens.install(app)
         yield app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
-@pytest.fixture
-def ops():
-    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}
 
 
 @pytest.fixture

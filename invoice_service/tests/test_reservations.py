@@ -64,6 +64,20 @@ def test_release_frees_the_amount(client, internal, account, add_invoice):
     assert client.post(f"/internal/reservations/{pid}/confirm", json={}, headers=internal).status_code == 409
 
 
+def test_the_office_sees_what_payments_in_flight_hold(client, internal, account, add_invoice, ops):
+    number = add_invoice(account, "50.00")
+    pid = reserve(client, internal, account, (number, "30.00")).json["payment_id"]
+
+    def listed():
+        [row] = [row for row in client.get(f"/ops/accounts/{account}/invoices", headers=ops).json
+                 if row["number"] == number]
+        return row["balance"], row["reserved"]
+
+    assert listed() == ("50.00", "30.00")
+    client.post(f"/internal/reservations/{pid}/release", headers=internal)
+    assert listed() == ("50.00", "0.00")
+
+
 def test_confirm_applies_the_payment(client, internal, account, add_invoice, as_subscriber):
     first, second = add_invoice(account, "108.00"), add_invoice(account, "107.95")
     pid = reserve(client, internal, account, (first, "108.00"), (second, "7.95")).json["payment_id"]
