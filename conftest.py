@@ -1,9 +1,11 @@
-"""Fixtures every suite shares: a real Redis (the machine's when REDIS_URL is set, else a private one)."""
+"""Fixtures every suite shares: a real Redis (the machine's when REDIS_URL is set, else a private one), and for a
+service suite that defines its `app`, its test client, CLI runner and ops headers."""
 import os
 
 import pytest
 
 from devtools.redis_server import PrivateRedis
+from devtools.testing import OPS_KEY
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +16,18 @@ def redis_url(tmp_path_factory):
     server = PrivateRedis(tmp_path_factory.mktemp("redis")).start()
     yield server.url
     server.stop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ops():
+    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}

@@ -2,9 +2,8 @@ import pytest
 
 from auth_service import create_app
 from auth_service.config import Config
-from devtools.testing import database_url, migrated_app, unique_prefix
+from devtools.testing import OPS_KEY, database_url, migrated_app, unique_prefix
 
-OPS_KEY = "ops-key-for-tests"
 
 
 @pytest.fixture(scope="session")
@@ -21,16 +20,3 @@ def app(redis_url, tmp_path_factory):
         yield app
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
-@pytest.fixture
-def ops():
-    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}

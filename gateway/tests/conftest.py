@@ -17,6 +17,3 @@ def app(redis_url, tmp_path_factory):
     return create_app(TestConfig)
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()

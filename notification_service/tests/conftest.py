@@ -7,14 +7,13 @@ import pytest
 import redis
 
 from billpay_common.queue import publish
-from devtools.testing import database_url, migrated_app, unique_prefix
+from devtools.testing import OPS_KEY, database_url, migrated_app, unique_prefix
 from notification_service import create_app
 from notification_service.config import Config
 from notification_service.stream import EmailStream
 
 from notification_helpers import make_worker, smtp_server
 
-OPS_KEY = "ops-key-for-tests"
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -58,16 +57,6 @@ def stream(app):
     app.extensions["email_stream"] = own
     yield own
     app.extensions["email_stream"] = previous
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def ops():
-    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from notification_service.models import Delivery
 from notification_service.smtp import SmtpTransport
 from notification_service.worker import Worker
 
-OPS_KEY = "ops-key-for-tests"
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -2,13 +2,12 @@ import logging
 
 import pytest
 
-from devtools.testing import TestTokens, database_url, migrated_app, unique_account, unique_prefix
+from devtools.testing import OPS_KEY, TestTokens, database_url, migrated_app, unique_account, unique_prefix
 from payment_service import create_app
 from payment_service.config import Config
 
 from fake_invoice_service import SERVICE_KEY, FakeInvoiceService
 
-OPS_KEY = "ops-key-for-tests"
 
 
 @pytest.fixture(scope="session")
@@ -44,21 +43,6 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
         tokens.install(app)
         logging.getLogger().setLevel(logging.DEBUG)
         yield app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
-@pytest.fixture
-def ops():
-    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}
 
 
 @pytest.fixture
