@@ -5,43 +5,12 @@ import uuid
 import pytest
 from devtools.api_client import ApiClient
 from devtools.stack import Stack, WEB_SERVICES, free_port
-
-SERVICE_DATABASES = ("auth_service", "invoice_service", "payment_service", "notification_service")
-
-
-def _fresh_postgres_databases():
-    """In CI's PostgreSQL pass, the stack gets databases of its own so the services' suites and this one
-    never see each other's rows; on the embedded defaults it gets fresh SQLite files instead."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    urls, created = {}, []
-    for service in SERVICE_DATABASES:
-        base = os.environ.get(f"{service.upper()}_DATABASE_URL", "")
-        if not base.startswith("postgresql"):
-            continue
-        url = make_url(base)
-        name = f"e2e_{service}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                             autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        created.append((url, name))
-        urls[f"{service.upper()}_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
-    return urls, created
-
-
-def drop_databases(created):
-    import psycopg
-
-    for url, name in created:
-        with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                             autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from devtools.testing import drop_databases, fresh_postgres_databases
 
 
 def make_stack(tmp_path_factory, name, **kwargs):
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
-    databases, created = _fresh_postgres_databases()
+    databases, created = fresh_postgres_databases("e2e")
     environ.update(databases)
     environ.update(REDIS_KEY_PREFIX=f"e2e-{uuid.uuid4().hex[:8]}:", ARGON2_TIME_COST="1",
                    ARGON2_MEMORY_COST="1024", ARGON2_PARALLELISM="1", LOG_LEVEL="INFO")

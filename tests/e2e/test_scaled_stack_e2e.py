@@ -12,7 +12,8 @@ import pytest
 
 from devtools.api_client import ApiClient
 from devtools.testing import unique_account
-from tests.conftest import drop_databases, make_stack
+from devtools.testing import drop_databases
+from tests.conftest import make_stack
 
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
 

@@ -12,10 +12,9 @@ from sqlalchemy.engine import make_url
 
 from devtools.api_client import ApiClient
 from devtools.stack import WEB_SERVICES, Stack, free_port
-from devtools.testing import unique_account
+from devtools.testing import drop_databases, fresh_postgres_databases, unique_account
 from tcp_proxy import TcpProxy
 
-SERVICE_DATABASES = ("auth_service", "invoice_service", "payment_service", "notification_service")
 GOOD_CARD = "4242424242424242"
 # Short intervals so that a claim, a retry or a reconciliation happens in a second, not in minutes.
 FAST = {"CLAIM_IDLE_SECONDS": "2", "RETRY_DELAYS_SECONDS": "1,1,1", "WORKER_BLOCK_MS": "200",
@@ -39,35 +38,6 @@ def card(number=GOOD_CARD):
     return {"number": number, "exp_month": 12, "exp_year": date.today().year + 3, "cvc": "123"}
 
 
-def _postgres_admin(url):
-    import psycopg
-
-    return psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                           autocommit=True)
-
-
-def fresh_postgres_databases():
-    """As tests/conftest.py's make_stack: a database of the stack's own per service when CI sets PostgreSQL."""
-    urls, created = {}, []
-    for service in SERVICE_DATABASES:
-        base = os.environ.get(f"{service.upper()}_DATABASE_URL", "")
-        if not base.startswith("postgresql"):
-            continue
-        url = make_url(base)
-        name = f"faults_{service}_{uuid.uuid4().hex[:8]}"
-        with _postgres_admin(url) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        created.append((url, name))
-        urls[f"{service.upper()}_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
-    return urls, created
-
-
-def drop_databases(created):
-    for url, name in created:
-        with _postgres_admin(url) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 class FaultStack:
     """The whole stack on free ports with its own Redis (never the machine's: tests stop it), its own databases,
     a proxy between every caller and invoice_service, and invoice_service's database behind a cuttable link."""
@@ -76,7 +46,7 @@ class FaultStack:
         self.var_dir = var_dir
         environ = {key: value for key, value in os.environ.items()
                    if not key.endswith("_DATABASE_URL") and key not in ("REDIS_URL", "SMTP_URL")}
-        databases, self.created_databases = fresh_postgres_databases()
+        databases, self.created_databases = fresh_postgres_databases("faults")
         self.db_proxy = None
         invoice_db = databases.get("INVOICE_SERVICE_DATABASE_URL")
         if invoice_db:

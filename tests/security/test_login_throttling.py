@@ -4,7 +4,8 @@ after 10 failures per account whatever the address, and HSTS when the (trusted) 
 import pytest
 
 from devtools.api_client import ApiClient
-from tests.conftest import drop_databases, make_stack
+from devtools.testing import drop_databases
+from tests.conftest import make_stack
 from tests.security.attack_accounts import create_subscriber
 
 # Documentation addresses (RFC 5737), only ever written into X-Forwarded-For: no traffic goes to them.
