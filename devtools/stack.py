@@ -104,9 +104,9 @@ class Stack:
         return result
 
     def seed_demo(self):
-        self.flask("auth_service", "seed-demo")
-        if self.has("invoice_service"):
-            self.flask("invoice_service", "seed-demo")
+        for service in ("auth_service", "invoice_service"):
+            if self.has(service):
+                self.flask(service, "seed-demo")
 
     # -- processes ----------------------------------------------------------------
     def start(self, timeout=60):

@@ -6,15 +6,17 @@ from devtools.testing import OPS_KEY, TestTokens, database_url, migrated_app, un
 from payment_service import create_app
 from payment_service.config import Config
 
-from fake_invoice_service import SERVICE_KEY, FakeInvoiceService
-
+from invoice_service_process import SERVICE_KEY, InvoiceServiceProcess
 
 
 @pytest.fixture(scope="session")
-def invoice_service():
-    fake = FakeInvoiceService().up()
-    yield fake
-    fake.down()
+def invoice_service(tmp_path_factory, redis_url):
+    """The real invoice_service as a process: payment_service's suite talks to it over HTTP, as in production."""
+    process = InvoiceServiceProcess(tmp_path_factory.mktemp("invoice_service"), redis_url)
+    try:
+        yield process.start()
+    finally:
+        process.stop()
 
 
 @pytest.fixture(scope="session")

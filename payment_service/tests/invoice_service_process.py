@@ -1,0 +1,70 @@
+"""The real invoice_service under gunicorn for payment_service's suite, on a free port with a database of its own.
+
+Invoices are added and read back through its ops API, as the accounting office does; `down()` and `up()` stop the
+process and start it again on the same port."""
+import os
+from datetime import date
+from decimal import Decimal
+
+from devtools.api_client import ApiClient
+from devtools.stack import Stack, free_port
+from devtools.testing import OPS_KEY, drop_databases, fresh_postgres_databases, unique_prefix
+
+SERVICE = "invoice_service"
+SERVICE_KEY = "service-key-for-tests"
+
+
+class InvoiceServiceProcess:
+    def __init__(self, var_dir, redis_url):
+        environ = {key: value for key, value in os.environ.items() if not key.endswith("_DATABASE_URL")}
+        databases, self.created_databases = fresh_postgres_databases("payment_suite", [SERVICE])
+        environ.update(databases, REDIS_URL=redis_url, REDIS_KEY_PREFIX=unique_prefix(), OPS_API_KEY=OPS_KEY,
+                       SERVICE_API_KEY=SERVICE_KEY, SMTP_URL="smtp://127.0.0.1:9", LOG_LEVEL="WARNING")
+        self.stack = Stack(var_dir, ports={SERVICE: free_port()}, environ=environ, services=[SERVICE],
+                           log_dir=var_dir / "logs", web_concurrency=1)
+        self.ops = ApiClient(self.url, {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "payment-tests"})
+        self.owners = {}  # invoice number -> account, to find an invoice in its account's listing
+
+    @property
+    def url(self):
+        return self.stack.url(SERVICE)
+
+    def start(self):
+        self.stack.prepare()
+        return self.up()
+
+    def stop(self):
+        try:
+            self.stack.stop()
+        finally:
+            drop_databases(self.created_databases)
+
+    def up(self):
+        self.stack.start_service(SERVICE)
+        self.stack.wait_healthy(SERVICE)
+        return self
+
+    def down(self):
+        self.stack.stop_process(SERVICE)
+
+    def add_invoice(self, account, number, balance, email="subscriber@example.com", name="Jones, Michael"):
+        created = self.ops.post("/ops/accounts", {"system_number": account, "name": name, "email": email})
+        assert created.status in (201, 409), created.json_body  # 409: the account has an invoice already
+        today = date.today().isoformat()
+        invoice = self.ops.post("/ops/invoices", {"number": number, "account": account, "date": today,
+                                                  "due_date": today, "amount": balance})
+        assert invoice.status == 201, invoice.json_body
+        self.owners[number] = account
+
+    def balance(self, number):
+        return Decimal(self._listed(number)["balance"])
+
+    def held(self, number):
+        """What live reservations hold on the invoice."""
+        return Decimal(self._listed(number)["reserved"])
+
+    def _listed(self, number):
+        listing = self.ops.get(f"/ops/accounts/{self.owners[number]}/invoices")
+        assert listing.status == 200, listing.json_body
+        [row] = [row for row in listing.json_body if row["number"] == number]
+        return row
