@@ -19,7 +19,7 @@ class Outcome:
     delay_seconds: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Claim:
     taken: set  # event ids this worker now holds
     busy: set  # event ids a living worker holds: their entries stay unacknowledged until that worker is done
@@ -48,8 +48,8 @@ def claim(jobs, worker, stale_after_seconds):
     seen_before = set(rows) - taken
     if seen_before:
         stale = now - timedelta(seconds=stale_after_seconds)
-        takeable = or_(Delivery.status.in_([QUEUED, RETRYING]),
-                       and_(Delivery.status == SENDING, or_(Delivery.claimed_at < stale, Delivery.claimed_by == worker)))
+        abandoned = or_(Delivery.claimed_at < stale, Delivery.claimed_by == worker)
+        takeable = or_(Delivery.status.in_([QUEUED, RETRYING]), and_(Delivery.status == SENDING, abandoned))
         taken |= set(db.session.scalars(
             update(Delivery).where(Delivery.event_id.in_(seen_before), takeable)
             .values(status=SENDING, claimed_by=worker, claimed_at=now).returning(Delivery.event_id)))
