@@ -3,11 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-REQUIREMENTS := requirements-dev.txt $(wildcard */requirements.txt) $(wildcard deploy/requirements-*.txt) $(wildcard tests/requirements-*.txt)
 
 .PHONY: setup run test test-fast bench bench-tools browser deploy-tools clean
 
-$(STAMP): $(REQUIREMENTS)
+$(STAMP): constraints.txt requirements-dev.txt pyproject.toml $(wildcard */pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Bill Pay needs Python 3.11 or newer")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
@@ -30,31 +29,26 @@ test-fast: setup
 bench: setup bench-tools
 	$(PY) -m bench
 
-# wrk (load) and nginx (the reference proxy) from Debian, when missing and installable here.
-bench-tools:
-	@for tool in wrk nginx; do command -v $$tool >/dev/null 2>&1 || [ -x /usr/sbin/$$tool ] || { \
+# $(call debian_tool,COMMAND,PACKAGE,WHAT HAPPENS WITHOUT IT): install a Debian package when its command is
+# missing and apt-get can run here (as root); otherwise say what is skipped.
+debian_tool = command -v $(1) >/dev/null 2>&1 || [ -x /usr/sbin/$(1) ] || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    package=$$tool; [ $$tool = nginx ] && package=nginx-light; \
-	    apt-get install -y -qq --no-install-recommends $$package >/dev/null 2>&1 || \
-	    (apt-get update -qq && apt-get install -y -qq --no-install-recommends $$package); \
-	  else echo "$$tool is missing: its figures will be skipped"; fi; }; done
+	    apt-get install -y -qq --no-install-recommends $(2) >/dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(2)); \
+	  else echo "$(1) is missing: $(3)"; fi; }
+
+# wrk (load) and nginx (the reference proxy) for the benchmarks.
+bench-tools:
+	@$(call debian_tool,wrk,wrk,its figures will be skipped)
+	@$(call debian_tool,nginx,nginx-light,the reference proxy figure will be skipped)
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot run here).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
-	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)) ; \
-	  else echo "chromium is not installed and cannot be installed here: browser tests will be skipped"; fi; }
+	@$(call debian_tool,chromium,chromium,browser tests will be skipped)
 
-# Debian's docker-compose 1.29 checks deploy/docker-compose.yml offline (`config -q`); the test skips that
-# step, saying so, where it cannot be installed.
+# Debian's docker-compose 1.29 checks deploy/docker-compose.yml offline (`config -q`).
 deploy-tools:
-	@command -v docker-compose >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get install -y -qq --no-install-recommends docker-compose >/dev/null 2>&1 || \
-	     (apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose)) ; \
-	  else echo "docker-compose is missing: the Compose file is checked by the tests' own parser only"; fi; }
+	@$(call debian_tool,docker-compose,docker-compose,the Compose file is checked by the tests' own parser only)
 
 clean:
 	rm -rf var $(VENV)

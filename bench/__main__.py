@@ -112,9 +112,8 @@ def print_table(results, receipts, memory, per_process):
 
 
 def run_part(script, **env):
-    path = ROOT / "bench" / script
     print(f"\n## {script}", flush=True)
-    subprocess.run([sys.executable, str(path)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+    subprocess.run([sys.executable, "-m", f"bench.{script.removesuffix('.py')}"], cwd=ROOT, env=dict(os.environ, **env),
                    check=False)
 
 

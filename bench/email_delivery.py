@@ -1,5 +1,5 @@
 """E-mails per second through 1 and 3 worker processes into a local aiosmtpd server, queue-to-SMTP latency,
-and one worker's RSS after its first 100 and after 10,000 jobs. Run: python bench/email_delivery.py (make bench runs it)."""
+and one worker's RSS after its first 100 and after 10,000 jobs. Run: python -m bench.email_delivery (make bench runs it)."""
 import os
 import signal
 import statistics
@@ -11,14 +11,13 @@ import time
 import uuid
 from pathlib import Path
 
+import redis
+from aiosmtpd.controller import Controller
+
+from billpay_common.queue import EmailJob
+from devtools.redis_server import PrivateRedis
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "notification_service")]
-
-import redis  # noqa: E402
-from aiosmtpd.controller import Controller  # noqa: E402
-
-from billpay_common.queue import EmailJob  # noqa: E402
-from devtools.redis_server import PrivateRedis  # noqa: E402
 
 THROUGHPUT_JOBS = int(os.environ.get("BENCH_EMAIL_JOBS", "2000"))
 MEMORY_JOBS = int(os.environ.get("BENCH_EMAIL_MEMORY_JOBS", "10000"))
@@ -90,7 +89,7 @@ class Bench:
         self.sink = CountingSink()
         self.smtp = Controller(self.sink, hostname="127.0.0.1", port=free_port())
         self.smtp.start()
-        self.environ = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'notification_service'}",
+        self.environ = {**os.environ,
                         "NOTIFICATION_SERVICE_DATABASE_URL": self.db_url, "REDIS_URL": self.redis_url,
                         "SMTP_URL": f"smtp://127.0.0.1:{self.smtp.port}", "LOG_LEVEL": "INFO",
                         "BILLPAY_VAR_DIR": str(directory)}

@@ -1,38 +1,33 @@
 """invoice_service at scale: import 100,000 accounts and 1,000,000 invoices, then time the invoice list.
 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/invoice_bench \
-        .venv/bin/python bench/invoices.py [--accounts 100000] [--invoices-per-account 10] [--calls 2000]
+        .venv/bin/python -m bench.invoices [--accounts 100000] [--invoices-per-account 10] [--calls 2000]
 
 The database named by BENCH_DATABASE_URL is WIPED. Redis: REDIS_URL (default the machine's 127.0.0.1:6379).
 Targets: import >= 5,000 rows/s with peak RSS < 200 MB; list p99 <= 20 ms; service RSS < 100 MB.
 """
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-# bench/ holds other scripts (email.py, ...) that would shadow the standard library's modules of that name.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from datetime import date, timedelta  # noqa: E402
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
-
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "invoice_service")]
 PYTHON = sys.executable
 FIRST_INVOICE_DATE = date(2024, 1, 15)
 
 
 def service_env(database_url, **extra):
-    return {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'invoice_service'}", "LOG_LEVEL": "WARNING",
+    return {**os.environ, "LOG_LEVEL": "WARNING",
             "INVOICE_SERVICE_DATABASE_URL": database_url,
             "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), **extra}
 

@@ -10,21 +10,21 @@
 set -eu
 
 : "${SERVICE:?set SERVICE to the service package, e.g. auth_service}"
+# The service is an installed package (its migrations inside it); only deploy/gunicorn.conf.py is read from here.
 cd "$(dirname "$0")/.."
-export PYTHONPATH="$PWD:$PWD/$SERVICE${PYTHONPATH:+:$PYTHONPATH}"
 
-has_migrations() { [ -d "$SERVICE/migrations" ]; }
+has_migrations() { python -c "import sys, $SERVICE; sys.exit(not hasattr($SERVICE, 'MIGRATIONS'))"; }
 
 migrate() {
     if has_migrations; then
-        flask --app "$SERVICE" db upgrade -d "$SERVICE/migrations"
+        flask --app "$SERVICE" db upgrade
     else
         echo "boot: $SERVICE has no database migrations"
     fi
 }
 
 at_newest_migration() {
-    flask --app "$SERVICE" db current -d "$SERVICE/migrations" 2>/dev/null | grep -q '(head)'
+    flask --app "$SERVICE" db current 2>/dev/null | grep -q '(head)'
 }
 
 wait_for_schema() {

@@ -66,7 +66,6 @@ class Stack:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         env = dict(self.base_env)
         env.update(load_or_create_secrets(self.var_dir / "local.env", self.base_env))
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [str(ROOT / name) for name in WEB_SERVICES])
         env["BILLPAY_VAR_DIR"] = str(self.var_dir)
         env.setdefault("PYTHONUNBUFFERED", "1")
         for service, setting in URL_SETTINGS.items():

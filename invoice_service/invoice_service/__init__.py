@@ -9,7 +9,7 @@ from billpay_common.tokens import init_token_verifier
 from .config import Config
 from .extensions import db, migrate, redis_ext
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config_class=Config):

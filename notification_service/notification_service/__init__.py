@@ -11,7 +11,7 @@ from .extensions import db, migrate, redis_ext
 from .metrics import init_queue_metrics
 from .stream import EmailStream
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config_class=Config):

@@ -12,7 +12,7 @@ from .config import Config
 from .extensions import db, migrate, redis_ext
 from .processor import load_processor
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _sqlite_wal(app):
