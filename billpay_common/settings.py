@@ -43,7 +43,7 @@ def under_var_dir(template):
 
 
 def database_url_setting(service_name):
-    return setting(description=f"{service_name}'s database (PostgreSQL in production: `postgresql+psycopg://...`)",
+    return setting(description="the service's database (PostgreSQL in production: `postgresql+psycopg://...`)",
                    secret=True, local_default=True,
                    factory=under_var_dir("sqlite:///{}/" + f"{service_name}.db"))
 
@@ -61,7 +61,7 @@ class BillPaySettings(EnvironmentSettings):
     """What every service reads."""
     label: ClassVar[str] = "every service"
 
-    BILLPAY_VAR_DIR: Path = setting(DEFAULT_VAR_DIR, "where the embedded defaults keep their files", shown="var/")
+    BILLPAY_VAR_DIR: Path = setting(DEFAULT_VAR_DIR, "where the embedded defaults keep their files", shown="`var/`")
     REDIS_URL: str = setting(description="Redis for queues, sessions, rate limits, token revocation",
                              secret=True, local_default=True, factory=under_var_dir("unix://{}/redis.sock"),
                              shown="`unix://var/redis.sock` (started by `make run`)")
@@ -94,7 +94,7 @@ class ServerSettings(EnvironmentSettings):
     """What deploy/gunicorn.conf.py and deploy/probe.py read."""
     label: ClassVar[str] = "gunicorn (`deploy/gunicorn.conf.py`)"
 
-    PORT: int = setting(8000, "the port the service listens on", shown="per service (8000 … 8004)", ge=1,
+    PORT: int = setting(8000, "the port the service listens on", shown="per service (`8000` … `8004`)", ge=1,
                         le=65535, local_default=True)
     HOST: str = setting("0.0.0.0", "the address the service listens on")
     WEB_CONCURRENCY: int = setting(2, "gunicorn processes", ge=1)

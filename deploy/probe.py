@@ -1,8 +1,11 @@
 """Container health probe without curl: `python deploy/probe.py /readyz` exits 0 on HTTP 200, else 1."""
 import sys
 import urllib.request
+from pathlib import Path
 
-from billpay_common.settings import ServerSettings, read_settings
+# Run as a file (`python deploy/probe.py`): the repository root (/app in the image) holds billpay_common.
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+from billpay_common.settings import ServerSettings, read_settings  # noqa: E402
 
 
 def main(path="/healthz"):

@@ -27,15 +27,15 @@ class PaymentSettings(BillPaySettings):
     IDEMPOTENCY_WAIT_SECONDS: float = setting(
         10.0, "how long a second request with a key in flight waits for the first one's answer before a 409", ge=0)
     RECONCILE_AFTER_SECONDS: int = setting(
-        60, "payment_worker: a pending payment is looked up at the processor after this long "
-        "(gateways settle late)", ge=0)
+        60, "the payment worker looks a pending payment up at the processor after this long (gateways settle "
+        "late)", ge=0)
     STALE_PROCESSING_SECONDS: int = setting(
-        600, "payment_worker: a payment stuck in processing (its process died mid-call) is reconciled after "
-        "this long", ge=0)
+        600, "the payment worker reconciles a payment stuck in processing (its process died "
+        "mid-call) after this long", ge=0)
     WORKER_INTERVAL_SECONDS: float = setting(
-        2.0, "payment_worker: pause between outbox relay and reconciliation rounds", gt=0)
+        2.0, "the payment worker's pause between outbox relay and reconciliation rounds", gt=0)
     EXPIRY_NOTICE_DAYS: int = setting(
-        30, "payment_worker: a saved card expiring within this many days gets one reminder", ge=0)
+        30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0)
 
     @field_validator("PAYMENT_PROCESSOR")
     @classmethod
