@@ -1,7 +1,9 @@
 """gunicorn settings for every service: `gunicorn -c deploy/gunicorn.conf.py 'auth_service:create_app()'`.
 
 The environment is read through ServerSettings; a wrong value (of these or of the service's own settings)
-stops gunicorn here, in the master, with one line naming the variable."""
+stops gunicorn here, in the master, with one line naming the variable (found in the workers instead, it
+would come once per worker, among gunicorn's own lines). Checking imports the service's package in the
+master: a code change needs a new process (a new pod, a restart), not a HUP."""
 import sys
 
 from gunicorn.config import Config as _GunicornConfig
