@@ -38,4 +38,5 @@ def init_metrics(app):
     def metrics():
         for collect in app.extensions.get("billpay_metric_hooks", []):
             collect()
-        return Response(generate_latest(_registry(app.config["PROMETHEUS_MULTIPROC_DIR"])), mimetype=CONTENT_TYPE_LATEST)
+        registry = _registry(app.config["PROMETHEUS_MULTIPROC_DIR"])
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
