@@ -10,6 +10,7 @@ from .errors import BillPayApi, register_error_handlers
 from .health import health
 from .logs import configure_logging, init_request_logging
 from .metrics import init_metrics
+from .settings import read_settings
 
 
 class DecimalJSONProvider(DefaultJSONProvider):
@@ -21,8 +22,10 @@ class DecimalJSONProvider(DefaultJSONProvider):
 
 
 def load_config(app, config_class):
+    """The settings read from the environment (a wrong value exits, naming it), then config_class's values."""
+    app.config.from_mapping(read_settings(config_class.settings_class).flask_config())
     app.config.from_object(config_class)
-    os.makedirs(app.config["VAR_DIR"], exist_ok=True)
+    os.makedirs(app.config["BILLPAY_VAR_DIR"], exist_ok=True)
 
 
 def init_common(app, blueprints=()):

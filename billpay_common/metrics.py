@@ -1,5 +1,4 @@
 """Prometheus /metrics: request counts and latency per route (multiprocess-safe under gunicorn)."""
-import os
 import time
 
 from flask import Response, g, request
@@ -11,8 +10,8 @@ LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["s
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 
-def _registry():
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+def _registry(multiprocess_dir):
+    if multiprocess_dir:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return registry
@@ -39,4 +38,5 @@ def init_metrics(app):
     def metrics():
         for collect in app.extensions.get("billpay_metric_hooks", []):
             collect()
-        return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
+        registry = _registry(app.config["PROMETHEUS_MULTIPROC_DIR"])
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,25 +1,39 @@
-"""gunicorn settings for every service: `gunicorn -c deploy/gunicorn.conf.py 'auth_service:create_app()'`."""
-import os
+"""gunicorn settings for every service: `gunicorn -c deploy/gunicorn.conf.py 'auth_service:create_app()'`.
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+The environment is read through ServerSettings; a wrong value (of these or of the service's own settings)
+stops gunicorn here, in the master, with one line naming the variable (found in the workers instead, it
+would come once per worker, among gunicorn's own lines). Checking imports the service's package in the
+master: a code change needs a new process (a new pod, a restart), not a HUP."""
+import sys
+
+from gunicorn.config import Config as _GunicornConfig
+
+from billpay_common.settings import ServerSettings, check_app_settings, read_settings
+
+_server = read_settings(ServerSettings)
+_app_uris = _GunicornConfig().parser().parse_args(sys.argv[1:]).args
+if _app_uris:
+    check_app_settings(_app_uris[0])
+
+bind = f"{_server.HOST}:{_server.PORT}"
+workers = _server.WEB_CONCURRENCY
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = _server.GUNICORN_THREADS
 keepalive = 75  # longer than the gateway's pool idle time, so pooled connections are reused
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = _server.GUNICORN_TIMEOUT
 graceful_timeout = 20
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests = _server.GUNICORN_MAX_REQUESTS
 max_requests_jitter = 50
 accesslog = None  # each service writes its own JSON line per request
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+loglevel = _server.LOG_LEVEL.lower()
+forwarded_allow_ips = _server.FORWARDED_ALLOW_IPS
 # Which proxies may say "https" is decided by each app's TRUSTED_PROXY_COUNT (ProxyFix), not by gunicorn.
 secure_scheme_headers = {}
 
 
 def child_exit(server, worker):
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if _server.PROMETHEUS_MULTIPROC_DIR:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)

@@ -1,15 +1,28 @@
-from billpay_common.config import BaseConfig, database_url, env, env_int
+"""auth_service's settings (the environment, typed) and Flask config."""
+from billpay_common.config import BaseConfig
+from billpay_common.settings import BillPaySettings, database_url_setting, setting
+
+
+class AuthSettings(BillPaySettings):
+    label = "auth_service"
+
+    AUTH_SERVICE_DATABASE_URL: str = database_url_setting("auth_service")
+    ACCESS_TOKEN_TTL_SECONDS: int = setting(900, "token lifetime", gt=0)
+    LOGIN_LOCKOUT_THRESHOLD: int = setting(
+        10, "failed logins before a lockout (account numbers without portal access lock the same way, counted "
+        "in Redis, so a lockout does not tell which numbers exist)", ge=1)
+    LOGIN_LOCKOUT_MINUTES: int = setting(30, "how long a lockout lasts", ge=1)
+    # argon2id; the library defaults (t=3, m=64 MiB, p=4) exceed OWASP's minimum. Lower only in tests.
+    ARGON2_TIME_COST: int = setting(3, "argon2id passes (library default, above OWASP's minimum)", ge=1)
+    ARGON2_MEMORY_COST: int = setting(65536, "argon2id memory in KiB (library default)", ge=8)
+    ARGON2_PARALLELISM: int = setting(4, "argon2id lanes (library default)", ge=1)
+    OFFICE_PHONE: str = setting("1-844-837-5321", "the number a locked-out subscriber is told to call")
+
+    def flask_config(self):
+        return {**super().flask_config(), "SQLALCHEMY_DATABASE_URI": self.AUTH_SERVICE_DATABASE_URL}
 
 
 class Config(BaseConfig):
+    settings_class = AuthSettings
     SERVICE_NAME = "auth_service"
     API_TITLE = "Bill Pay auth_service"
-    SQLALCHEMY_DATABASE_URI = database_url("auth_service")
-    ACCESS_TOKEN_TTL_SECONDS = env_int("ACCESS_TOKEN_TTL_SECONDS", 900)
-    LOCKOUT_THRESHOLD = env_int("LOGIN_LOCKOUT_THRESHOLD", 10)
-    LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
-    # argon2id; the library defaults (t=3, m=64 MiB, p=4) exceed OWASP's minimum. Lower only in tests.
-    ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
-    ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 65536)
-    ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 4)
-    OFFICE_PHONE = env("OFFICE_PHONE", "1-844-837-5321")

@@ -59,8 +59,8 @@ def _count_failure(user):
     db.session.execute(update(PortalUser).where(PortalUser.account == user.account)
                        .values(failed_attempts=PortalUser.failed_attempts + 1))
     db.session.refresh(user)
-    if user.failed_attempts >= current_app.config["LOCKOUT_THRESHOLD"]:
-        user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+    if user.failed_attempts >= current_app.config["LOGIN_LOCKOUT_THRESHOLD"]:
+        user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
 
 
 def _stranger_keys(account):
@@ -85,8 +85,8 @@ def _count_stranger_failure(account):
     try:
         with redis_ext.client.pipeline() as pipe:
             count, _ = pipe.incr(failures).expire(failures, STRANGER_MEMORY_SECONDS).execute()
-        if count >= current_app.config["LOCKOUT_THRESHOLD"]:
-            redis_ext.client.set(locked, "1", ex=current_app.config["LOCKOUT_MINUTES"] * 60)
+        if count >= current_app.config["LOGIN_LOCKOUT_THRESHOLD"]:
+            redis_ext.client.set(locked, "1", ex=current_app.config["LOGIN_LOCKOUT_MINUTES"] * 60)
     except redis.RedisError as error:
         log.warning("failure of an unknown account number not counted, Redis unreachable: %s", type(error).__name__)
 

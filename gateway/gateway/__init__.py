@@ -17,7 +17,7 @@ def create_app(config_class=Config):
     app = Flask(__name__, static_folder=None)
     load_config(app, config_class)
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _local_secret(app.config["VAR_DIR"])
+        app.config["SECRET_KEY"] = _local_secret(app.config["BILLPAY_VAR_DIR"])
     redis_ext.init_app(app)
     app.session_interface = RedisSessionInterface(redis_ext, app.config["SESSION_IDLE_SECONDS"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))

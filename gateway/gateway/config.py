@@ -1,16 +1,42 @@
-from billpay_common.config import BaseConfig, env, env_bool, env_int
+"""The gateway's settings (the environment, typed) and Flask config."""
+from limits import parse_many
+from pydantic import field_validator
+
+from billpay_common.config import BaseConfig
+from billpay_common.settings import BillPaySettings, setting
+
+
+class GatewaySettings(BillPaySettings):
+    label = "gateway"
+
+    SESSION_SECRET_KEY: str = setting(
+        "", "signs CSRF tokens; must be the same for every gateway process (empty: a key kept under var/, "
+        "one machine only)", secret=True, local_default=True, shown="generated into `var/local.env`")
+    SESSION_COOKIE_SECURE: bool = setting(False, "mark the cookie Secure (set `true` behind HTTPS)")
+    SESSION_IDLE_SECONDS: int = setting(900, "a session ends after this many idle seconds", gt=0)
+    LOGIN_RATE_LIMIT: str = setting(
+        "60 per minute", "login attempts per client address, shared by every gateway process")
+
+    @field_validator("LOGIN_RATE_LIMIT")
+    @classmethod
+    def _rate_limit(cls, value):
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("must read like '60 per minute'") from None
+        return value
+
+    def flask_config(self):
+        return {**super().flask_config(), "SECRET_KEY": self.SESSION_SECRET_KEY}
 
 
 class Config(BaseConfig):
+    settings_class = GatewaySettings
     SERVICE_NAME = "gateway"
     API_TITLE = "Bill Pay gateway"
-    SECRET_KEY = env("SESSION_SECRET_KEY", "")
     SESSION_COOKIE_NAME = "billpay_session"
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
-    SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 900)
-    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "60 per minute")
     RATELIMIT_HEADERS_ENABLED = True
     OPENAPI_URL_PREFIX = None  # the gateway serves the composed public document itself (openapi.py)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which expires after 15 idle minutes

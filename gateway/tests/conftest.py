@@ -11,7 +11,7 @@ def app(redis_url, tmp_path_factory):
         TESTING = True
         REDIS_URL = redis_url
         REDIS_KEY_PREFIX = unique_prefix()
-        VAR_DIR = tmp_path_factory.mktemp("gateway")
+        BILLPAY_VAR_DIR = tmp_path_factory.mktemp("gateway")
         AUTH_SERVICE_URL = INVOICE_SERVICE_URL = PAYMENT_SERVICE_URL = "http://127.0.0.1:9"  # nothing listens
 
     return create_app(TestConfig)

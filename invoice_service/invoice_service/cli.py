@@ -56,7 +56,7 @@ def import_file(path, fmt, batch_size):
                 lines_read[0] += 1
                 bar.update(len(line))
                 yield line
-        summary = importer.import_lines(lines(), fmt, batch_size or current_app.config["IMPORT_BATCH_SIZE"],
+        summary = importer.import_lines(lines(), fmt, batch_size or current_app.config["INVOICE_IMPORT_BATCH_SIZE"],
                                         on_reject=report)
     seconds = time.perf_counter() - started
     for kind, counts in summary.counts.items():

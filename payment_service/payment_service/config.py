@@ -1,7 +1,13 @@
-from billpay_common.config import BaseConfig, database_url, env, env_int
+"""payment_service's settings (the environment, typed) and Flask config."""
+import importlib
+
+from pydantic import field_validator
+
+from billpay_common.config import BaseConfig
+from billpay_common.settings import BillPaySettings, database_url_setting, setting
 
 
-def _engine_options(url):
+def engine_options(url):
     options = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         # Writers queue on SQLite's lock instead of failing after pysqlite's 5 s default.
@@ -9,20 +15,49 @@ def _engine_options(url):
     return options
 
 
+class PaymentSettings(BillPaySettings):
+    label = "payment_service"
+
+    PAYMENT_SERVICE_DATABASE_URL: str = database_url_setting("payment_service")
+    PAYMENT_PROCESSOR: str = setting("payment_service.processor.sandbox:SandboxProcessor",
+                                     "the card processor adapter (`module:Class`); the sandbox needs no network")
+    PROCESSOR_TIMEOUT_SECONDS: float = setting(
+        20.0, "a processor call slower than this leaves the payment pending", gt=0)
+    IDEMPOTENCY_TTL_HOURS: int = setting(24, "how long idempotency keys are kept", gt=0)
+    IDEMPOTENCY_WAIT_SECONDS: float = setting(
+        10.0, "how long a second request with a key in flight waits for the first one's answer before a 409", ge=0)
+    RECONCILE_AFTER_SECONDS: int = setting(
+        60, "the payment worker looks a pending payment up at the processor after this long (gateways settle "
+        "late)", ge=0)
+    STALE_PROCESSING_SECONDS: int = setting(
+        600, "the payment worker reconciles a payment stuck in processing (its process died "
+        "mid-call) after this long", ge=0)
+    WORKER_INTERVAL_SECONDS: float = setting(
+        2.0, "the payment worker's pause between outbox relay and reconciliation rounds", gt=0)
+    EXPIRY_NOTICE_DAYS: int = setting(
+        30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0)
+
+    @field_validator("PAYMENT_PROCESSOR")
+    @classmethod
+    def _importable(cls, spec):
+        module_name, _, class_name = spec.partition(":")
+        if not module_name or not class_name:
+            raise ValueError("must look like module:Class")
+        try:
+            found = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError) as error:
+            raise ValueError(f"cannot import it ({error})") from None
+        if not isinstance(found, type):
+            raise ValueError(f"{class_name} is not a class")
+        return spec
+
+    def flask_config(self):
+        url = self.PAYMENT_SERVICE_DATABASE_URL
+        return {**super().flask_config(), "SQLALCHEMY_DATABASE_URI": url,
+                "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url)}
+
+
 class Config(BaseConfig):
+    settings_class = PaymentSettings
     SERVICE_NAME = "payment_service"
     API_TITLE = "Bill Pay payment_service"
-    SQLALCHEMY_DATABASE_URI = database_url("payment_service")
-    SQLALCHEMY_ENGINE_OPTIONS = _engine_options(SQLALCHEMY_DATABASE_URI)
-    # "module:Class" of the card processor adapter; the sandbox needs no network.
-    PAYMENT_PROCESSOR = env("PAYMENT_PROCESSOR", "payment_service.processor.sandbox:SandboxProcessor")
-    PROCESSOR_TIMEOUT_SECONDS = float(env("PROCESSOR_TIMEOUT_SECONDS", "20"))
-    IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
-    # How long a second request with a key in use waits for the first one's answer before a 409.
-    IDEMPOTENCY_WAIT_SECONDS = float(env("IDEMPOTENCY_WAIT_SECONDS", "10"))
-    # A pending payment is looked up at the processor only after this long (gateways settle late).
-    RECONCILE_AFTER_SECONDS = env_int("RECONCILE_AFTER_SECONDS", 60)
-    # A payment stuck in "processing" (its process died mid-call) is reconciled after this long.
-    STALE_PROCESSING_SECONDS = env_int("STALE_PROCESSING_SECONDS", 600)
-    WORKER_INTERVAL_SECONDS = float(env("WORKER_INTERVAL_SECONDS", "2"))
-    EXPIRY_NOTICE_DAYS = env_int("EXPIRY_NOTICE_DAYS", 30)

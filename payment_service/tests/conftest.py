@@ -4,7 +4,7 @@ import pytest
 
 from devtools.testing import OPS_KEY, TestTokens, database_url, migrated_app, unique_account, unique_prefix
 from payment_service import create_app
-from payment_service.config import Config
+from payment_service.config import Config, engine_options
 
 from invoice_service_process import SERVICE_KEY, InvoiceServiceProcess
 
@@ -29,7 +29,6 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
     class TestConfig(Config):
         TESTING = True
         SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("payment"))
-        SQLALCHEMY_ENGINE_OPTIONS = Config.SQLALCHEMY_ENGINE_OPTIONS
         REDIS_URL = redis_url
         REDIS_KEY_PREFIX = unique_prefix()
         OPS_API_KEY = OPS_KEY
@@ -39,8 +38,7 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
         RECONCILE_AFTER_SECONDS = 0
         IDEMPOTENCY_WAIT_SECONDS = 20
 
-    if TestConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
-        TestConfig.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "connect_args": {"timeout": 30}}
+    TestConfig.SQLALCHEMY_ENGINE_OPTIONS = engine_options(TestConfig.SQLALCHEMY_DATABASE_URI)
     with migrated_app(create_app, TestConfig) as app:
         tokens.install(app)
         logging.getLogger().setLevel(logging.DEBUG)

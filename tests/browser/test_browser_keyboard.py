@@ -2,7 +2,7 @@
 moves from one page to the next (the Account menu opens from the keyboard too)."""
 import pytest
 
-pytest.importorskip("playwright", reason="playwright is not installed: pip install -r tests/requirements-browser.txt")
+pytest.importorskip("playwright", reason="playwright is not installed: make setup")
 
 from playwright.sync_api import expect  # noqa: E402
 

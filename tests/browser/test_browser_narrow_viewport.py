@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-pytest.importorskip("playwright", reason="playwright is not installed: pip install -r tests/requirements-browser.txt")
+pytest.importorskip("playwright", reason="playwright is not installed: make setup")
 
 from playwright.sync_api import expect  # noqa: E402
 

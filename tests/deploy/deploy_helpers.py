@@ -1,59 +1,69 @@
-"""What the deploy tests share: where things are, and which environment variables the code reads."""
-import re
+"""What the deploy tests share: where things are, and which settings classes each deployed process reads."""
+import shutil
 import socket
-import sys
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
+
+from billpay_common.settings import ServerSettings
+from billpay_common.settings_table import service_settings_classes
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
-sys.path.insert(0, str(DEPLOY / "tools"))
-
-import kustomize_lite  # noqa: E402,F401  (deploy/tools is not a package; the tests import it from here)
 
 SERVICES = {"gateway": 8000, "auth_service": 8001, "invoice_service": 8002, "payment_service": 8003,
             "notification_service": 8004}
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
 
-_READS = (
-    re.compile(r"\benv(?:_int|_bool)?\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']"),
-    re.compile(r"os\.environ(?:\.get)?\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']"),
-    re.compile(r"os\.environ\[\s*[\"']([A-Z][A-Z0-9_]*)[\"']"),
-    re.compile(r"\$\{([A-Z][A-Z0-9_]*):-"),  # shell defaults in deploy/boot.sh
-)
-_DATABASE = re.compile(r"database_url\(\s*[\"'](\w+)[\"']\s*\)")
+
+def k8s_name(package):
+    return package.replace("_", "-")
 
 
-def config_sources():
-    """Every file whose environment reads an image must satisfy."""
-    configs = [path for path in REPO.glob("*/*/config.py")
-               if not any(part.startswith(".") for part in path.relative_to(REPO).parts)]
-    return sorted(configs) + [REPO / "billpay_common" / "config.py", DEPLOY / "gunicorn.conf.py", DEPLOY / "boot.sh"]
+def settings_classes(process, command="web"):
+    """The settings classes a deployed process reads, by its Compose/Kubernetes name and its deploy/boot.sh
+    command: its service's own, and gunicorn's too when it serves ("web")."""
+    underscored = process.removesuffix("-migrate").replace("-", "_")
+    own = service_settings_classes()[WORKERS.get(underscored, underscored)]
+    return [own, ServerSettings] if command == "web" else [own]
 
 
-def config_variables():
-    """Names of the environment variables read anywhere in config_sources(), less test-only knobs."""
-    names = set()
-    for path in config_sources():
-        text = path.read_text()
-        for pattern in _READS:
-            names.update(pattern.findall(text))
-        names.update(f"{service.upper()}_DATABASE_URL" for service in _DATABASE.findall(text))
-    return {name for name in names if "_TEST_" not in name and name not in {"PYTHONPATH", "SERVICE"}}
+def fields(process, command="web"):
+    """{variable: its pydantic FieldInfo} of every setting the process reads."""
+    return {name: field for cls in settings_classes(process, command) for name, field in cls.model_fields.items()}
 
 
-def is_secret(name):
-    return (name.endswith(("_DATABASE_URL", "_KEY", "_PASSWORD", "_TOKEN")) or "SECRET" in name
-            or name in {"REDIS_URL", "SMTP_URL"})
+def _flag(field, name):
+    return bool((field.json_schema_extra or {}).get(name))
+
+
+def variables(process, command="web", secret=None, local_default=None):
+    """Names of the process's settings; with secret= or local_default=, only those with that flag (a secret
+    comes from a Secret; a local default suits one developer machine only)."""
+    return {name for name, field in fields(process, command).items()
+            if (secret is None or _flag(field, "secret") == secret)
+            and (local_default is None or _flag(field, "local_default") == local_default)}
+
+
+def check_values(process, command, environment):
+    """Validate the values a deployment gives a process with its own settings classes; raises on a wrong one."""
+    for cls in settings_classes(process, command):
+        cls(**{name: value for name, value in environment.items() if name in cls.model_fields})
+
+
+def kustomize(path):
+    """The documents `kubectl kustomize PATH` renders; the test is skipped, saying why, without kubectl."""
+    if not shutil.which("kubectl"):
+        pytest.skip("kubectl is not installed: the manifests are rendered with `kubectl kustomize`")
+    result = subprocess.run(["kubectl", "kustomize", str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return [document for document in yaml.safe_load_all(result.stdout) if document]
 
 
 def load_yaml(path):
     return yaml.safe_load(Path(path).read_text())
-
-
-def k8s_name(package):
-    return package.replace("_", "-")
 
 
 def free_port():

@@ -1,11 +1,12 @@
 """deploy/docker-compose.yml: the whole stack on one machine, checked without a container engine."""
+import re
 import shutil
 import subprocess
 from urllib.parse import urlsplit
 
 import pytest
 
-from deploy_helpers import DEPLOY, SERVICES, WORKERS, config_variables, k8s_name, load_yaml
+from deploy_helpers import DEPLOY, SERVICES, WORKERS, check_values, k8s_name, load_yaml, variables
 
 COMPOSE = DEPLOY / "docker-compose.yml"
 MIGRATED = ["auth_service", "invoice_service", "payment_service", "notification_service"]
@@ -80,12 +81,26 @@ def test_service_urls_point_at_the_compose_services_and_their_ports(services):
     assert urlsplit(environment["REDIS_URL"]).hostname == "redis"
 
 
-@pytest.mark.parametrize("name", [k8s_name(n) for n in list(SERVICES) + list(WORKERS)])
-def test_every_variable_the_code_reads_is_set_for_every_process(services, name):
-    environment = services[name]["environment"]
-    own_databases = {f"{package.upper()}_DATABASE_URL" for package in MIGRATED}
-    missing = config_variables() - own_databases - set(environment)
-    assert not missing, f"add to x-environment in deploy/docker-compose.yml: {sorted(missing)}"
+PROCESSES = [k8s_name(n) for n in list(SERVICES) + list(WORKERS)] + [f"{k8s_name(n)}-migrate" for n in MIGRATED]
+
+
+def _command(service):
+    return service.get("command", ["web"])[0]
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_every_setting_without_a_safe_embedded_default_is_set_for_every_process(services, name):
+    service = services[name]
+    missing = variables(name, _command(service), local_default=True) - set(service["environment"])
+    assert not missing, f"add to deploy/docker-compose.yml (x-environment or the service's own): {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_the_values_compose_gives_pass_the_settings_validation(services, name):
+    """`${NAME:-default}` is read as its default, as Compose does when NAME is unset."""
+    environment = {key: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
+                   for key, value in services[name]["environment"].items()}
+    check_values(name, _command(services[name]), environment)
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"),

@@ -8,7 +8,7 @@ import pytest
 from devtools.api_client import ApiClient
 from tests.security.attack_accounts import DEMO_ACCOUNT, DEMO_INVOICES, VISA, create_subscriber
 
-pytest.importorskip("schemathesis", reason="schemathesis is not installed: pip install -r tests/requirements-attack.txt")
+pytest.importorskip("schemathesis", reason="schemathesis is not installed: make setup")
 from schema_fuzzing import fuzz_document  # noqa: E402  (needs schemathesis)
 
 TOKEN_SPENDING = ("/auth/refresh", "/auth/logout")  # both revoke the token they are called with

@@ -25,7 +25,7 @@ def portal_routes(redis_url, tmp_path_factory):
         TESTING = True
         REDIS_URL = redis_url
         REDIS_KEY_PREFIX = unique_prefix()
-        VAR_DIR = tmp_path_factory.mktemp("gateway-routes")
+        BILLPAY_VAR_DIR = tmp_path_factory.mktemp("gateway-routes")
         AUTH_SERVICE_URL = INVOICE_SERVICE_URL = PAYMENT_SERVICE_URL = "http://127.0.0.1:9"
 
     rules = [rule for rule in create_app(RoutesOnly).url_map.iter_rules()

@@ -1,5 +1,5 @@
 """bandit finds no high-severity issue in the service packages; pip-audit finds no known vulnerability in the
-pinned requirements. The audit needs an advisory database: when none can be reached (or it answers nothing for a
+pinned versions (constraints.txt). The audit needs an advisory database: when none can be reached (or it answers nothing for a
 known-vulnerable canary), the test is SKIPPED saying so; it never passes on an audit that did not happen."""
 import json
 import re
@@ -20,7 +20,7 @@ PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(\[[^\]]*\])?==([^\s;#]+)")
 def _tool(name):
     path = BIN / name
     if not path.exists():
-        pytest.skip(f"{name} is not installed: pip install -r tests/requirements-attack.txt")
+        pytest.skip(f"{name} is not installed: make setup")
     return str(path)
 
 
@@ -36,20 +36,11 @@ def test_bandit_finds_no_high_severity_issue():
 
 
 def pinned_requirements():
-    """Every `name==version` of the project's requirement files, following `-r` includes."""
-    files = [ROOT / "requirements-dev.txt", *ROOT.glob("*/requirements*.txt"), *ROOT.glob("deploy/requirements-*.txt")]
-    pins, seen = {}, set()
-    while files:
-        path = files.pop().resolve()
-        if path in seen or not path.exists():
-            continue
-        seen.add(path)
-        for line in path.read_text().splitlines():
-            line = line.strip()
-            if line.startswith("-r "):
-                files.append(path.parent / line[3:].strip())
-            elif match := PIN.match(line):
-                pins[match.group(1).lower()] = f"{match.group(1)}=={match.group(3)}"
+    """Every `name==version` of constraints.txt, the one file that pins what development and the images install."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if match := PIN.match(line.strip()):
+            pins[match.group(1).lower()] = f"{match.group(1)}=={match.group(3)}"
     return sorted(pins.values())
 
 
