@@ -64,3 +64,25 @@ def test_hsts_only_over_https(client):
 def test_billing_needs_login(client):
     response = client.get("/billing")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_services_redirect_names_the_public_path_not_the_services_host(gateway_to_auth, auth_service):
+    response = gateway_to_auth.test_client().post("/api/auth//login", json={"username": "1", "password": "x"})
+    assert response.status_code == 308  # the service's own answer to a doubled slash
+    assert response.headers["Location"] == "/api/auth/login"
+    assert auth_service[1].split("//")[1] not in str(response.headers)
+
+
+@pytest.mark.parametrize("location, public", [
+    ("{service}/auth/login", "/api/auth/login"),
+    ("/auth/login?next=%2Fme", "/api/auth/login?next=%2Fme"),
+    ("login", "/api/auth/login"),
+    ("{service}/ops/access", None),
+    ("{service}/internal/keys", None),
+    ("http://elsewhere.example/auth/login", None),
+])
+def test_a_services_location_maps_to_its_public_path_or_is_dropped(gateway_to_auth, auth_service, location, public):
+    from gateway.proxy import _public_location
+
+    with gateway_to_auth.app_context():
+        assert _public_location(location.format(service=auth_service[1]), "auth", "/auth/x") == public
