@@ -110,11 +110,6 @@ def login():
     return forward("/api/auth/login")
 
 
-@api.post("/api/auth/logout")
-def logout():
-    return forward("/api/auth/logout")
-
-
 @api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def route(rest):
     return forward(request.path)

@@ -1,5 +1,6 @@
 import pytest
 
+from devtools.testing import unique_account
 from gateway.proxy import _target
 
 
@@ -86,3 +87,18 @@ def test_a_services_location_maps_to_its_public_path_or_is_dropped(gateway_to_au
 
     with gateway_to_auth.app_context():
         assert _public_location(location.format(service=auth_service[1]), "auth", "/auth/x") == public
+
+
+def test_logout_through_the_public_api_revokes_the_token(gateway_to_auth, auth_service):
+    from auth_service import access
+
+    auth_app, _ = auth_service
+    account = unique_account()
+    with auth_app.app_context():
+        access.grant_access(account, "logout@example.com", "Lou Gout", "tester", "logout-passcode")
+    client = gateway_to_auth.test_client()
+    login = client.post("/api/auth/login", json={"username": account, "password": "logout-passcode"})
+    assert login.status_code == 200, login.json
+    bearer = {"Authorization": f"Bearer {login.json['access_token']}"}
+    assert client.post("/api/auth/logout", headers=bearer).status_code == 204
+    assert client.post("/api/auth/refresh", headers=bearer).status_code == 401
