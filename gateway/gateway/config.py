@@ -15,3 +15,4 @@ class Config(BaseConfig):
     OPENAPI_URL_PREFIX = None  # the gateway serves the composed public document itself (openapi.py)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which expires after 15 idle minutes
     WTF_CSRF_SSL_STRICT = True
+    INTERNAL_PORT = env_int("INTERNAL_PORT", 0)  # the operators' listener (/metrics, /readyz with reasons); 0: none

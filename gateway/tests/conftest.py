@@ -60,6 +60,16 @@ def gateway_config(redis_url, tmp_path_factory, **settings):
 
 
 @pytest.fixture(scope="session")
+def make_gateway(redis_url, tmp_path_factory):
+    """make_gateway(REDIS_URL=..., INTERNAL_PORT=...) -> a gateway app with those settings changed."""
+    def make(**settings):
+        settings.setdefault("REDIS_URL", redis_url)
+        return create_app(gateway_config(redis_url, tmp_path_factory, **settings))
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def auth_service(redis_url, tmp_path_factory):
     """The real auth_service over HTTP: (its app, its base URL)."""
     with auth_service_app(redis_url, tmp_path_factory.mktemp("auth")) as auth_app, served(auth_app) as url:
@@ -67,8 +77,8 @@ def auth_service(redis_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def gateway_to_auth(redis_url, tmp_path_factory, auth_service):
+def gateway_to_auth(make_gateway, auth_service):
     """The gateway routing /api/auth/* to the real auth_service (the other services are down)."""
-    return create_app(gateway_config(redis_url, tmp_path_factory, AUTH_SERVICE_URL=auth_service[1]))
+    return make_gateway(AUTH_SERVICE_URL=auth_service[1])
 
 
