@@ -3,6 +3,7 @@ import json
 import time
 import uuid
 from datetime import timedelta
+from itertools import pairwise
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -68,7 +69,7 @@ def _live_keys_newest_first():
 
 def _replaced_at(keys):
     """{kid: when the next newer key took over signing}; the newest (current) key is not in it."""
-    return {older.kid: newer.created_at for newer, older in zip(keys, keys[1:])}
+    return {older.kid: newer.created_at for newer, older in pairwise(keys)}
 
 
 def _last_token_expired(replaced_at, token_lifetime, now):
