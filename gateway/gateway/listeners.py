@@ -12,18 +12,26 @@ OPERATOR_ENDPOINTS = ("metrics",)
 
 
 class ListenerTag:
-    """WSGI middleware that marks requests accepted on the internal port. It must wrap everything else:
-    gunicorn (and werkzeug) set SERVER_PORT from the TCP socket that accepted the connection, not from the
-    Host header, but ProxyFix may later rewrite SERVER_PORT from X-Forwarded-Host."""
+    """WSGI middleware that marks requests accepted on the internal port. It must wrap everything else, as
+    ProxyFix may rewrite SERVER_PORT from X-Forwarded-Host."""
 
     def __init__(self, wsgi_app, internal_port):
         self.wsgi_app = wsgi_app
         self.internal_port = str(internal_port) if internal_port else None
 
     def __call__(self, environ, start_response):
-        port = environ.get("SERVER_PORT")
-        environ[INTERNAL_LISTENER] = self.internal_port is not None and port == self.internal_port
+        environ[INTERNAL_LISTENER] = self.internal_port is not None and _local_port(environ) == self.internal_port
         return self.wsgi_app(environ, start_response)
+
+
+def _local_port(environ):
+    """The port of the socket that accepted the request. gunicorn's SERVER_PORT is that port for a TCP listener
+    but comes from the Host header for a unix socket, so under gunicorn the connection itself is asked."""
+    connection = environ.get("gunicorn.socket")
+    if connection is None:
+        return environ.get("SERVER_PORT")  # werkzeug's servers set it from the listening socket
+    address = connection.getsockname()
+    return str(address[1]) if isinstance(address, tuple) else None
 
 
 def on_internal_listener():

@@ -1,6 +1,7 @@
 """Public listener: no /metrics, /readyz without reasons. Internal listener (INTERNAL_PORT): both in full."""
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -55,7 +56,8 @@ def test_without_an_internal_port_no_request_is_internal(app):
 
 @pytest.fixture(scope="module")
 def gunicorn_gateway(redis_url, tmp_path_factory):
-    """The gateway under gunicorn with the deploy config, bound to a public and an internal port."""
+    """The gateway under gunicorn with the deploy config, bound to a public port, an internal port, and a public
+    unix socket (as behind a local reverse proxy)."""
     public, internal = free_port(), free_port()
     var_dir = tmp_path_factory.mktemp("gunicorn-gateway")
     env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'gateway'}", BILLPAY_VAR_DIR=str(var_dir),
@@ -63,12 +65,13 @@ def gunicorn_gateway(redis_url, tmp_path_factory):
                WEB_CONCURRENCY="1")
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-               "--bind", f"127.0.0.1:{public}", "--bind", f"127.0.0.1:{internal}", "gateway:create_app()"]
+               "--bind", f"127.0.0.1:{public}", "--bind", f"127.0.0.1:{internal}", "--bind", f"unix:{var_dir}/g.sock",
+               "gateway:create_app()"]
     with open(var_dir / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_serving(f"http://127.0.0.1:{public}/healthz", process, var_dir)
-        yield f"http://127.0.0.1:{public}", f"http://127.0.0.1:{internal}"
+        yield f"http://127.0.0.1:{public}", f"http://127.0.0.1:{internal}", var_dir / "g.sock"
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -92,7 +95,7 @@ def get(url, headers=None):
 
 
 def test_under_gunicorn_the_listener_is_the_socket_not_the_host_header(gunicorn_gateway):
-    public, internal = gunicorn_gateway
+    public, internal, _ = gunicorn_gateway
     internal_host = {"Host": internal.split("//")[1]}
     assert get(public + "/metrics")[0] == 404
     assert get(public + "/metrics", headers=internal_host)[0] == 404
@@ -102,3 +105,14 @@ def test_under_gunicorn_the_listener_is_the_socket_not_the_host_header(gunicorn_
     assert status == 200 and json.loads(body) == {"status": "ready", "service": "gateway"}
     status, body = get(internal + "/metrics")
     assert status == 200 and b'route="/readyz"' in body
+
+
+def test_a_unix_socket_listener_is_public_whatever_the_host_header_says(gunicorn_gateway):
+    _, internal, unix_socket = gunicorn_gateway
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.settimeout(5)
+        connection.connect(str(unix_socket))
+        connection.sendall(f"GET /metrics HTTP/1.1\r\nHost: {internal.split('//')[1]}\r\nConnection: close\r\n\r\n"
+                           .encode())
+        status_line = connection.makefile("rb").readline()
+    assert status_line.split()[1] == b"404"
