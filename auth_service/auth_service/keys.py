@@ -8,6 +8,7 @@ from itertools import pairwise
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from billpay_common.errors import Conflict, NotFound
@@ -16,7 +17,11 @@ from .extensions import db
 from .models import SigningKey, utcnow
 
 _CACHE_SECONDS = 60
-_active = {"key": None, "loaded_at": 0.0}
+
+
+def _active():
+    """This app's cached signing key: one cache per app, as each app has its own database of keys."""
+    return current_app.extensions.setdefault("billpay_active_signing_key", {"key": None, "loaded_at": 0.0})
 
 
 def _new_key():
@@ -34,7 +39,7 @@ def rotate_key():
     key = _new_key()
     db.session.add(key)
     db.session.commit()
-    _active["key"] = None
+    _active()["key"] = None
     return key.kid
 
 
@@ -47,14 +52,15 @@ def ensure_key():
 
 
 def active_key():
-    """(kid, private key) of the newest key, cached for a minute per process."""
-    if _active["key"] is None or time.monotonic() - _active["loaded_at"] > _CACHE_SECONDS:
+    """(kid, private key) of the newest key, cached for a minute by each app (each process in production)."""
+    cache = _active()
+    if cache["key"] is None or time.monotonic() - cache["loaded_at"] > _CACHE_SECONDS:
         ensure_key()
         row = (db.session.query(SigningKey).filter(SigningKey.retired_at.is_(None))
                .order_by(SigningKey.created_at.desc()).first())
         private = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
-        _active.update(key=(row.kid, private), loaded_at=time.monotonic())
-    return _active["key"]
+        cache.update(key=(row.kid, private), loaded_at=time.monotonic())
+    return cache["key"]
 
 
 def published_keys():
@@ -105,7 +111,7 @@ def _retire(keys, now):
     for key in keys:
         key.retired_at = now
     db.session.commit()
-    _active["key"] = None
+    _active()["key"] = None
     return [key.kid for key in keys]
 
 
