@@ -33,9 +33,14 @@ def healthz():
     return jsonify(status="ok", service=current_app.config["SERVICE_NAME"])
 
 
+def readiness_problems():
+    """Why this process is not ready (["redis: ConnectionError"]), or [] when it is."""
+    return [problem for problem in (_check_database(), _check_redis()) if problem]
+
+
 @health.get("/readyz")
 def readyz():
-    problems = [problem for problem in (_check_database(), _check_redis()) if problem]
+    problems = readiness_problems()
     if problems:
         return jsonify(status="unavailable", problems=problems), 503
     return jsonify(status="ready", service=current_app.config["SERVICE_NAME"])

@@ -102,6 +102,8 @@ class ServerSettings(EnvironmentSettings):
     GUNICORN_TIMEOUT: int = setting(30, "seconds a request may take before its process is restarted", ge=0)
     GUNICORN_MAX_REQUESTS: int = setting(0, "requests after which a process is replaced (0: never)", ge=0)
     FORWARDED_ALLOW_IPS: str = setting("127.0.0.1", "addresses gunicorn takes `X-Forwarded-For` from")
+    INTERNAL_PORT: int = setting(0, "a second listener for operators, never published: the gateway serves "
+                                 "`/metrics` and `/readyz` with reasons only there (0: none)", ge=0, le=65535)
 
 
 def read_settings(settings_class):

@@ -15,7 +15,9 @@ _app_uris = _GunicornConfig().parser().parse_args(sys.argv[1:]).args
 if _app_uris:
     check_app_settings(_app_uris[0])
 
-bind = f"{_server.HOST}:{_server.PORT}"
+bind = [f"{_server.HOST}:{_server.PORT}"]
+if _server.INTERNAL_PORT:
+    bind.append(f"{_server.HOST}:{_server.INTERNAL_PORT}")
 workers = _server.WEB_CONCURRENCY
 worker_class = "gthread"
 threads = _server.GUNICORN_THREADS

@@ -2,7 +2,7 @@
 import getpass
 
 import click
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from billpay_common.errors import DomainError
 
@@ -66,6 +66,21 @@ def unlock(account):
 def rotate_signing_key():
     """Start signing tokens with a new key; the old one still verifies until retired."""
     click.echo(f"New signing key {keys.rotate_key()}.")
+
+
+@commands.cli.command("retire-signing-keys")
+def retire_signing_keys():
+    """Stop publishing every replaced key whose tokens have all expired (run after rotate-signing-key)."""
+    retired = _run(lambda: keys.retire_expired_keys(current_app.config["ACCESS_TOKEN_TTL_SECONDS"]))
+    click.echo("\n".join(f"Retired signing key {kid}." for kid in retired) or "No signing key to retire yet.")
+
+
+@commands.cli.command("retire-signing-key")
+@click.argument("kid")
+def retire_signing_key(kid):
+    """Stop publishing signing key KID (never the current key, nor one whose tokens may still be alive)."""
+    _run(lambda: keys.retire_key(kid, current_app.config["ACCESS_TOKEN_TTL_SECONDS"]))
+    click.echo(f"Retired signing key {kid}.")
 
 
 @commands.cli.command("seed-demo")

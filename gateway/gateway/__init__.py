@@ -9,6 +9,7 @@ from billpay_common.app import init_common, load_config
 from .clients import init_clients
 from .config import Config
 from .extensions import csrf, limiter, limiter_storage_uri, redis_ext
+from .listeners import init_listeners
 from .security import init_security_headers
 from .session import RedisSessionInterface
 
@@ -34,6 +35,7 @@ def create_app(config_class=Config):
     app.register_blueprint(openapi)
     register_pages(app)
     init_security_headers(app)
+    init_listeners(app)
     return app
 
 

@@ -3,7 +3,7 @@ from limits import parse_many
 from pydantic import field_validator
 
 from billpay_common.config import BaseConfig
-from billpay_common.settings import BillPaySettings, setting
+from billpay_common.settings import BillPaySettings, ServerSettings, read_settings, setting
 
 
 class GatewaySettings(BillPaySettings):
@@ -27,7 +27,9 @@ class GatewaySettings(BillPaySettings):
         return value
 
     def flask_config(self):
-        return {**super().flask_config(), "SECRET_KEY": self.SESSION_SECRET_KEY}
+        # Which listener is the operators' one is a server setting, shared with deploy/gunicorn.conf.py.
+        return {**super().flask_config(), "SECRET_KEY": self.SESSION_SECRET_KEY,
+                "INTERNAL_PORT": read_settings(ServerSettings).INTERNAL_PORT}
 
 
 class Config(BaseConfig):

@@ -1,5 +1,5 @@
 """/api/*: the public JSON API, routed to the service that owns each path."""
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import Blueprint, Response, current_app, request
 from flask_wtf.csrf import validate_csrf
@@ -23,7 +23,7 @@ ROUTES = (  # (public prefix, service, service prefix): only these reach a servi
     ("/api/payment-profiles", "payment", "/payment-profiles"),
 )
 PASSED_REQUEST_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Authorization")
-PASSED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "Retry-After", "Cache-Control", "Location")
+PASSED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "Retry-After", "Cache-Control")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -39,6 +39,22 @@ def _target(path):
         base = prefix.rstrip("/")
         if path == base or path.startswith(base + "/"):
             return name, service_prefix.rstrip("/") + path[len(base):]
+    return None
+
+
+def _public_location(location, name, service_path):
+    """A service's Location (its own host and paths) as the public path that reaches the same place, or None
+    when no public path does: the caller must never learn a service's address."""
+    base = urlsplit(service(name).base_url)
+    target = urlsplit(urljoin(f"{service(name).base_url}{service_path}", location))
+    if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+        return None
+    for prefix, route_name, service_prefix in ROUTES:
+        service_base = service_prefix.rstrip("/")
+        if route_name == name and (target.path == service_base or target.path.startswith(service_base + "/")):
+            public = prefix.rstrip("/") + target.path[len(service_base):]
+            if _target(public) == (name, target.path):
+                return public + (f"?{target.query}" if target.query else "")
     return None
 
 
@@ -73,10 +89,18 @@ def forward(path):
     except ServiceUnavailable as error:
         raise Unavailable("That part of Bill Pay is not answering. Please try again shortly.",
                           code="try_again_shortly") from error
+    return _response(upstream, name, service_path)
+
+
+def _response(upstream, name, service_path):
     response = Response(upstream.data, status=upstream.status)
     for header in PASSED_RESPONSE_HEADERS:
         if header in upstream.headers:
             response.headers[header] = upstream.headers[header]
+    if "Location" in upstream.headers:
+        location = _public_location(upstream.headers["Location"], name, service_path)
+        if location:
+            response.headers["Location"] = location
     return response
 
 
@@ -84,11 +108,6 @@ def forward(path):
 @limiter.limit(login_limit, scope="login")
 def login():
     return forward("/api/auth/login")
-
-
-@api.post("/api/auth/logout")
-def logout():
-    return forward("/api/auth/logout")
 
 
 @api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

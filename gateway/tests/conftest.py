@@ -1,12 +1,52 @@
-import pytest
+"""The gateway on its own (every service down), or routing /api/auth/* to a real auth_service over HTTP."""
+import contextlib
+import threading
 
-from devtools.testing import unique_prefix
+import pytest
+from werkzeug.serving import make_server
+
+from devtools.testing import OPS_KEY, database_url, migrated_app, unique_prefix
 from gateway import create_app
 from gateway.config import Config
 
 
+@contextlib.contextmanager
+def served(app):
+    """`app` answering real HTTP on a free port of 127.0.0.1; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextlib.contextmanager
+def auth_service_app(redis_url, directory):
+    from auth_service import create_app
+    from auth_service.config import Config
+
+    class AuthTestConfig(Config):
+        TESTING = True
+        SQLALCHEMY_DATABASE_URI = database_url("auth_service", directory)
+        REDIS_URL = redis_url
+        REDIS_KEY_PREFIX = unique_prefix()
+        OPS_API_KEY = OPS_KEY
+        ARGON2_TIME_COST, ARGON2_MEMORY_COST, ARGON2_PARALLELISM = 1, 1024, 1
+
+    with migrated_app(create_app, AuthTestConfig) as app:
+        yield app
+
+
 @pytest.fixture(scope="session")
 def app(redis_url, tmp_path_factory):
+    return create_app(gateway_config(redis_url, tmp_path_factory))
+
+
+def gateway_config(redis_url, tmp_path_factory, **settings):
     class TestConfig(Config):
         TESTING = True
         REDIS_URL = redis_url
@@ -14,6 +54,31 @@ def app(redis_url, tmp_path_factory):
         BILLPAY_VAR_DIR = tmp_path_factory.mktemp("gateway")
         AUTH_SERVICE_URL = INVOICE_SERVICE_URL = PAYMENT_SERVICE_URL = "http://127.0.0.1:9"  # nothing listens
 
-    return create_app(TestConfig)
+    for name, value in settings.items():
+        setattr(TestConfig, name, value)
+    return TestConfig
+
+
+@pytest.fixture(scope="session")
+def make_gateway(redis_url, tmp_path_factory):
+    """make_gateway(REDIS_URL=..., INTERNAL_PORT=...) -> a gateway app with those settings changed."""
+    def make(**settings):
+        settings.setdefault("REDIS_URL", redis_url)
+        return create_app(gateway_config(redis_url, tmp_path_factory, **settings))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def auth_service(redis_url, tmp_path_factory):
+    """The real auth_service over HTTP: (its app, its base URL)."""
+    with auth_service_app(redis_url, tmp_path_factory.mktemp("auth")) as auth_app, served(auth_app) as url:
+        yield auth_app, url
+
+
+@pytest.fixture(scope="session")
+def gateway_to_auth(make_gateway, auth_service):
+    """The gateway routing /api/auth/* to the real auth_service (the other services are down)."""
+    return make_gateway(AUTH_SERVICE_URL=auth_service[1])
 
 

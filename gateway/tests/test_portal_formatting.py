@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.portal.formatting import address_lines, date_range, money, months_before, plain_money, short_date
+from billpay_common.dates import months_before
+from gateway.portal.formatting import address_lines, date_range, money, plain_money, short_date
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -31,13 +32,25 @@ def test_short_date(value, shown):
 
 @pytest.mark.parametrize("day, months, expected", [
     (date(2026, 11, 24), 24, date(2024, 11, 24)), (date(2024, 2, 29), 12, date(2023, 2, 28)),
-    (date(2026, 3, 31), 1, date(2026, 2, 28)), (date(2026, 1, 15), 1, date(2025, 12, 15))])
+    (date(2026, 3, 31), 1, date(2026, 2, 28)), (date(2026, 1, 15), 1, date(2025, 12, 15)),
+    (date(2024, 3, 31), 1, date(2024, 2, 29)), (date(2026, 5, 31), 1, date(2026, 4, 30)),
+    (date(2026, 1, 31), 13, date(2024, 12, 31)), (date(2026, 11, 24), 0, date(2026, 11, 24))])
 def test_months_before_keeps_the_day_or_the_months_last(day, months, expected):
     assert months_before(day, months) == expected
 
 
 def test_blank_range_is_the_last_24_months():
     assert date_range("", None, date(2026, 11, 24)) == (date(2024, 11, 24), date(2026, 11, 24), {})
+
+
+def test_blank_range_of_open_invoices_has_no_limit():
+    assert date_range("", None, date(2026, 11, 24), open_only=True) == (None, None, {})
+
+
+def test_open_invoices_take_the_dates_given():
+    assert date_range("2016-01-01", "", date(2026, 11, 24), open_only=True) == (date(2016, 1, 1), None, {})
+    assert date_range("", "2016-12-31", date(2026, 11, 24), open_only=True) == (None, date(2016, 12, 31), {})
+    assert set(date_range("someday", "", date(2026, 1, 1), open_only=True)[2]) == {"start"}
 
 
 def test_the_guides_range_is_accepted():

@@ -1,5 +1,6 @@
 import pytest
 
+from devtools.testing import unique_account
 from gateway.proxy import _target
 
 
@@ -64,3 +65,40 @@ def test_hsts_only_over_https(client):
 def test_billing_needs_login(client):
     response = client.get("/billing")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_services_redirect_names_the_public_path_not_the_services_host(gateway_to_auth, auth_service):
+    response = gateway_to_auth.test_client().post("/api/auth//login", json={"username": "1", "password": "x"})
+    assert response.status_code == 308  # the service's own answer to a doubled slash
+    assert response.headers["Location"] == "/api/auth/login"
+    assert auth_service[1].split("//")[1] not in str(response.headers)
+
+
+@pytest.mark.parametrize("location, public", [
+    ("{service}/auth/login", "/api/auth/login"),
+    ("/auth/login?next=%2Fme", "/api/auth/login?next=%2Fme"),
+    ("login", "/api/auth/login"),
+    ("{service}/ops/access", None),
+    ("{service}/internal/keys", None),
+    ("http://elsewhere.example/auth/login", None),
+])
+def test_a_services_location_maps_to_its_public_path_or_is_dropped(gateway_to_auth, auth_service, location, public):
+    from gateway.proxy import _public_location
+
+    with gateway_to_auth.app_context():
+        assert _public_location(location.format(service=auth_service[1]), "auth", "/auth/x") == public
+
+
+def test_logout_through_the_public_api_revokes_the_token(gateway_to_auth, auth_service):
+    from auth_service import access
+
+    auth_app, _ = auth_service
+    account = unique_account()
+    with auth_app.app_context():
+        access.grant_access(account, "logout@example.com", "Lou Gout", "tester", "logout-passcode")
+    client = gateway_to_auth.test_client()
+    login = client.post("/api/auth/login", json={"username": account, "password": "logout-passcode"})
+    assert login.status_code == 200, login.json
+    bearer = {"Authorization": f"Bearer {login.json['access_token']}"}
+    assert client.post("/api/auth/logout", headers=bearer).status_code == 204
+    assert client.post("/api/auth/refresh", headers=bearer).status_code == 401

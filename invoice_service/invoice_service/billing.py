@@ -4,21 +4,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from billpay_common.dates import months_before
 from billpay_common.errors import NotFound
 from billpay_common.money import ZERO, to_money
 
 from .extensions import db
 from .models import OPEN, AppliedPayment, BillingAccount, Charge, Invoice
-
-
-def months_before(day, months):
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
 
 
 def get_account(account):
@@ -67,10 +58,22 @@ def account_summary(account):
     return {"profile": profile(get_account(account)), "payment_status": payment_status(account)}
 
 
-def list_invoices(account, start=None, end=None, status="all", page=1, per_page=25, history_months=24):
+def listing_range(start, end, status, history_months):
+    """All invoices default to the last `history_months` up to today; open ones to no limit at all, because
+    every open invoice is part of the Outstanding Balance. Given dates always apply. None means no limit."""
+    if status == OPEN:
+        return start, end
     end = end or date.today()
-    start = start or months_before(end, history_months)
-    conditions = [Invoice.account == account, Invoice.date >= start, Invoice.date <= end]
+    return start or months_before(end, history_months), end
+
+
+def list_invoices(account, start=None, end=None, status="all", page=1, per_page=25, history_months=24):
+    start, end = listing_range(start, end, status, history_months)
+    conditions = [Invoice.account == account]
+    if start is not None:
+        conditions.append(Invoice.date >= start)
+    if end is not None:
+        conditions.append(Invoice.date <= end)
     if status == OPEN:
         conditions.append(Invoice.status == OPEN)
     rows = db.session.execute(

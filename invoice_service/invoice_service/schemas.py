@@ -44,8 +44,9 @@ class AccountSchema(Schema):
 
 
 class InvoiceQuerySchema(Schema):
-    start = fields.Date(metadata={"description": "inclusive; default 24 months before end"})
-    end = fields.Date(metadata={"description": "inclusive; default today"})
+    start = fields.Date(metadata={"description": "inclusive; default 24 months before end for status=all, "
+                                                 "no limit for status=open (every open invoice)"})
+    end = fields.Date(metadata={"description": "inclusive; default today for status=all, no limit for status=open"})
     status = fields.String(load_default="all", validate=validate.OneOf(["all", "open"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))

@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -97,3 +98,28 @@ def test_pdf_names_the_invoice_number_and_amount(client, account, add_invoice, a
     for expected in (number, "$108.00", "Central station monitoring", "Test, Subscriber", "02/15/2024",
                      "03/15/2024", "Balance Due", app.config["COMPANY_NAME"], app.config["COMPANY_PHONE"]):
         assert expected in text
+
+
+def test_open_list_without_dates_is_every_open_invoice_and_adds_up_to_the_balance(client, ops, account, add_invoice,
+                                                                                   as_subscriber):
+    from datetime import date
+
+    old = add_invoice(account, "108.00", date="2016-02-15")
+    older = add_invoice(account, "107.95", date="2016-02-15")
+    recent = add_invoice(account, "5.00", date=date.today().isoformat())
+    paid_off = add_invoice(account, "6.00", date="2015-01-01")
+    client.post(f"/ops/invoices/{paid_off}/adjustments", json={"amount": "-6.00", "reason": "courtesy credit"},
+                headers=ops)
+    listed = client.get("/invoices?status=open", headers=as_subscriber(account))
+    assert numbers(listed) == [recent, max(old, older), min(old, older)]
+    balance = client.get("/account", headers=as_subscriber(account)).json["payment_status"]["outstanding_balance"]
+    assert sum(Decimal(row["balance"]) for row in listed.json["items"]) == Decimal(balance) == Decimal("220.95")
+
+
+@pytest.mark.parametrize("query, expected", [("start=2016-01-01", ["new", "old"]), ("end=2016-12-31", ["old"]),
+                                             ("start=2017-01-01&end=2017-12-31", [])])
+def test_open_list_is_narrowed_by_the_dates_given(client, account, add_invoice, as_subscriber, query, expected):
+    made = {"old": add_invoice(account, "1.00", date="2016-02-15"),
+            "new": add_invoice(account, "1.00", date="2018-03-01")}
+    found = numbers(client.get(f"/invoices?status=open&{query}", headers=as_subscriber(account)))
+    assert found == [made[name] for name in expected]

@@ -46,5 +46,3 @@ class Config(BaseConfig):
     settings_class = NotificationSettings
     SERVICE_NAME = "notification_service"
     API_TITLE = "Bill Pay notification_service"
-    # No longer a setting (the test-only pause leaves the worker); 0 until the worker stops reading it.
-    PAUSE_BEFORE_SEND_SECONDS = 0.0

@@ -38,7 +38,6 @@ class Worker:
         self.claim_idle = config["CLAIM_IDLE_SECONDS"]
         self.delays = config["RETRY_DELAYS_SECONDS"]
         self.batch = config["WORKER_BATCH_SIZE"]
-        self.pause_before_send = config["PAUSE_BEFORE_SEND_SECONDS"]
         self.retention_days = config["DELIVERY_LOG_RETENTION_DAYS"]
         self.pruned_on = None
         self.upkeep_every = max(0.05, min([1.0, self.claim_idle / 2] + [delay / 2 for delay in self.delays]))
@@ -171,8 +170,6 @@ class Worker:
             return None, None
 
     def _deliver(self, entry_id, job, text):
-        if self.pause_before_send:
-            time.sleep(self.pause_before_send)
         failure, permanent = None, False
         try:
             self.transport.send(compose(job, self.sender))
@@ -201,15 +198,3 @@ class Worker:
             self.done.append(entry_id)
         log.warning("e-mail not sent", extra={"fields": {"event_id": job.event_id, "type": job.type,
                                                          "status": outcome.status, "error": str(error)[:200]}})
-
-
-def main():
-    from . import create_app, make_worker
-
-    app = create_app()
-    with app.app_context():
-        make_worker(app).run()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,16 +1,30 @@
 """Real worker processes (`flask --app notification_service worker`) killed, stopped and run side by side."""
 import signal
+import subprocess
 import uuid
 
+import pytest
+
+from held_smtp import HeldSmtp
 from notification_helpers import receipt_job, status_of, wait_for
 
 
+@pytest.fixture
+def held_smtp(app):
+    """The test's SMTP server behind a link that holds each connection until the test releases it."""
+    held = HeldSmtp(app.config["SMTP_URL"])
+    yield held
+    held.close()
+
+
 def test_worker_killed_before_acknowledging_is_replaced_and_one_email_arrives(app, stream, send, spawn_worker,
-                                                                             inbox):
+                                                                             inbox, held_smtp):
     to = f"{uuid.uuid4().hex[:12]}@example.com"
-    stalled = spawn_worker(NOTIFICATION_TEST_PAUSE_BEFORE_SEND_SECONDS=60)
+    # It claims the job, then waits on an SMTP server that does not answer (for longer than the test runs).
+    stalled = spawn_worker(SMTP_URL=held_smtp.url, SMTP_TIMEOUT_SECONDS=600)
     job = send(receipt_job(to))
     wait_for(lambda: status_of(app, job.event_id) == "sending", what="the first worker to claim the job")
+    wait_for(held_smtp.connected.is_set, what="the first worker to be mid-send")
     stalled.send_signal(signal.SIGKILL)
     assert stalled.wait(timeout=10) == -signal.SIGKILL
     assert stream.client.xpending(stream.key, stream.group)["pending"] == 1
@@ -21,12 +35,16 @@ def test_worker_killed_before_acknowledging_is_replaced_and_one_email_arrives(ap
     assert len(inbox.to(to)) == 1
 
 
-def test_sigterm_finishes_the_job_in_hand_then_exits(app, stream, send, spawn_worker, inbox):
+def test_sigterm_finishes_the_job_in_hand_then_exits(app, stream, send, spawn_worker, inbox, held_smtp):
     to = f"{uuid.uuid4().hex[:12]}@example.com"
-    worker = spawn_worker(NOTIFICATION_TEST_PAUSE_BEFORE_SEND_SECONDS=1)
+    worker = spawn_worker(SMTP_URL=held_smtp.url)
     job = send(receipt_job(to))
     wait_for(lambda: status_of(app, job.event_id) == "sending", what="the worker to claim the job")
+    wait_for(held_smtp.connected.is_set, what="the worker to be mid-send")
     worker.send_signal(signal.SIGTERM)
+    with pytest.raises(subprocess.TimeoutExpired):
+        worker.wait(timeout=0.5)  # it does not leave with a job in hand
+    held_smtp.release()  # only now can the send in hand go through
     assert worker.wait(timeout=15) == 0
     assert status_of(app, job.event_id) == "sent"
     assert len(inbox.to(to)) == 1

@@ -4,6 +4,7 @@ Read-only on the demo account 99939999, whose invoices must stay unpaid for the 
 """
 import re
 import secrets
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -81,6 +82,43 @@ def test_view_open_invoices_lists_only_open_ones(browser):
     page = browser.request("GET", "/invoices?start=1990-01-01&end=2020-01-01&status=open")
     assert page.status == 200 and "View Open Invoices" in page.text
     assert sorted(invoice_numbers(page)) == ["528131", "528132"]
+
+
+def link_of(page, words):
+    return unescape(re.search(rf'href="([^"]+)">{re.escape(words)}</a>', page.text).group(1))
+
+
+def listed_balance(page):
+    return sum(Decimal(cell.replace(",", "")) for cell in re.findall(r'data-label="Balance" class="money">([^<]+)<',
+                                                                      page.text))
+
+
+def test_view_open_invoices_from_billing_lists_every_open_invoice_adding_up_to_the_balance(browser):
+    billing = browser.request("GET", "/billing")
+    balance = Decimal(re.search(r'id="outstanding-balance">\$([^<]+)<', billing.text).group(1).replace(",", ""))
+    page = browser.request("GET", link_of(billing, "View Open Invoices"))
+    assert page.status == 200 and "<h1>View Open Invoices</h1>" in page.text
+    assert invoice_numbers(page) == ["528132", "528131"]  # dated 2016-02-15, long before the last 24 months
+    assert listed_balance(page) == balance == Decimal("215.95")
+
+
+def test_list_open_invoices_from_the_default_view_is_not_narrowed_to_its_default_range(browser):
+    view = browser.request("GET", link_of(browser.request("GET", "/billing"), "View Invoices"))
+    typed = dict(re.findall(r'<input type="date" id="(start|end)" name="(?:start|end)" value="([^"]*)"', view.text))
+    assert typed == {"start": "", "end": ""}  # a blank field means "no limit" for open invoices
+    page = browser.request("GET", f"/invoices?start={typed['start']}&end={typed['end']}&status=open")
+    assert invoice_numbers(page) == ["528132", "528131"] and listed_balance(page) == Decimal("215.95")
+
+
+def test_open_invoices_api_without_dates_adds_up_to_the_outstanding_balance(gateway, demo_passcode):
+    token = gateway.post("/api/auth/login", {"username": DEMO, "password": demo_passcode}).json_body["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    listed = gateway.get("/api/invoices?status=open", headers=bearer)
+    assert listed.status == 200
+    assert [row["number"] for row in listed.json_body["items"]] == ["528132", "528131"]
+    account = gateway.get("/api/account", headers=bearer).json_body
+    assert sum(Decimal(row["balance"]) for row in listed.json_body["items"]) == Decimal(
+        account["payment_status"]["outstanding_balance"]) == Decimal("215.95")
 
 
 def test_empty_range_says_so(browser):

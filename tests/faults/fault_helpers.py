@@ -3,6 +3,8 @@ things a test does as a subscriber or as the office: accounts, invoices, payment
 import email
 import email.policy
 import os
+import socket
+import threading
 import time
 import uuid
 from datetime import date
@@ -32,6 +34,28 @@ def wait_for(condition, timeout=20.0, what="the condition", interval=0.1):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(interval)
+
+
+class SilentSmtp:
+    """A port that accepts SMTP connections and never answers them: a worker sending there has claimed its job
+    and then waits mid-send, where a test can kill it."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"smtp://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.held = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.held.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        for sock in [self.listener, *self.held]:
+            sock.close()
 
 
 def card(number=GOOD_CARD):
@@ -84,7 +108,7 @@ class FaultStack:
 
     # -- processes -------------------------------------------------------------------
     def start_worker(self, worker, index, **extra_env):
-        """A worker process with extra environment (e.g. a pause before sending)."""
+        """A worker process with extra environment (e.g. an SMTP_URL of its own)."""
         saved = self.stack.env
         self.stack.env = dict(saved, **{key: str(value) for key, value in extra_env.items()})
         try:

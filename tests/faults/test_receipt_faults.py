@@ -1,7 +1,7 @@
 """Receipts survive a killed notification worker and a stopped Redis: each arrives, and arrives once."""
 import signal
 
-from fault_helpers import wait_for
+from fault_helpers import SilentSmtp, wait_for
 
 
 def _receipt_status(faults, account):
@@ -13,17 +13,20 @@ def test_worker_killed_mid_send_the_receipt_still_arrives_once(faults):
     stack = faults.stack
     subscriber = faults.new_subscriber("120.00")
     stack.stop_process("notification_worker.0")
-    # The only worker now claims the job, then waits before talking to SMTP: that is where it is killed.
-    faults.start_worker("notification_worker", 1, NOTIFICATION_TEST_PAUSE_BEFORE_SEND_SECONDS=60)
+    # The only worker now claims the job, then waits on an SMTP server that never answers: it is killed there.
+    silent_smtp = SilentSmtp()
+    faults.start_worker("notification_worker", 1, SMTP_URL=silent_smtp.url, SMTP_TIMEOUT_SECONDS=600)
     try:
         paid = subscriber.pay([(subscriber.invoices[0], "120.00")])
         assert paid.status == 201, paid.data
         payment_id = paid.json_body["id"]
         wait_for(lambda: _receipt_status(faults, subscriber.account) == "sending", what="the worker to claim the job")
+        wait_for(lambda: silent_smtp.held, what="the worker to be mid-send")
         stack.stop_process("notification_worker.1", signal.SIGKILL)
         assert faults.receipts(subscriber.email, payment_id) == []
     finally:
         stack.stop_process("notification_worker.1", signal.SIGKILL)
+        silent_smtp.close()
         stack.start_worker("notification_worker", 0)
 
     wait_for(lambda: faults.receipts(subscriber.email, payment_id), what="the receipt from the new worker")

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from billpay_common.dates import months_before
 from billpay_common.money import to_money
 
 HISTORY_MONTHS = 24
@@ -46,34 +47,23 @@ def short_date(value):
     return f"{value.month:02d}/{value.day:02d}/{value.year}"
 
 
-def months_before(day, months):
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def default_range(today):
     """View Invoices' default: the last 24 months, up to today."""
     return months_before(today, HISTORY_MONTHS), today
 
 
-def date_range(start_text, end_text, today):
-    """(start, end, errors) from the View Invoices form; a blank field takes its default."""
-    default_start, default_end = default_range(today)
+def date_range(start_text, end_text, today, open_only=False):
+    """(start, end, errors) from the View Invoices form; a blank field takes its default: the last 24 months for
+    all invoices, no limit (None) for open ones, which make up the Outstanding Balance however old they are."""
+    default_start, default_end = (None, None) if open_only else default_range(today)
     errors = {}
     start = parse_date(start_text) if start_text else default_start
     end = parse_date(end_text) if end_text else default_end
-    if start is None:
+    if start_text and start is None:
         errors["start"], start = "Enter the Start Date as a date, such as 2016-01-31.", default_start
-    if end is None:
+    if end_text and end is None:
         errors["end"], end = "Enter the End Date as a date, such as 2016-12-31.", default_end
-    if not errors and start > end:
+    if not errors and start and end and start > end:
         errors["start"] = "The Start Date must be on or before the End Date."
     return start, end, errors
 
