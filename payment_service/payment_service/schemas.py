@@ -1,3 +1,5 @@
+import re
+
 from marshmallow import Schema, fields, validate
 
 from billpay_common.fields import UtcDateTime
@@ -6,10 +8,23 @@ from billpay_common.money import Money, positive_money
 INVOICE = validate.Length(min=1, max=20)
 
 
+class CardDigitsField(fields.Integer):
+    """A number, or a string of the digits 0-9: int() alone would also take "١٢", "¹²" or "1_2"."""
+
+    def __init__(self, example, **kwargs):
+        super().__init__(strict=False, **kwargs)
+        self.error_messages["digits"] = f"Type it with the digits 0 to 9, e.g. {example}."
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not re.fullmatch(r" *[0-9]{1,4} *", value):
+            raise self.make_error("digits")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class CardInSchema(Schema):
     number = fields.String(required=True, validate=validate.Length(max=40))
-    exp_month = fields.Integer(required=True, strict=False)
-    exp_year = fields.Integer(required=True, strict=False)
+    exp_month = CardDigitsField(example=12, required=True)
+    exp_year = CardDigitsField(example=2030, required=True)
     cvc = fields.String(required=True, validate=validate.Length(max=8))
 
 
@@ -33,11 +48,6 @@ class IdempotencyHeaderSchema(Schema):
     key = fields.String(required=True, data_key="Idempotency-Key", validate=validate.Length(min=1, max=255),
                         error_messages={"required": "Send an Idempotency-Key header: a new random value per payment."},
                         metadata={"description": "a new random value per payment, the same on every retry"})
-
-
-class CardOutSchema(Schema):
-    brand = fields.String()
-    last4 = fields.String()
 
 
 class PaymentSchema(Schema):
