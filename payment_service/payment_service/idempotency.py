@@ -4,13 +4,14 @@ transaction as the payment it admits, so concurrent requests with one key make e
 A request's fingerprint covers what it asks for but no card secret: the card enters it only as brand,
 last 4 and expiry.
 """
+import dataclasses
 import hashlib
 import json
 import time
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from billpay_common.errors import Conflict, DomainError, Unprocessable
@@ -79,6 +80,27 @@ def forget(account, key):
     """The request changed nothing that matters (no charge): the same key may try again."""
     db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.account == account,
                                                        IdempotencyRecord.key == key))
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestKey:
+    """The first request with this key: what a retry with it will be answered (see ports.RequestAnswers)."""
+
+    account: str
+    key: str
+
+    def answer(self, status: int, error: DomainError | None = None) -> None:
+        finish(self.account, self.key, status, error)
+
+    def forget(self) -> None:
+        forget(self.account, self.key)
+
+
+def close_abandoned(payment_id: str) -> None:
+    """A request that died mid-way left its key in use: let replays see the payment from now on."""
+    db.session.execute(update(IdempotencyRecord).where(IdempotencyRecord.payment_id == payment_id,
+                                                       IdempotencyRecord.state == "in_progress")
+                       .values(state="done", response_status=201))
 
 
 def replay_error(record):

@@ -5,6 +5,8 @@ from marshmallow import Schema, fields, validate
 from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
 
+from .payment_status import PaymentStatus
+
 INVOICE = validate.Length(min=1, max=20)
 
 
@@ -52,8 +54,7 @@ class IdempotencyHeaderSchema(Schema):
 
 class PaymentSchema(Schema):
     id = fields.String()
-    status = fields.String(metadata={"description": "processing, pending, succeeded, declined, failed, "
-                                                     "refunded or voided"})
+    status = fields.String(metadata={"description": ", ".join(PaymentStatus)})
     amount = Money()
     allocations = fields.List(fields.Nested(AllocationSchema))
     card = fields.Method("dump_card", metadata={"type": "object"})
@@ -89,8 +90,7 @@ class OpsQuerySchema(PageQuerySchema):
     account = fields.String(validate=validate.Length(max=20))
     start = fields.Date(metadata={"description": "from this day (inclusive)"})
     end = fields.Date(metadata={"description": "to this day (inclusive)"})
-    status = fields.String(validate=validate.OneOf(["processing", "pending", "succeeded", "declined", "failed",
-                                                    "refunded", "voided"]))
+    status = fields.String(validate=validate.OneOf([status.value for status in PaymentStatus]))
 
 
 class OpsPaymentPageSchema(PaymentPageSchema):
