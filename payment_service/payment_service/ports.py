@@ -32,6 +32,9 @@ class UnitOfWork(Protocol):
     def add_profile(self, account: str, card: Card, token: str) -> None:
         """Stage a saved card (its processor token) in this transaction."""
 
+    def close_abandoned_requests(self, payment_id: str) -> None:
+        """A request that died mid-way left its Idempotency-Key in use: retries get the payment from now on."""
+
     def commit(self) -> bool:
         """True when stored; False when another process moved the payment on first: then nothing staged is
         stored and the payment reads as that process left it."""

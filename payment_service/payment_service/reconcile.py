@@ -7,7 +7,6 @@ from sqlalchemy import and_, or_, select
 
 from billpay_common.errors import NotFound
 
-from . import idempotency
 from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
 from .models import RELEASE_PENDING, Payment, utcnow
@@ -68,7 +67,7 @@ def reconcile_one(payment_id: str, *, invoices: InvoiceReservations, processor: 
         found = processor.lookup(payment.id)
     except ProcessorTimeout:
         return "unknown"
-    idempotency.close_abandoned(payment.id)
+    uow.close_abandoned_requests(payment.id)
     if found.status in ("charged", "authorized"):
         if found.status == "authorized":
             processor.capture(payment.id)

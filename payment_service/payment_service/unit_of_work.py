@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import outbox, profiles
+from . import idempotency, outbox, profiles
 from .cards import Card
 from .extensions import db
 from .models import Payment
@@ -21,6 +21,9 @@ class SqlUnitOfWork:
 
     def add_profile(self, account: str, card: Card, token: str) -> None:
         profiles.stage_profile(account, card, token)
+
+    def close_abandoned_requests(self, payment_id: str) -> None:
+        idempotency.close_abandoned(payment_id)
 
     def commit(self) -> bool:
         """A payment's status is its row's version (see models.Payment): a stale one fails the whole commit."""

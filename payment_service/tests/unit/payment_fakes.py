@@ -2,10 +2,14 @@
 the Idempotency-Key's record. Each keeps what happened, for the tests to look at."""
 from decimal import Decimal
 
-from billpay_common.errors import NotFound
+from billpay_common.errors import DomainError, NotFound
 from billpay_common.http import ServiceUnavailable
 
+import pytest
+
 from payment_service import cards
+from payment_service.charging import charge
+from payment_service.reconcile import reconcile_one
 from payment_service.models import Allocation, Payment, new_id
 from payment_service.payment_status import INITIAL
 from payment_service.processor import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorTimeout
@@ -28,7 +32,7 @@ def card_source(number="4242424242424242"):
 class FakeInvoices:
     """invoice_service's reservations. `refuse_reserve`/`refuse_confirm`: what it answers instead (an error);
     `lose_reserve_reply`: it saves the reservation, then the reply is lost; `down_for_release`: it cannot be
-    reached to release."""
+    reached to release. Set the attributes again to change how it answers later (it comes back, say)."""
 
     def __init__(self, refuse_reserve=None, lose_reserve_reply=False, refuse_confirm=None, down_for_release=False):
         self.refuse_reserve, self.lose_reserve_reply = refuse_reserve, lose_reserve_reply
@@ -56,7 +60,8 @@ class FakeInvoices:
 
 
 class FakeProcessor(Processor):
-    """`outcome`: "approve", "card_declined", "timeout" (no answer), "broken" (the adapter fails);
+    """`outcome`: "approve", "card_declined", "timeout" (no answer, nothing charged), "lost_reply" (charged, then
+    no answer), "broken" (the adapter fails);
     `refund_fails`: a refund times out."""
 
     def __init__(self, outcome="approve", refund_fails=False):
@@ -69,10 +74,17 @@ class FakeProcessor(Processor):
             raise ProcessorTimeout(f"no answer for {reference}")
         if self.outcome == "broken":
             raise RuntimeError("adapter bug")
-        if self.outcome != "approve":
+        if self.outcome not in ("approve", "lost_reply"):
             return ChargeResult(False, reference, self.outcome, "Your card was declined.")
         self.charged[reference] = amount
+        if self.outcome == "lost_reply":
+            raise ProcessorTimeout(f"answer lost for {reference}")
         return ChargeResult(True, reference)
+
+    def lookup(self, reference):
+        if reference in self.charged:
+            return ChargeStatus("charged", self.charged[reference])
+        return ChargeStatus("not_found")
 
     def refund(self, reference, amount):
         if self.refund_fails:
@@ -89,7 +101,7 @@ class FakeUnitOfWork:
 
     def __init__(self, *payments):
         self.payments = {payment.id: payment for payment in payments}
-        self.committed, self.events, self.profiles = [], [], []
+        self.committed, self.events, self.profiles, self.closed_requests = [], [], [], []
         self._staged_events, self._staged_profiles = [], []
 
     def get_payment(self, payment_id):
@@ -100,6 +112,9 @@ class FakeUnitOfWork:
 
     def add_profile(self, account, card, token):
         self._staged_profiles.append({"account": account, "brand": card.brand, "last4": card.last4, "token": token})
+
+    def close_abandoned_requests(self, payment_id):
+        self.closed_requests.append(payment_id)
 
     def commit(self):
         self.committed.extend((payment.status, payment.failure_code) for payment in self.payments.values())
@@ -120,3 +135,29 @@ class FakeRequest:
 
     def forget(self):
         self.forgotten = True
+
+
+def unreachable():
+    return ServiceUnavailable("invoice_service: connection refused")
+
+
+class Flow:
+    """One payment through charging.charge, with every collaborator a fake."""
+
+    def __init__(self, invoices=None, processor=None, payment=None, source=None):
+        self.payment = payment or new_payment("108.00", "107.95")
+        self.invoices, self.processor = invoices or FakeInvoices(), processor or FakeProcessor()
+        self.uow, self.request, self.source = FakeUnitOfWork(self.payment), FakeRequest(), source or card_source()
+
+    def run(self, save_card=False):
+        return charge(self.payment, self.source, save_card=save_card, request=self.request, invoices=self.invoices,
+                      processor=self.processor, uow=self.uow)
+
+    def reconcile(self):
+        """The worker's later look at this payment: its outcome ("succeeded", "failed", "pending", ...)."""
+        return reconcile_one(self.payment.id, invoices=self.invoices, processor=self.processor, uow=self.uow)
+
+    def refused(self, error_class=DomainError):
+        with pytest.raises(error_class) as refused:
+            self.run()
+        return refused.value

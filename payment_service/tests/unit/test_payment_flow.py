@@ -4,34 +4,10 @@ from decimal import Decimal
 import pytest
 
 from billpay_common.errors import Conflict, DomainError, NotFound
-from billpay_common.http import ServiceUnavailable
 
-from payment_fakes import FakeInvoices, FakeProcessor, FakeRequest, FakeUnitOfWork, card_source, new_payment
-from payment_service.charging import charge
+from payment_fakes import FakeInvoices, FakeProcessor, Flow, unreachable
 from payment_service.models import RELEASE_PENDING
 from payment_service.payment_status import PaymentStatus
-
-
-def _unreachable():
-    return ServiceUnavailable("invoice_service: connection refused")
-
-
-class Flow:
-    """One payment through charging.charge, with every collaborator a fake."""
-
-    def __init__(self, invoices=None, processor=None, payment=None, source=None):
-        self.payment = payment or new_payment("108.00", "107.95")
-        self.invoices, self.processor = invoices or FakeInvoices(), processor or FakeProcessor()
-        self.uow, self.request, self.source = FakeUnitOfWork(self.payment), FakeRequest(), source or card_source()
-
-    def run(self, save_card=False):
-        return charge(self.payment, self.source, save_card=save_card, request=self.request, invoices=self.invoices,
-                      processor=self.processor, uow=self.uow)
-
-    def refused(self, error_class=DomainError):
-        with pytest.raises(error_class) as refused:
-            self.run()
-        return refused.value
 
 
 def test_an_approved_charge_is_applied_to_the_invoices_with_one_receipt():
@@ -68,7 +44,7 @@ def test_no_answer_from_the_processor_leaves_the_payment_pending_with_the_amount
 
 
 def test_invoice_service_down_charges_nothing_and_frees_the_key_for_a_retry():
-    flow = Flow(invoices=FakeInvoices(refuse_reserve=_unreachable(), down_for_release=True))
+    flow = Flow(invoices=FakeInvoices(refuse_reserve=unreachable(), down_for_release=True))
     refused = flow.refused()
     assert (refused.status, refused.code) == (503, "try_again_shortly")
     assert flow.processor.charged == {}
@@ -114,7 +90,7 @@ def test_a_refund_that_gets_no_answer_leaves_the_unapplied_charge_pending():
 
 
 def test_a_lost_reply_to_the_confirmation_leaves_the_charged_payment_pending():
-    flow = Flow(invoices=FakeInvoices(refuse_confirm=_unreachable()))
+    flow = Flow(invoices=FakeInvoices(refuse_confirm=unreachable()))
     payment = flow.run()
     assert payment.status is PaymentStatus.PENDING and payment.processor_reference == payment.id
     assert flow.processor.charged == {payment.id: Decimal("215.95")} and payment.id in flow.invoices.held
