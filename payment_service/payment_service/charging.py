@@ -1,9 +1,10 @@
 """The payment flow of a recorded payment: reserve at invoice_service, charge, then confirm or release.
 
-The payment and its Idempotency-Key are committed (processing) before this runs, and each step that talks to
-another system is preceded by a commit, so that whatever happens next (a crash, a timeout) the payment is on
-record and the reconciler can finish it by its reference. Payment (the aggregate) decides each next status;
-this module only orders the calls. Every collaborator is passed in, so unit tests run it with fakes.
+The payment (processing) and its Idempotency-Key are committed before this runs, that is before any call to
+another system, and the processor's reference is the payment id: so whatever happens next (a crash, a
+timeout) the payment is on record and the reconciler can finish it by looking the reference up. Each outcome
+is committed as soon as it is known. Payment (the aggregate) decides each next status; this module only
+orders the calls. Every collaborator is passed in (see ports), so unit tests run it with fakes.
 """
 import logging
 from typing import NoReturn
@@ -23,8 +24,8 @@ NO_CHARGE = "We cannot take payments right now and nothing was charged. Please t
 
 def charge(payment: Payment, source: PaymentSource, *, save_card: bool, request: RequestAnswers,
            invoices: InvoiceReservations, processor: Processor, uow: UnitOfWork) -> Payment:
-    """The payment, succeeded or pending; or the DomainError it was refused with (402, 409, 503, ...),
-    stored as the request's answer first."""
+    """The payment, succeeded or pending; or the DomainError it was refused with (402, 409, 503, ...). A retry
+    with the same key gets the same answer, except after a 503 (nothing charged), which frees the key."""
     _reserve(payment, request, invoices, uow)
     try:
         result = processor.sale(payment.id, payment.amount, source)
