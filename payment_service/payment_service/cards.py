@@ -28,7 +28,7 @@ _BRANDS = (
 class CardInvalid(Exception):
     """Field-level problems, keyed like `card.number`."""
 
-    def __init__(self, fields):
+    def __init__(self, fields: dict[str, str]) -> None:
         super().__init__("card details are not valid")
         self.fields = fields
 
@@ -44,18 +44,23 @@ class Card:
     brand: str
 
     @property
-    def last4(self):
+    def last4(self) -> str:
         return self.number[-4:]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Card({self.brand} ending {self.last4}, {self.exp_month:02d}/{self.exp_year})"
 
 
-def digits_only(number):
+def digits_only(number: str | None) -> str:
     return (number or "").replace(" ", "").replace("-", "")
 
 
-def luhn_valid(digits):
+def ascii_digits(text: str) -> bool:
+    """0-9 only: str.isdigit() alone also takes superscripts, Arabic-Indic and full-width digits."""
+    return text.isascii() and text.isdigit()
+
+
+def luhn_valid(digits: str) -> bool:
     total = 0
     for position, char in enumerate(reversed(digits)):
         value = int(char)
@@ -65,7 +70,7 @@ def luhn_valid(digits):
     return total % 10 == 0
 
 
-def brand_of(digits):
+def brand_of(digits: str) -> tuple[str | None, tuple[int, ...]]:
     """(brand, allowed lengths) by prefix, or (None, ()) when no network matches."""
     for brand, ranges, lengths in _BRANDS:
         for low, high in ranges:
@@ -75,15 +80,15 @@ def brand_of(digits):
     return None, ()
 
 
-def card_code_length(brand):
+def card_code_length(brand: str) -> int:
     return 4 if brand == "American Express" else 3
 
 
-def _number_problem(digits):
+def _number_problem(digits: str) -> tuple[str | None, str | None]:
     if not digits:
         return None, "Enter the card number."
-    if not digits.isdigit():
-        return None, "A card number has digits only."
+    if not ascii_digits(digits):
+        return None, "A card number has digits only: type it with the digits 0 to 9 (spaces and dashes are fine)."
     brand, lengths = brand_of(digits)
     if brand is None:
         return None, f"We do not recognise this card. We accept {', '.join(ACCEPTED)}."
@@ -94,7 +99,7 @@ def _number_problem(digits):
     return brand, None
 
 
-def expiry_problem(exp_month, exp_year, today):
+def expiry_problem(exp_month: int, exp_year: int, today: datetime.date) -> tuple[str, str] | None:
     if not isinstance(exp_month, int) or not 1 <= exp_month <= 12:
         return "card.exp_month", "Choose a month from 1 to 12."
     if not isinstance(exp_year, int) or not (0 <= exp_year <= 99 or 2000 <= exp_year <= 2099):
@@ -107,11 +112,12 @@ def expiry_problem(exp_month, exp_year, today):
     return None
 
 
-def full_year(exp_year):
+def full_year(exp_year: int) -> int:
     return exp_year + 2000 if exp_year < 100 else exp_year
 
 
-def validate_card(number, exp_month, exp_year, cvc, today=None):
+def validate_card(number: str | None, exp_month: int, exp_year: int, cvc: str | None,
+                  today: datetime.date | None = None) -> Card:
     """A Card, or CardInvalid with every problem found; spaces and dashes in the number are ignored."""
     today = today or datetime.date.today()
     digits = digits_only(number)
@@ -119,10 +125,12 @@ def validate_card(number, exp_month, exp_year, cvc, today=None):
     brand, problem = _number_problem(digits)
     if problem:
         problems["card.number"] = problem
-    cvc = (cvc or "").strip()
+    cvc = (cvc or "").strip(" ")
     wanted = card_code_length(brand) if brand else None
-    if not cvc.isdigit():
+    if not cvc:
         problems["card.cvc"] = "Enter the card code (the 3 or 4 digits on the card)."
+    elif not ascii_digits(cvc):
+        problems["card.cvc"] = "Type the card code with the digits 0 to 9 (the 3 or 4 digits on the card)."
     elif wanted and len(cvc) != wanted:
         problems["card.cvc"] = f"The card code has {wanted} digits for {brand} cards."
     elif not wanted and len(cvc) not in (3, 4):
@@ -130,12 +138,12 @@ def validate_card(number, exp_month, exp_year, cvc, today=None):
     expiry = expiry_problem(exp_month, exp_year, today)
     if expiry:
         problems[expiry[0]] = expiry[1]
-    if problems:
+    if problems or brand is None:
         raise CardInvalid(problems)
     return Card(number=digits, exp_month=exp_month, exp_year=full_year(exp_year), cvc=cvc, brand=brand)
 
 
-def expires_within(exp_month, exp_year, today, days):
+def expires_within(exp_month: int, exp_year: int, today: datetime.date, days: int) -> bool:
     """True when the card's last valid day (end of its month) is today or within `days` days."""
     first_of_next = datetime.date(exp_year + exp_month // 12, exp_month % 12 + 1, 1)
     last_day = first_of_next - datetime.timedelta(days=1)

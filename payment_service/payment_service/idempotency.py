@@ -4,28 +4,32 @@ transaction as the payment it admits, so concurrent requests with one key make e
 A request's fingerprint covers what it asks for but no card secret: the card enters it only as brand,
 last 4 and expiry.
 """
+import dataclasses
 import hashlib
 import json
 import time
 from datetime import timedelta
+from typing import Any, TypeAlias, cast
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, Row, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from billpay_common.errors import Conflict, DomainError, Unprocessable
 
 from .extensions import db
-from .models import IdempotencyRecord, utcnow
+from .models import IdempotencyRecord, Payment, utcnow
 
 POLL_SECONDS = 0.05
+# fingerprint, state, payment_id, response_status, error_code, error_message
+RecordRow: TypeAlias = Row[Any, Any, Any, Any, Any, Any]
 
 
-def fingerprint(request_values):
+def fingerprint(request_values: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(request_values, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def begin(account, key, request_fingerprint, payment):
+def begin(account: str, key: str, request_fingerprint: str, payment: Payment) -> RecordRow | None:
     """None when this request is the key's first (payment and record are committed together);
     otherwise the finished record of the first request with this key."""
     now = utcnow()
@@ -43,7 +47,7 @@ def begin(account, key, request_fingerprint, payment):
     return _wait_for_first(account, key, request_fingerprint)
 
 
-def _load(account, key):
+def _load(account: str, key: str) -> RecordRow | None:
     """The record as a plain row (not an ORM object, whose expired attributes would reopen a transaction)."""
     record = IdempotencyRecord
     query = select(record.fingerprint, record.state, record.payment_id, record.response_status, record.error_code,
@@ -51,7 +55,7 @@ def _load(account, key):
     return db.session.execute(query).first()
 
 
-def _wait_for_first(account, key, request_fingerprint):
+def _wait_for_first(account: str, key: str, request_fingerprint: str) -> RecordRow:
     deadline = time.monotonic() + current_app.config["IDEMPOTENCY_WAIT_SECONDS"]
     while True:
         record = _load(account, key)
@@ -67,27 +71,49 @@ def _wait_for_first(account, key, request_fingerprint):
         time.sleep(POLL_SECONDS)
 
 
-def finish(account, key, status, error=None):
+def finish(account: str, key: str, status: int, error: DomainError | None = None) -> None:
     """Stage the first request's answer; the caller's commit stores it with the payment's outcome."""
-    record = db.session.get(IdempotencyRecord, (account, key))
+    record = db.session.get_one(IdempotencyRecord, (account, key))
     record.state, record.response_status = "done", status
     if error is not None:
         record.error_code, record.error_message = error.code, error.message[:255]
 
 
-def forget(account, key):
+def forget(account: str, key: str) -> None:
     """The request changed nothing that matters (no charge): the same key may try again."""
     db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.account == account,
                                                        IdempotencyRecord.key == key))
 
 
-def replay_error(record):
+@dataclasses.dataclass(frozen=True)
+class RequestKey:
+    """The first request with this key: what a retry with it will be answered (see ports.RequestAnswers)."""
+
+    account: str
+    key: str
+
+    def answer(self, status: int, error: DomainError | None = None) -> None:
+        finish(self.account, self.key, status, error)
+
+    def forget(self) -> None:
+        forget(self.account, self.key)
+
+
+def close_abandoned(payment_id: str) -> None:
+    """A request that died mid-way left its key in use: let replays see the payment from now on."""
+    db.session.execute(update(IdempotencyRecord).where(IdempotencyRecord.payment_id == payment_id,
+                                                       IdempotencyRecord.state == "in_progress")
+                       .values(state="done", response_status=201))
+
+
+def replay_error(record: RecordRow) -> None:
     """The first request's refusal, raised again."""
     if record.error_code:
         raise DomainError(record.error_message, code=record.error_code, status=record.response_status)
 
 
-def purge_expired():
-    result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < utcnow()))
+def purge_expired() -> int:
+    result = cast(CursorResult[Any], db.session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.expires_at < utcnow())))
     db.session.commit()
     return result.rowcount

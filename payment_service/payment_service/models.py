@@ -1,10 +1,24 @@
-"""payment_service's tables. No column ever holds a card number or card code."""
+"""payment_service's tables. No column ever holds a card number or card code.
+
+`Payment` is also the aggregate of the payment flow: each outcome (refused, declined, charged, applied, ...)
+has a method that decides the next status, and payment_status refuses any move its table does not allow.
+"""
 import uuid
 from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+from sqlalchemy.orm import Mapped, relationship, validates
+from sqlalchemy.types import String, TypeDecorator
 
 from .extensions import db
+from .payment_status import PaymentStatus, checked_move
 
 MONEY = db.Numeric(12, 2)
+# failure_code of a payment refused while invoice_service was away and may still hold its reservation
+RELEASE_PENDING = "release_pending"
+NOT_APPLIED = ("Your payment could not be applied to the invoices, so it was refunded. "
+               "Please check your balance and pay again.")
+NOT_CHARGED = "The card processor did not take this payment, so nothing was charged. Please pay again."
 
 
 def utcnow():
@@ -15,14 +29,31 @@ def new_id():
     return uuid.uuid4().hex
 
 
+class StatusColumn(TypeDecorator[PaymentStatus]):
+    """Stored as the status's string, as always (no migration); read back as a PaymentStatus."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else PaymentStatus(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else PaymentStatus(value)
+
+
 class Payment(db.Model):
-    """status: processing -> succeeded | pending | declined | failed; succeeded -> refunded | voided."""
+    """See payment_status for the statuses and their moves.
+
+    The status doubles as the row's version: every UPDATE of a payment says `WHERE status = <as read>`, so
+    when another process (the reconciler, a second request) moved the payment on first, the commit fails
+    instead of overwriting its outcome (see unit_of_work.SqlUnitOfWork.commit)."""
 
     __tablename__ = "payments"
     id = db.Column(db.String(32), primary_key=True, default=new_id)
     account = db.Column(db.String(20), nullable=False, index=True)
     account_name = db.Column(db.String(120), nullable=False, default="")
-    status = db.Column(db.String(20), nullable=False, index=True)
+    status: Mapped[PaymentStatus] = db.Column(StatusColumn(20), nullable=False, index=True)
     amount = db.Column(MONEY, nullable=False)
     brand = db.Column(db.String(30), nullable=False)
     last4 = db.Column(db.String(4), nullable=False)
@@ -36,8 +67,58 @@ class Payment(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     paid_at = db.Column(db.DateTime, nullable=True)
-    allocations = db.relationship("Allocation", order_by="Allocation.position", cascade="all, delete-orphan",
-                                  lazy="selectin")
+    allocations: Mapped[list["Allocation"]] = relationship("Allocation", order_by="Allocation.position",
+                                                           cascade="all, delete-orphan", lazy="selectin")
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": status, "version_id_generator": False}
+
+    @validates("status")
+    def _only_allowed_moves(self, _key, new):
+        return checked_move(self.status, new)
+
+    @property
+    def is_open(self) -> bool:
+        """Its outcome is still to be settled."""
+        return self.status in (PaymentStatus.PROCESSING, PaymentStatus.PENDING)
+
+    def refuse(self, code: str, message: str, release_pending: bool = False) -> None:
+        """Refused before any charge (invoice_service said no or could not be reached): nothing charged."""
+        self.status = PaymentStatus.FAILED
+        self.failure_code, self.failure_message = (RELEASE_PENDING if release_pending else code), message[:255]
+
+    def decline(self, code: str, message: str) -> None:
+        self.status = PaymentStatus.DECLINED
+        self.failure_code, self.failure_message = code, message[:255]
+
+    def charged(self, reference: str) -> None:
+        """The processor took the money; it still has to be applied to the invoices."""
+        self.processor_reference = reference
+
+    def wait_for_reconciler(self) -> None:
+        """The charge or its confirmation is unknown for now: pending, for the reconciler to finish."""
+        if self.status is not PaymentStatus.PENDING:
+            self.status = PaymentStatus.PENDING
+
+    def succeed(self, paid_at: datetime) -> None:
+        """Charged and applied to the invoices."""
+        self.status, self.paid_at = PaymentStatus.SUCCEEDED, paid_at
+
+    def refunded_unapplied(self) -> None:
+        """Charged, but invoice_service refused to apply it, so the charge was refunded."""
+        self.status = PaymentStatus.FAILED
+        self.failure_code, self.failure_message = "payment_not_applied", NOT_APPLIED
+
+    def never_charged(self) -> None:
+        """The processor has no charge for it (a timeout before charging, a crash before the sale)."""
+        self.status = PaymentStatus.FAILED
+        self.failure_code, self.failure_message = "not_charged", NOT_CHARGED
+
+    def reservation_released(self) -> None:
+        """A refused payment's reservation, left at invoice_service while it was away, is given back."""
+        self.failure_code = "try_again_shortly"
+
+    def reverse(self, status: PaymentStatus) -> None:
+        """Refunded or voided by the accounting office."""
+        self.status = status
 
 
 class Allocation(db.Model):

@@ -1,12 +1,12 @@
 """Saved payment profiles (Manage Profiles): processor tokens plus brand, last 4 and expiry."""
-from billpay_common.errors import Unprocessable
-from billpay_common.queue import PROFILE_EXPIRING
 from sqlalchemy.exc import IntegrityError
+
+from billpay_common.errors import NotFound, Unprocessable
+from billpay_common.queue import PROFILE_EXPIRING
 
 from . import cards, outbox
 from .extensions import db
 from .models import ExpiryReminder, PaymentProfile
-from .payments import profile_of
 from .processor import current_processor
 
 MAX_PROFILES = 10
@@ -15,6 +15,13 @@ MAX_PROFILES = 10
 def list_profiles(account):
     return (db.session.query(PaymentProfile).filter(PaymentProfile.account == account)
             .order_by(PaymentProfile.is_default.desc(), PaymentProfile.created_at.desc()).all())
+
+
+def profile_of(account, profile_id):
+    profile = db.session.get(PaymentProfile, profile_id)
+    if profile is None or profile.account != account:
+        raise NotFound("That saved card was not found.")
+    return profile
 
 
 def stage_profile(account, card, token, make_default=False):

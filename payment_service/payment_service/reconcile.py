@@ -1,43 +1,46 @@
 """Settling payments whose charge outcome is unknown (timeout, crash): look up by reference, never charge again."""
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 
 from billpay_common.errors import NotFound
 
-from . import settlement
 from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
-from .models import IdempotencyRecord, Payment, utcnow
-from .processor import ProcessorTimeout, current_processor
+from .models import RELEASE_PENDING, Payment, utcnow
+from .payment_status import PaymentStatus
+from .ports import InvoiceReservations, UnitOfWork
+from .processor import Processor, ProcessorTimeout, current_processor
+from .settlement import release_quietly, settle_charged
+from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
-NOT_CHARGED = "The card processor did not take this payment, so nothing was charged. Please pay again."
 
 
-def due_payment_ids(now=None):
+def due_payment_ids(now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     config = current_app.config
     pending_before = now - timedelta(seconds=config["RECONCILE_AFTER_SECONDS"])
     processing_before = now - timedelta(seconds=config["STALE_PROCESSING_SECONDS"])
     query = select(Payment.id).where(or_(
-        and_(Payment.status == "pending", Payment.updated_at <= pending_before),
-        and_(Payment.status == "processing", Payment.updated_at <= processing_before),
-        and_(Payment.status == "failed", Payment.failure_code == settlement.RELEASE_PENDING),
+        and_(Payment.status == PaymentStatus.PENDING, Payment.updated_at <= pending_before),
+        and_(Payment.status == PaymentStatus.PROCESSING, Payment.updated_at <= processing_before),
+        and_(Payment.status == PaymentStatus.FAILED, Payment.failure_code == RELEASE_PENDING),
     )).order_by(Payment.created_at)
     ids = list(db.session.execute(query.limit(200)).scalars())
     db.session.rollback()
     return ids
 
 
-def reconcile_pending(now=None):
+def reconcile_pending(now: datetime | None = None) -> dict[str, str]:
     """Returns {payment_id: outcome} for this run."""
     outcomes = {}
+    invoices, processor, uow = invoice_client(), current_processor(), SqlUnitOfWork()
     for payment_id in due_payment_ids(now):
         try:
-            outcomes[payment_id] = reconcile_one(payment_id)
+            outcomes[payment_id] = reconcile_one(payment_id, invoices=invoices, processor=processor, uow=uow)
         except Exception:  # one payment's trouble must not stop the others
             db.session.rollback()
             log.exception("reconciling payment %s failed; will retry", payment_id)
@@ -45,48 +48,39 @@ def reconcile_pending(now=None):
     return outcomes
 
 
-def _close_idempotency(payment_id):
-    """A request that died mid-way left its key in use: let replays see the payment from now on."""
-    db.session.execute(update(IdempotencyRecord).where(IdempotencyRecord.payment_id == payment_id,
-                                                       IdempotencyRecord.state == "in_progress")
-                       .values(state="done", response_status=201))
-
-
-def _release_refused(payment):
+def _release_refused(payment: Payment, invoices: InvoiceReservations, uow: UnitOfWork) -> str:
     """A payment refused while invoice_service was away: give back what it may still have reserved."""
-    if settlement.release_quietly(invoice_client(), payment.id):
-        payment.failure_code = "try_again_shortly"
-        db.session.commit()
+    if release_quietly(invoices, payment.id):
+        payment.reservation_released()
+        uow.commit()
         return "released"
     return "unknown"
 
 
-def reconcile_one(payment_id):
-    payment = db.session.get(Payment, payment_id)
-    if payment is not None and payment.status == "failed" and payment.failure_code == settlement.RELEASE_PENDING:
-        return _release_refused(payment)
-    if payment is None or payment.status not in ("pending", "processing"):
+def reconcile_one(payment_id: str, *, invoices: InvoiceReservations, processor: Processor, uow: UnitOfWork) -> str:
+    payment = uow.get_payment(payment_id)
+    if payment is not None and payment.status is PaymentStatus.FAILED and payment.failure_code == RELEASE_PENDING:
+        return _release_refused(payment, invoices, uow)
+    if payment is None or not payment.is_open:
         return "skipped"
     try:
-        found = current_processor().lookup(payment.id)
+        found = processor.lookup(payment.id)
     except ProcessorTimeout:
         return "unknown"
-    client = invoice_client()
-    _close_idempotency(payment.id)
+    uow.close_abandoned_requests(payment.id)
     if found.status in ("charged", "authorized"):
         if found.status == "authorized":
-            current_processor().capture(payment.id)
-        payment.processor_reference = payment.id
-        settlement.settle_charged(payment, client)
-        return payment.status
+            processor.capture(payment.id)
+        payment.charged(payment.id)
+        settle_charged(payment, invoices=invoices, processor=processor, uow=uow)
+        return payment.status.value
     try:
-        client.release(payment.id)
+        invoices.release(payment.id)
     except ServiceUnavailable:
-        db.session.commit()
+        uow.commit()
         return "unknown"
     except NotFound:
         pass  # never reserved: the process stopped before invoice_service heard of it
-    if settlement.transition(payment, ("pending", "processing"), "failed", failure_code="not_charged",
-                             failure_message=NOT_CHARGED):
-        db.session.commit()
-    return payment.status
+    payment.never_charged()
+    uow.commit()
+    return payment.status.value

@@ -1,42 +1,47 @@
 """The accounting office's refund and void: processor first, then invoice balances, then the e-mail."""
+from datetime import datetime
+from typing import Any
+
 from billpay_common.errors import Conflict, NotFound, Unavailable
 from billpay_common.queue import PAYMENT_REFUND
 
-from . import outbox, settlement
 from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
 from .models import Payment, utcnow
-from .processor import ProcessorError, ProcessorTimeout, current_processor
+from .payment_status import PaymentStatus
+from .processor import Processor, ProcessorError, ProcessorTimeout, current_processor
+from .settlement import payment_event_data
+from .unit_of_work import SqlUnitOfWork
 
-DONE = {"refund": "refunded", "void": "voided"}
+DONE = {"refund": PaymentStatus.REFUNDED, "void": PaymentStatus.VOIDED}
 
 
-def reverse_payment(payment_id, kind):
+def reverse_payment(payment_id: str, kind: str) -> Payment:
     """Refund (kind "refund") or void a succeeded payment; asking again answers the same payment."""
-    payment = db.session.get(Payment, payment_id)
+    uow = SqlUnitOfWork()
+    payment = uow.get_payment(payment_id)
     if payment is None:
         raise NotFound(f"Payment {payment_id} was not found.")
     if payment.status in DONE.values():
         return payment
-    if payment.status != "succeeded":
+    if payment.status is not PaymentStatus.SUCCEEDED:
         raise Conflict(f"Only a succeeded payment can be reversed; payment {payment_id} is {payment.status}.",
                        code="not_reversible")
-    _reverse_at_processor(payment, kind)
+    _reverse_at_processor(payment, kind, current_processor())
     try:
         invoice_client().reverse(payment.id)
     except ServiceUnavailable as down:
         raise Unavailable("The card was refunded but the invoices cannot be updated right now. "
                           "Repeat the request shortly to finish.", code="try_again_shortly") from down
-    if settlement.transition(payment, ("succeeded",), DONE[kind]):
-        data = settlement.payment_event_data(payment, utcnow().date())
-        data["amount"] = str(payment.amount)
-        outbox.add_event(PAYMENT_REFUND, payment.account, payment.receipt_email, data)
-        db.session.commit()
+    payment.reverse(DONE[kind])
+    data = payment_event_data(payment, utcnow().date())
+    data["amount"] = str(payment.amount)
+    uow.add_event(PAYMENT_REFUND, payment.account, payment.receipt_email, data)
+    uow.commit()
     return payment
 
 
-def _reverse_at_processor(payment, kind):
-    processor = current_processor()
+def _reverse_at_processor(payment: Payment, kind: str, processor: Processor) -> None:
     try:
         if kind == "void":
             processor.void(payment.id)
@@ -50,7 +55,8 @@ def _reverse_at_processor(payment, kind):
             raise Conflict(f"The card processor refused: {refused}", code="processor_refused") from refused
 
 
-def list_for_ops(account=None, start=None, end=None, status=None, page=1, per_page=50):
+def list_for_ops(account: str | None = None, start: datetime | None = None, end: datetime | None = None,
+                 status: str | None = None, page: int = 1, per_page: int = 50) -> dict[str, Any]:
     query = db.session.query(Payment)
     if account:
         query = query.filter(Payment.account == account)

@@ -1,15 +1,32 @@
+import re
+
 from marshmallow import Schema, fields, validate
 
 from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
 
+from .payment_status import PaymentStatus
+
 INVOICE = validate.Length(min=1, max=20)
+
+
+class CardDigitsField(fields.Integer):
+    """A number, or a string of the digits 0-9: int() alone would also take "١٢", "¹²" or "1_2"."""
+
+    def __init__(self, example, **kwargs):
+        super().__init__(strict=False, **kwargs)
+        self.error_messages["digits"] = f"Type it with the digits 0 to 9, e.g. {example}."
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not re.fullmatch(r" *[0-9]{1,4} *", value):
+            raise self.make_error("digits")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class CardInSchema(Schema):
     number = fields.String(required=True, validate=validate.Length(max=40))
-    exp_month = fields.Integer(required=True, strict=False)
-    exp_year = fields.Integer(required=True, strict=False)
+    exp_month = CardDigitsField(example=12, required=True)
+    exp_year = CardDigitsField(example=2030, required=True)
     cvc = fields.String(required=True, validate=validate.Length(max=8))
 
 
@@ -35,15 +52,9 @@ class IdempotencyHeaderSchema(Schema):
                         metadata={"description": "a new random value per payment, the same on every retry"})
 
 
-class CardOutSchema(Schema):
-    brand = fields.String()
-    last4 = fields.String()
-
-
 class PaymentSchema(Schema):
     id = fields.String()
-    status = fields.String(metadata={"description": "processing, pending, succeeded, declined, failed, "
-                                                     "refunded or voided"})
+    status = fields.String(metadata={"description": ", ".join(PaymentStatus)})
     amount = Money()
     allocations = fields.List(fields.Nested(AllocationSchema))
     card = fields.Method("dump_card", metadata={"type": "object"})
@@ -79,8 +90,7 @@ class OpsQuerySchema(PageQuerySchema):
     account = fields.String(validate=validate.Length(max=20))
     start = fields.Date(metadata={"description": "from this day (inclusive)"})
     end = fields.Date(metadata={"description": "to this day (inclusive)"})
-    status = fields.String(validate=validate.OneOf(["processing", "pending", "succeeded", "declined", "failed",
-                                                    "refunded", "voided"]))
+    status = fields.String(validate=validate.OneOf([status.value for status in PaymentStatus]))
 
 
 class OpsPaymentPageSchema(PaymentPageSchema):

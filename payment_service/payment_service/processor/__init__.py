@@ -10,7 +10,7 @@ import importlib
 from .base import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorError, ProcessorTimeout
 
 __all__ = ["ChargeResult", "ChargeStatus", "PaymentSource", "Processor", "ProcessorError", "ProcessorTimeout",
-           "load_processor", "current_processor"]
+           "current_processor", "load_processor"]
 
 
 def load_processor(spec, timeout):

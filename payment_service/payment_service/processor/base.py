@@ -6,6 +6,9 @@ gateway as its idempotency key where the gateway has one.
 """
 import dataclasses
 from decimal import Decimal
+from typing import Any
+
+from ..cards import Card
 
 
 class ProcessorTimeout(Exception):
@@ -20,8 +23,8 @@ class ProcessorError(Exception):
 class PaymentSource:
     """Either a card (in memory for this call only) or a saved profile's processor token."""
 
-    card: object = None
-    token: str = None
+    card: Card | None = None
+    token: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,34 +40,34 @@ class ChargeStatus:
     """What the processor knows of a reference: charged, authorized, refunded, voided or not_found."""
 
     status: str
-    amount: Decimal = None
+    amount: Decimal | None = None
 
 
 class Processor:
     """Interface of a card processor adapter. `timeout` is PROCESSOR_TIMEOUT_SECONDS."""
 
-    def __init__(self, timeout=20.0, **options):
+    def __init__(self, timeout: float = 20.0, **options: Any) -> None:
         self.timeout = timeout
 
-    def sale(self, reference, amount: Decimal, source: PaymentSource) -> ChargeResult:
+    def sale(self, reference: str, amount: Decimal, source: PaymentSource) -> ChargeResult:
         raise NotImplementedError
 
-    def authorize(self, reference, amount: Decimal, source: PaymentSource) -> ChargeResult:
+    def authorize(self, reference: str, amount: Decimal, source: PaymentSource) -> ChargeResult:
         raise NotImplementedError
 
-    def capture(self, reference, amount: Decimal = None) -> ChargeResult:
+    def capture(self, reference: str, amount: Decimal | None = None) -> ChargeResult:
         raise NotImplementedError
 
-    def refund(self, reference, amount: Decimal) -> ChargeStatus:
+    def refund(self, reference: str, amount: Decimal) -> ChargeStatus:
         """Give the money back; refunding an already refunded reference answers its status again."""
         raise NotImplementedError
 
-    def void(self, reference) -> ChargeStatus:
+    def void(self, reference: str) -> ChargeStatus:
         raise NotImplementedError
 
-    def tokenize(self, card) -> str:
+    def tokenize(self, card: Card) -> str:
         """A token the processor can charge later in place of the card."""
         raise NotImplementedError
 
-    def lookup(self, reference) -> ChargeStatus:
+    def lookup(self, reference: str) -> ChargeStatus:
         raise NotImplementedError

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from payment_helpers import body, pay
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_worker_once_relays_and_reconciles(client, auth, runner, new_invoice, invoice_service):

@@ -108,3 +108,27 @@ def test_a_card_never_shows_its_number():
 def test_expires_within_counts_to_the_end_of_the_month(month, year, expiring):
     assert cards.expires_within(month, year, TODAY, 30) is expiring
     assert cards.expires_within(12, 2026, datetime.date(2026, 12, 5), 30)
+
+
+# Digits other than ASCII 0-9 pass str.isdigit(): superscripts broke the Luhn check (a 500), Arabic-Indic and
+# full-width digits were charged and stored as the last 4.
+OTHER_DIGITS = ["4242²42424242424", "4242424242424٢٤٢", "٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢", "４２４２４２４２４２４２４２４２"]
+
+
+@pytest.mark.parametrize("number", OTHER_DIGITS)
+def test_a_number_with_digits_other_than_0_to_9_is_refused_with_a_way_out(number):
+    with pytest.raises(cards.CardInvalid) as refused:
+        check(number)
+    message = refused.value.fields["card.number"]
+    assert "0 to 9" in message and number not in message
+
+
+@pytest.mark.parametrize("cvc", ["١٢٣", "12³", "１２３"])
+def test_a_card_code_with_digits_other_than_0_to_9_is_refused(cvc):
+    with pytest.raises(cards.CardInvalid) as refused:
+        check("4242424242424242", cvc=cvc)
+    assert set(refused.value.fields) == {"card.cvc"} and "0 to 9" in refused.value.fields["card.cvc"]
+
+
+def test_spaces_and_dashes_are_still_fine():
+    assert check("4242-4242 4242-4242", cvc=" 123 ").last4 == "4242"

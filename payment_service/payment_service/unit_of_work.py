@@ -1,0 +1,36 @@
+"""The database session as the payment use cases' unit of work."""
+import logging
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import idempotency, outbox, profiles
+from .cards import Card
+from .extensions import db
+from .models import Payment
+
+log = logging.getLogger(__name__)
+
+
+class SqlUnitOfWork:
+    def get_payment(self, payment_id: str) -> Payment | None:
+        return db.session.get(Payment, payment_id)
+
+    def add_event(self, event_type: str, account: str, to: str | None, data: dict[str, Any]) -> None:
+        outbox.add_event(event_type, account, to, data)
+
+    def add_profile(self, account: str, card: Card, token: str) -> None:
+        profiles.stage_profile(account, card, token)
+
+    def close_abandoned_requests(self, payment_id: str) -> None:
+        idempotency.close_abandoned(payment_id)
+
+    def commit(self) -> bool:
+        """A payment's status is its row's version (see models.Payment): a stale one fails the whole commit."""
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            log.info("a payment was moved on by another process first; its outcome stands")
+            return False
+        return True
