@@ -60,7 +60,7 @@ def gunicorn_gateway(redis_url, tmp_path_factory):
     unix socket (as behind a local reverse proxy)."""
     public, internal = free_port(), free_port()
     var_dir = tmp_path_factory.mktemp("gunicorn-gateway")
-    env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'gateway'}", BILLPAY_VAR_DIR=str(var_dir),
+    env = dict(os.environ, BILLPAY_VAR_DIR=str(var_dir),
                REDIS_URL=redis_url, REDIS_KEY_PREFIX=f"listeners-{public}:", INTERNAL_PORT=str(internal),
                WEB_CONCURRENCY="1")
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)

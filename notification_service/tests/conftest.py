@@ -87,7 +87,7 @@ def spawn_worker(app, stream, tmp_path):
     started = []
 
     def spawn(**extra_env):
-        env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'notification_service'}",
+        env = {**os.environ,
                "NOTIFICATION_SERVICE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                "REDIS_URL": app.config["REDIS_URL"], "REDIS_KEY_PREFIX": stream.prefix,
                "SMTP_URL": app.config["SMTP_URL"], "RETRY_DELAYS_SECONDS": "0.1,0.2",

@@ -7,13 +7,12 @@ import sys
 import pytest
 
 from billpay_common.settings import SETTINGS_ERROR_EXIT, EnvironmentSettings, read_settings, setting
-from deploy_helpers import DEPLOY, REPO, SERVICES, free_port
+from deploy_helpers import DEPLOY, REPO, free_port
 
 
 def _environment(tmp_path, **settings):
     env = {name: value for name, value in os.environ.items() if name not in {"PORT", "PAYMENT_PROCESSOR"}}
-    env.update(PYTHONPATH=os.pathsep.join([str(REPO)] + [str(REPO / package) for package in SERVICES]),
-               BILLPAY_VAR_DIR=str(tmp_path / "var"), PORT=str(free_port()), HOST="127.0.0.1",
+    env.update(BILLPAY_VAR_DIR=str(tmp_path / "var"), PORT=str(free_port()), HOST="127.0.0.1",
                WEB_CONCURRENCY="1")
     env.update(settings)
     return env

@@ -2,7 +2,7 @@
 
 To plug in a real gateway, write one class that subclasses `processor.base.Processor` (sale, authorize,
 capture, refund, void, tokenize, lookup by reference; raise ProcessorTimeout when the gateway does not
-answer in `self.timeout` seconds), put it on the PYTHONPATH and set
+answer in `self.timeout` seconds), install its package beside payment_service and set
 `PAYMENT_PROCESSOR=my_gateway.adapter:MyGatewayProcessor`. Its keys come from its own environment variables.
 """
 import importlib

@@ -3,11 +3,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from payment_helpers import body, pay
 
-REPO = Path(__file__).resolve().parents[3]
 
 
 def test_worker_once_relays_and_reconciles(client, auth, runner, new_invoice, invoice_service):
@@ -19,7 +17,7 @@ def test_worker_once_relays_and_reconciles(client, auth, runner, new_invoice, in
 
 
 def test_worker_stops_cleanly_on_sigterm(app, tmp_path):
-    env = {**os.environ, "PYTHONPATH": f"{REPO}:{REPO / 'payment_service'}",
+    env = {**os.environ,
            "PAYMENT_SERVICE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "REDIS_URL": app.config["REDIS_URL"], "REDIS_KEY_PREFIX": app.config["REDIS_KEY_PREFIX"],
            "INVOICE_SERVICE_URL": app.config["INVOICE_SERVICE_URL"], "BILLPAY_VAR_DIR": str(tmp_path),
