@@ -8,8 +8,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.exc import IntegrityError
 
+from billpay_common.clock import utcnow
+
 from .extensions import db
-from .models import SigningKey, utcnow
+from .models import SigningKey
 
 _CACHE_SECONDS = 60
 _active = {"key": None, "loaded_at": 0.0}
