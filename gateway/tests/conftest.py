@@ -1,19 +1,12 @@
 import pytest
 
-from devtools.testing import unique_prefix
 from gateway import create_app
 from gateway.config import Config
+from tests.support.service_apps import offline_gateway_config
 
 
 @pytest.fixture(scope="session")
 def app(redis_url, tmp_path_factory):
-    class TestConfig(Config):
-        TESTING = True
-        REDIS_URL = redis_url
-        REDIS_KEY_PREFIX = unique_prefix()
-        VAR_DIR = tmp_path_factory.mktemp("gateway")
-        AUTH_SERVICE_URL = INVOICE_SERVICE_URL = PAYMENT_SERVICE_URL = "http://127.0.0.1:9"  # nothing listens
-
-    return create_app(TestConfig)
+    return create_app(offline_gateway_config(Config, redis_url, tmp_path_factory.mktemp("gateway")))
 
 

@@ -2,7 +2,8 @@
 import signal
 import uuid
 
-from notification_helpers import receipt_job, status_of, wait_for
+from notification_helpers import receipt_job, status_of
+from tests.support.waiting import wait_for
 
 
 def test_worker_killed_before_acknowledging_is_replaced_and_one_email_arrives(app, stream, send, spawn_worker,
