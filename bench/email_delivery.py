@@ -18,6 +18,7 @@ import redis  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 
 from billpay_common.queue import EmailJob  # noqa: E402
+from devtools.ports import free_port  # noqa: E402
 from devtools.redis_server import PrivateRedis  # noqa: E402
 
 THROUGHPUT_JOBS = int(os.environ.get("BENCH_EMAIL_JOBS", "2000"))
@@ -40,14 +41,6 @@ class CountingSink:
             self.count += 1
             self.arrived[content[start:content.find(b"@", start)].decode()] = now
         return "250 OK"
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(predicate, timeout):
