@@ -1,6 +1,6 @@
 """Money is a Decimal with two places, everywhere: in JSON a string such as "215.95", on a page "$215.95"."""
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from marshmallow import ValidationError, fields
 
@@ -11,9 +11,11 @@ _AMOUNT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class MoneyError(ValueError):
-    """Not an amount of money. `reason` is "invalid" (not a finite number) or "places" (more than two)."""
+    """Not an amount of money. `reason` is "invalid" (not a finite number), "places" (more than two) or
+    "too_large" (more digits than a Decimal holds in cents)."""
 
-    messages = {"invalid": "Enter an amount such as 12.34.", "places": "Use at most two decimal places."}
+    messages = {"invalid": "Enter an amount such as 12.34.", "places": "Use at most two decimal places.",
+                "too_large": "That amount is too large."}
 
     def __init__(self, reason):
         super().__init__(self.messages[reason])
@@ -40,7 +42,10 @@ def parse_money(value, grouped=False) -> Decimal:
     amount = Decimal(text)
     if amount.as_tuple().exponent < -2:
         raise MoneyError("places")
-    return to_money(amount)
+    try:
+        return to_money(amount)
+    except InvalidOperation:  # cents would need more digits than the context's precision
+        raise MoneyError("too_large") from None
 
 
 def format_money(value: Decimal) -> str:
@@ -57,7 +62,7 @@ def display_money(value: Decimal) -> str:
 class Money(fields.Field):
     """A JSON money amount: "12.34" or 12.34, at most two decimal places, dumped as "12.34"."""
 
-    default_error_messages = {**MoneyError.messages, "too_large": "That amount is too large."}
+    default_error_messages = MoneyError.messages
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(to_money(value))

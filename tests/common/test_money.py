@@ -2,8 +2,9 @@
 from decimal import Decimal
 
 import pytest
+from marshmallow import ValidationError
 
-from billpay_common.money import MoneyError, display_money, format_money, parse_money
+from billpay_common.money import Money, MoneyError, display_money, format_money, parse_money
 
 
 @pytest.mark.parametrize("value, amount", [
@@ -34,6 +35,13 @@ def test_more_than_two_places_is_refused(value):
     assert refused.value.reason == "places" and "two decimal places" in str(refused.value)
 
 
+@pytest.mark.parametrize("value", [-415214470856930133652013056, "1e40"])
+def test_amounts_too_long_for_cents_are_refused_as_too_large(value):
+    with pytest.raises(MoneyError) as refused:
+        parse_money(value)
+    assert refused.value.reason == "too_large"
+
+
 def test_floats_are_never_money():
     with pytest.raises(MoneyError):
         parse_money(0.1)
@@ -44,3 +52,19 @@ def test_floats_are_never_money():
     (Decimal("-5"), "-5.00", "-$5.00"), (0, "0.00", "$0.00")])
 def test_amounts_are_written_with_cents_and_thousands(value, plain, shown):
     assert format_money(value) == plain and display_money(value) == shown
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("12.345", "places"), ("NaN", "invalid"), (12.5, "invalid"), ("1000000000", "too_large"),
+    (-415214470856930133652013056, "too_large")])
+def test_the_json_money_field_refuses_with_the_reason(value, reason):
+    field = Money()
+    with pytest.raises(ValidationError) as refused:
+        field.deserialize(value)
+    assert refused.value.messages == [Money.default_error_messages[reason]]
+
+
+def test_the_json_money_field_reads_grouped_amounts_and_writes_plain_ones():
+    field = Money()
+    assert field.deserialize("1,234.5") == Decimal("1234.50")
+    assert field.serialize("amount", {"amount": Decimal("7")}) == "7.00"
