@@ -5,7 +5,7 @@ import os
 import pytest
 
 from devtools.redis_server import PrivateRedis
-from devtools.testing import OPS_KEY
+from tests.support.service_apps import OPS_KEY
 
 
 @pytest.fixture(scope="session")

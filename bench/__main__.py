@@ -8,7 +8,8 @@ import time
 import uuid
 from pathlib import Path
 
-from devtools.stack import ROOT, WEB_SERVICES, Stack, free_port
+from devtools.ports import free_port
+from devtools.stack import ROOT, WEB_SERVICES, Stack
 
 from . import load, scenario
 from .memory import PeakMemory

@@ -15,6 +15,7 @@ import redis
 from aiosmtpd.controller import Controller
 
 from billpay_common.queue import EmailJob
+from devtools.ports import free_port
 from devtools.redis_server import PrivateRedis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,14 +40,6 @@ class CountingSink:
             self.count += 1
             self.arrived[content[start:content.find(b"@", start)].decode()] = now
         return "250 OK"
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(predicate, timeout):

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from devtools.api_client import ApiClient
-from devtools.portal_browser import Browser
+from devtools.portal_browser import PortalBrowser
 from devtools.stack import DEMO_ACCOUNT
 from devtools.testing import unique_account
 
@@ -23,7 +23,7 @@ class BenchData:
 
 def _portal_cookie(stack):
     """The session cookie of the demo account signed in through the portal's Login form."""
-    browser = Browser(stack.url())
+    browser = PortalBrowser(stack.url())
     browser.login(DEMO_ACCOUNT, stack.env["DEMO_PASSCODE"])
     return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
 

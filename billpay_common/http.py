@@ -6,13 +6,43 @@ import urllib3
 
 from .logs import REQUEST_ID_HEADER, current_request_id
 
-# Connection failures are retried (nothing was sent); read failures only for idempotent methods.
-_RETRY = urllib3.Retry(total=3, connect=2, read=1, status=0, redirect=0, other=0)
+# Connection failures are retried (nothing was sent); read failures only for idempotent methods. An answer, even
+# a 429 or 503 with Retry-After, is the caller's to read (urllib3 would otherwise raise on it).
+_RETRY = urllib3.Retry(total=3, connect=2, read=1, status=0, redirect=0, other=0, respect_retry_after_header=False)
 _pool = urllib3.PoolManager(num_pools=16, maxsize=32, block=False, retries=_RETRY)
 
 
 class ServiceUnavailable(Exception):
-    """The other service did not answer in time, or at all."""
+    """The other service did not answer in time, or at all, or failed (5xx)."""
+
+
+class UpstreamError(Exception):
+    """Another service refused a call (4xx): its status and the code, message and fields of its error envelope."""
+
+    def __init__(self, status, code, message, fields=None, retry_after=None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.fields, self.retry_after = fields or {}, retry_after
+
+    @classmethod
+    def from_response(cls, response, default_message="The request was refused.", default_code="error"):
+        try:
+            body = response.json() or {}
+        except ValueError:  # not JSON: a proxy's page, say
+            body = {}
+        error = (body.get("error") if isinstance(body, dict) else None) or {}
+        return cls(response.status, error.get("code") or default_code, error.get("message") or default_message,
+                   error.get("fields"), response.headers.get("Retry-After"))
+
+
+def checked(response, service, refused=UpstreamError, **defaults):
+    """The response of a 2xx; ServiceUnavailable for a 5xx; for the rest `refused` (UpstreamError or a subclass)
+    made by its from_response with `defaults` (default_message, default_code)."""
+    if response.ok:
+        return response
+    if response.status >= 500:
+        raise ServiceUnavailable(f"{service} answered {response.status}")
+    raise refused.from_response(response, **defaults)
 
 
 class ServiceResponse:

@@ -3,7 +3,6 @@ processes (each service under gunicorn, the workers). `make run` and the end-to-
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import urllib3
 
+from .ports import free_port  # noqa: F401  (payment_service/tests and tests/faults import it from here)
 from .redis_server import PrivateRedis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,12 +21,6 @@ URL_SETTINGS = {"auth_service": "AUTH_SERVICE_URL", "invoice_service": "INVOICE_
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
 SECRETS = ("OPS_API_KEY", "SERVICE_API_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE")
 DEMO_ACCOUNT = "99939999"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load_or_create_secrets(path, environ):

@@ -1,53 +1,11 @@
-"""Helpers shared by every test suite: where the real Redis and databases are."""
-import contextlib
-import os
+"""What the tests and bench/ both need: fresh account numbers and subscriber tokens (test-only helpers are in
+tests/support)."""
 import uuid
 
-OPS_KEY = "ops-key-for-tests"  # what every service suite configures as OPS_API_KEY
-SERVICE_DATABASES = ("auth_service", "invoice_service", "payment_service", "notification_service")
-
-
-def database_url(service, directory):
-    """The service's database for tests: `<SERVICE>_DATABASE_URL` when CI sets one, else a fresh SQLite file."""
-    return os.environ.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{directory}/{service}.db"
-
-
-def fresh_postgres_databases(label, services=SERVICE_DATABASES):
-    """In CI's PostgreSQL pass, databases of their own for one set of service processes (`label_service_xxxx`),
-    so the services' suites and those processes never see each other's rows; ({}, []) on the embedded defaults,
-    where each set gets fresh SQLite files instead. Returns (environment settings, what drop_databases takes)."""
-    from sqlalchemy.engine import make_url
-
-    urls, created = {}, []
-    for service in services:
-        base = os.environ.get(f"{service.upper()}_DATABASE_URL", "")
-        if not base.startswith("postgresql"):
-            continue
-        url = make_url(base)
-        name = f"{label}_{service}_{uuid.uuid4().hex[:8]}"
-        with _postgres_admin(url) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        created.append((url, name))
-        urls[f"{service.upper()}_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
-    return urls, created
-
-
-def drop_databases(created):
-    for url, name in created:
-        with _postgres_admin(url) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _postgres_admin(url):
-    import psycopg
-
-    return psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                           autocommit=True)
-
-
-def unique_prefix():
-    """Redis key prefix of one test session, so runs sharing a Redis never see each other's keys."""
-    return f"test-{uuid.uuid4().hex[:12]}:"
+# Moved to tests/support; still importable from here for payment_service/tests and tests/faults/fault_helpers.py
+# until they import tests.support themselves.
+from tests.support.databases import drop_databases, fresh_postgres_databases  # noqa: F401
+from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix  # noqa: F401
 
 
 def unique_account():
@@ -91,19 +49,3 @@ class TestTokens:
 
     def headers(self, account, **kwargs):
         return {"Authorization": f"Bearer {self.issue(account, **kwargs)}"}
-
-
-@contextlib.contextmanager
-def migrated_app(create_app, config_class):
-    """A service's app on a migrated database; its pooled connections are closed at the end, not left to the
-    garbage collector (PostgreSQL connections collected open raise ResourceWarnings, errors under pytest)."""
-    from flask_migrate import upgrade
-
-    app = create_app(config_class)
-    with app.app_context():
-        upgrade()
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            app.extensions["sqlalchemy"].engine.dispose()

@@ -1,25 +1,12 @@
 """Cross-service fixtures: the real stack, every service under gunicorn on free ports."""
 import os
-import uuid
 
 import pytest
+
 from devtools.api_client import ApiClient
-from devtools.stack import Stack, WEB_SERVICES, free_port
-from devtools.testing import drop_databases, fresh_postgres_databases
-
-
-def make_stack(tmp_path_factory, name, **kwargs):
-    environ = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
-    databases, created = fresh_postgres_databases("e2e")
-    environ.update(databases)
-    environ.update(REDIS_KEY_PREFIX=f"e2e-{uuid.uuid4().hex[:8]}:", ARGON2_TIME_COST="1",
-                   ARGON2_MEMORY_COST="1024", ARGON2_PARALLELISM="1", LOG_LEVEL="INFO")
-    environ.update(kwargs.pop("extra_env", {}))
-    var_dir = tmp_path_factory.mktemp(name)
-    stack = Stack(var_dir, ports={service: free_port() for service in WEB_SERVICES}, environ=environ,
-                  log_dir=var_dir / "logs", web_concurrency=1, mail_port=free_port(), **kwargs)
-    stack.created_databases = created
-    return stack
+from tests.support.accounts import ops
+from tests.support.databases import drop_databases
+from tests.support.stacks import make_stack
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +28,7 @@ def gateway(stack):
 @pytest.fixture(scope="session")
 def ops_client(stack):
     def client(service):
-        return ApiClient(stack.url(service), {"X-Ops-Key": stack.env["OPS_API_KEY"], "X-Ops-Actor": "e2e"})
+        return ops(stack, service, actor="e2e")
 
     return client
 

@@ -11,10 +11,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, NotFound
 
 from .extensions import db
-from .models import SigningKey, utcnow
+from .models import SigningKey
 
 _CACHE_SECONDS = 60
 

@@ -1,10 +1,6 @@
-from datetime import datetime, timezone
+from billpay_common.clock import utcnow
 
 from .extensions import db
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class PortalUser(db.Model):

@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from billpay_common.fields import UtcDateTime
+from billpay_common.pagination import LimitQuerySchema
 
 
 class LoginSchema(Schema):
@@ -48,9 +49,8 @@ class GrantedSchema(AccessSchema):
     passcode = fields.String(metadata={"description": "present only when the service generated it"})
 
 
-class AuditQuerySchema(Schema):
+class AuditQuerySchema(LimitQuerySchema):
     account = fields.String(validate=validate.Length(max=32))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class AuditEntrySchema(Schema):

@@ -9,12 +9,13 @@ import redis
 from flask import current_app
 from sqlalchemy import update
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import TooManyRequests, Unauthorized
 from billpay_common.tokens import revoked_key
 
 from . import keys, passcodes
 from .extensions import db, redis_ext
-from .models import LoginAttempt, PortalUser, utcnow
+from .models import LoginAttempt, PortalUser
 
 log = logging.getLogger(__name__)
 WRONG_PAIR = "The account number or passcode is not correct."

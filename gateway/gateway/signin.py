@@ -3,26 +3,22 @@ import time
 
 from flask import session
 
-from billpay_common.http import ServiceUnavailable
+from billpay_common.http import ServiceUnavailable, UpstreamError
 
 from .clients import service
 
 
-class SignInError(Exception):
-    def __init__(self, status, code, message, retry_after=None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+class SignInError(UpstreamError):
+    """auth_service refused the login (or failed): what the login page shows."""
 
 
 def login(username, password, client_addr):
     """Ask auth_service; on success start a fresh session (new id) holding the token."""
     response = service("auth").post("/auth/login", {"username": username, "password": password},
                                     headers={"X-Forwarded-For": client_addr})
-    body = response.json() or {}
     if response.status != 200:
-        error = body.get("error", {})
-        raise SignInError(response.status, error.get("code", "error"), error.get("message", "Login failed."),
-                          response.headers.get("Retry-After"))
+        raise SignInError.from_response(response, default_message="Login failed.")
+    body = response.json()
     start_session(body)
     return body
 

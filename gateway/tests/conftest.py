@@ -5,9 +5,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from devtools.testing import OPS_KEY, database_url, migrated_app, unique_prefix
 from gateway import create_app
 from gateway.config import Config
+from tests.support.service_apps import offline_gateway_config, service_app
 
 
 @contextlib.contextmanager
@@ -29,15 +29,8 @@ def auth_service_app(redis_url, directory):
     from auth_service import create_app
     from auth_service.config import Config
 
-    class AuthTestConfig(Config):
-        TESTING = True
-        SQLALCHEMY_DATABASE_URI = database_url("auth_service", directory)
-        REDIS_URL = redis_url
-        REDIS_KEY_PREFIX = unique_prefix()
-        OPS_API_KEY = OPS_KEY
-        ARGON2_TIME_COST, ARGON2_MEMORY_COST, ARGON2_PARALLELISM = 1, 1024, 1
-
-    with migrated_app(create_app, AuthTestConfig) as app:
+    with service_app(create_app, Config, "auth_service", redis_url, directory,
+                     ARGON2_TIME_COST=1, ARGON2_MEMORY_COST=1024, ARGON2_PARALLELISM=1) as app:
         yield app
 
 
@@ -47,16 +40,7 @@ def app(redis_url, tmp_path_factory):
 
 
 def gateway_config(redis_url, tmp_path_factory, **settings):
-    class TestConfig(Config):
-        TESTING = True
-        REDIS_URL = redis_url
-        REDIS_KEY_PREFIX = unique_prefix()
-        BILLPAY_VAR_DIR = tmp_path_factory.mktemp("gateway")
-        AUTH_SERVICE_URL = INVOICE_SERVICE_URL = PAYMENT_SERVICE_URL = "http://127.0.0.1:9"  # nothing listens
-
-    for name, value in settings.items():
-        setattr(TestConfig, name, value)
-    return TestConfig
+    return offline_gateway_config(Config, redis_url, tmp_path_factory.mktemp("gateway"), **settings)
 
 
 @pytest.fixture(scope="session")

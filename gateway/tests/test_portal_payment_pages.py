@@ -7,8 +7,9 @@ import time
 import pytest
 
 from gateway.extensions import redis_ext
+from tests.support.cards import VISA
 
-CARD, CODE = "4242424242424242", "987"
+CARD, CODE = VISA, "987"
 CHECKOUT = {"allocations": [{"invoice": "528132", "amount": "108.00"}], "key": "checkout-key-1"}
 
 

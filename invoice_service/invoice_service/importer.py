@@ -13,11 +13,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from billpay_common.clock import utcnow
+
 from . import invoicing
 from .extensions import db
 from .import_format import read_records
 from .invoicing import CREATED, UNCHANGED
-from .models import OPEN, BillingAccount, Charge, Invoice, utcnow
+from .models import OPEN, BillingAccount, Charge, Invoice
 from .records import RecordError
 
 log = logging.getLogger(__name__)

@@ -1,10 +1,11 @@
 """Balances and the locks that keep them from being overdrawn."""
 from sqlalchemy import func, select, update
 
+from billpay_common.clock import utcnow
 from billpay_common.money import ZERO, to_money
 
 from .extensions import db
-from .models import OPEN, PAID, RESERVED, VOID, Invoice, Reservation, ReservationLine, utcnow
+from .models import OPEN, PAID, RESERVED, VOID, Invoice, Reservation, ReservationLine
 
 
 def settle(invoice):

@@ -1,14 +1,10 @@
-from datetime import datetime, timezone
+from billpay_common.clock import utcnow
 
 from .extensions import db
 
 MONEY = db.Numeric(12, 2)
 OPEN, PAID, VOID = "open", "paid", "void"
 RESERVED, CONFIRMED, RELEASED, REVERSED = "reserved", "confirmed", "released", "reversed"
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class BillingAccount(db.Model):

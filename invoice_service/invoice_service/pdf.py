@@ -4,7 +4,7 @@ import io
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 
-from billpay_common.money import format_money
+from billpay_common.money import display_money
 
 LEFT, RIGHT, TOP, BOTTOM = 54, 558, 740, 72
 LINE = 14
@@ -36,10 +36,6 @@ class _Page:
     def finish(self):
         self.canvas.save()
         return self.buffer.getvalue()
-
-
-def _money(value):
-    return "$" + format_money(value)
 
 
 def _period(charge):
@@ -76,7 +72,7 @@ def render_invoice(company, account, invoice, charges, payments):
     _payments_table(page, payments)
     page.down()
     page.text(LEFT, "Balance Due", bold=True, size=12)
-    page.text(RIGHT, _money(invoice["balance"]), bold=True, size=12, right=True)
+    page.text(RIGHT, display_money(invoice["balance"]), bold=True, size=12, right=True)
     return page.finish()
 
 
@@ -90,9 +86,9 @@ def _charges_table(page, charges):
         page.text(LEFT, charge["description"][:44])
         page.text(300, _period(charge))
         page.text(400, charge["quantity"], right=True)
-        page.text(450, _money(charge["unit_price"]), right=True)
-        page.text(505, _money(charge["tax"]), right=True)
-        page.text(RIGHT, _money(charge["amount"]), right=True)
+        page.text(450, display_money(charge["unit_price"]), right=True)
+        page.text(505, display_money(charge["tax"]), right=True)
+        page.text(RIGHT, display_money(charge["amount"]), right=True)
         page.down()
     page.rule()
 
@@ -104,7 +100,7 @@ def _totals(page, invoice):
         rows.append(("Adjustments", invoice["adjustment_total"]))
     for label, value in rows:
         page.text(450, label, right=True)
-        page.text(RIGHT, _money(value), right=True)
+        page.text(RIGHT, display_money(value), right=True)
         page.down()
     page.down()
 
@@ -119,5 +115,5 @@ def _payments_table(page, payments):
         card = f"{payment['brand']} ending {payment['last4']}" if payment.get("last4") else payment.get("brand", "")
         page.text(LEFT, f"{payment['date']:%m/%d/%Y}")
         page.text(150, card)
-        page.text(RIGHT, "-" + _money(payment["amount"]), right=True)
+        page.text(RIGHT, "-" + display_money(payment["amount"]), right=True)
         page.down()

@@ -1,9 +1,9 @@
 """The rules an account or invoice must meet, whether it comes from a file, the ops API or the CLI. Pure."""
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from billpay_common.money import ZERO, to_money
+from billpay_common.money import ZERO, MoneyError, parse_money, to_money
 
 NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
 ACCOUNT_FIELDS = {"name": 120, "line1": 120, "line2": 120, "city": 80, "state": 20, "zip": 12,
@@ -56,14 +56,15 @@ def _money(raw, name, default=None, signed=False):
     if isinstance(value, (float, bool)):
         raise RecordError(f"{name} must be written as a string or an exact number such as 12.34")
     try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise RecordError(f"{name} {value!r} is not an amount such as 12.34") from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2 or abs(amount) > MAX_AMOUNT:
+        amount = parse_money(value)
+    except MoneyError as error:
+        shape = "such as 12.34" if error.reason == "invalid" else "with at most two decimals"
+        raise RecordError(f"{name} {value!r} is not an amount {shape}") from None
+    if abs(amount) > MAX_AMOUNT:
         raise RecordError(f"{name} {value!r} is not an amount with at most two decimals")
     if amount < 0 and not signed:
         raise RecordError(f"{name} must not be negative")
-    return to_money(amount)
+    return amount
 
 
 def clean_account(raw, partial=False):

@@ -7,13 +7,13 @@ from datetime import timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, NotFound, Unprocessable
-from billpay_common.money import format_money
+from billpay_common.money import display_money
 
 from . import ledger
 from .extensions import db
-from .models import (CONFIRMED, RELEASED, RESERVED, REVERSED, AppliedPayment, Reservation, ReservationLine,
-                     utcnow)
+from .models import CONFIRMED, RELEASED, RESERVED, REVERSED, AppliedPayment, Reservation, ReservationLine
 
 
 def _answer(reservation):
@@ -27,7 +27,7 @@ def _same_request(reservation, account, allocations):
 
 
 def _exceeds(number, room):
-    return Conflict(f"The amount for invoice {number} is more than its open balance of ${format_money(room)}.",
+    return Conflict(f"The amount for invoice {number} is more than its open balance of {display_money(room)}.",
                     code="amount_exceeds_balance")
 
 

@@ -1,6 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from billpay_common.money import Money, positive_money
+from billpay_common.pagination import PageQuerySchema, PageSchema
 
 NUMBER = validate.Length(min=1, max=20)
 PAYMENT_ID = validate.Length(min=1, max=64)
@@ -43,13 +44,11 @@ class AccountSchema(Schema):
     payment_status = fields.Nested(PaymentStatusSchema)
 
 
-class InvoiceQuerySchema(Schema):
+class InvoiceQuerySchema(PageQuerySchema):
     start = fields.Date(metadata={"description": "inclusive; default 24 months before end for status=all, "
                                                  "no limit for status=open (every open invoice)"})
     end = fields.Date(metadata={"description": "inclusive; default today for status=all, no limit for status=open"})
     status = fields.String(load_default="all", validate=validate.OneOf(["all", "open"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
 
     @validates_schema
     def start_before_end(self, data, **kwargs):
@@ -66,12 +65,8 @@ class InvoiceRowSchema(Schema):
     status = fields.String()
 
 
-class InvoicePageSchema(Schema):
+class InvoicePageSchema(PageSchema):
     items = fields.List(fields.Nested(InvoiceRowSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
 
 
 class InvoiceDetailSchema(InvoiceRowSchema):

@@ -1,8 +1,10 @@
 import pytest
 
-from devtools.testing import OPS_KEY, TestTokens, database_url, migrated_app, unique_account, unique_prefix
+from devtools.testing import TestTokens, unique_account
 from invoice_service import create_app
 from invoice_service.config import Config
+from tests.support.accounts import billing_account, invoice
+from tests.support.service_apps import service_app
 
 SERVICE_KEY = "service-key-for-tests"
 
@@ -14,15 +16,8 @@ def tokens():
 
 @pytest.fixture(scope="session")
 def app(redis_url, tmp_path_factory, tokens):
-    class TestConfig(Config):
-        TESTING = True
-        SQLALCHEMY_DATABASE_URI = database_url("invoice_service", tmp_path_factory.mktemp("invoice"))
-        REDIS_URL = redis_url
-        REDIS_KEY_PREFIX = unique_prefix()
-        OPS_API_KEY = OPS_KEY
-        SERVICE_API_KEY = SERVICE_KEY
-
-    with migrated_app(create_app, TestConfig) as app:
+    with service_app(create_app, Config, "invoice_service", redis_url, tmp_path_factory.mktemp("invoice"),
+                     SERVICE_API_KEY=SERVICE_KEY) as app:
         tokens.install(app)
         yield app
 
@@ -36,9 +31,8 @@ def internal():
 def account(client, ops):
     """A fresh billing account with no invoices; returns its number."""
     number = unique_account()
-    response = client.post("/ops/accounts", json={"system_number": number, "name": "Test, Subscriber",
-                                                  "email": "subscriber@example.com", "city": "Syracuse"},
-                           headers=ops)
+    body = billing_account(number, name="Test, Subscriber", email="subscriber@example.com")
+    response = client.post("/ops/accounts", json=body, headers=ops)
     assert response.status_code == 201, response.json
     return number
 
@@ -48,12 +42,10 @@ def add_invoice(client, ops):
     """add_invoice(account, amount, date="2024-01-15", due_date=None) -> the new invoice's number."""
 
     def add(account, amount, date="2024-01-15", due_date=None, charges=None):
-        number = "T" + unique_account()
-        body = {"number": number, "account": account, "date": date, "due_date": due_date or date,
-                "amount": amount, "charges": charges or []}
+        body = invoice(account, amount, "T" + unique_account(), date, due_date, charges or [])
         response = client.post("/ops/invoices", json=body, headers=ops)
         assert response.status_code == 201, response.json
-        return number
+        return body["number"]
 
     return add
 

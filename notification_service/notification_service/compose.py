@@ -13,7 +13,7 @@ from email.utils import formataddr, formatdate
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, select_autoescape
 
-from billpay_common.money import format_money
+from billpay_common.money import display_money
 from billpay_common.queue import (ACCESS_GRANTED, INVOICE_EMAIL, PAYMENT_RECEIPT, PAYMENT_REFUND,
                                   PROFILE_EXPIRING)
 
@@ -41,7 +41,7 @@ class Sender:
 
 def _money(value):
     try:
-        return "$" + format_money(Decimal(str(value)))
+        return display_money(Decimal(str(value)))
     except (InvalidOperation, TypeError, ValueError) as error:
         raise InvalidJob(f"not an amount: {value!r}") from error
 

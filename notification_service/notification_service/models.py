@@ -1,13 +1,9 @@
-from datetime import datetime, timezone
+from billpay_common.clock import utcnow
 
 from .extensions import db
 
 QUEUED, SENDING, SENT, RETRYING, DEAD = "queued", "sending", "sent", "retrying", "dead"
 STATUSES = (QUEUED, SENDING, SENT, RETRYING, DEAD)
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class Delivery(db.Model):

@@ -1,15 +1,15 @@
 from marshmallow import Schema, fields, validate
 
 from billpay_common.fields import UtcDateTime
+from billpay_common.pagination import LimitQuerySchema
 
 from .models import STATUSES
 
 
-class DeliveryQuerySchema(Schema):
+class DeliveryQuerySchema(LimitQuerySchema):
     account = fields.String(validate=validate.Length(min=1, max=20))
     event_id = fields.String(validate=validate.Length(min=1, max=64))
     status = fields.String(validate=validate.OneOf(STATUSES, error="Use one of: " + ", ".join(STATUSES) + "."))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class DeliverySchema(Schema):

@@ -7,10 +7,11 @@ import redis
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, NotFound, Unavailable
 
 from .extensions import db
-from .models import DEAD, QUEUED, RETRYING, SENDING, SENT, STATUSES, Delivery, utcnow
+from .models import DEAD, QUEUED, RETRYING, SENDING, SENT, STATUSES, Delivery
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ import pytest
 import redis
 
 from billpay_common.queue import publish
-from devtools.testing import OPS_KEY, database_url, migrated_app, unique_prefix
 from notification_service import create_app
 from notification_service.config import Config
 from notification_service.stream import EmailStream
+from tests.support.service_apps import service_app, unique_prefix
 
 from notification_helpers import make_worker, smtp_server
 
@@ -30,20 +30,9 @@ def inbox(smtp):
 
 @pytest.fixture(scope="session")
 def app(redis_url, smtp, tmp_path_factory):
-    class TestConfig(Config):
-        TESTING = True
-        SQLALCHEMY_DATABASE_URI = database_url("notification_service", tmp_path_factory.mktemp("notification"))
-        REDIS_URL = redis_url
-        REDIS_KEY_PREFIX = unique_prefix()
-        OPS_API_KEY = OPS_KEY
-        SMTP_URL = smtp[1]
-        SMTP_TIMEOUT_SECONDS = 5.0
-        MAIL_FROM = "billing@dss.example"
-        RETRY_DELAYS_SECONDS = (0.1, 0.2)
-        CLAIM_IDLE_SECONDS = 1.0
-        WORKER_BLOCK_MS = 100
-
-    with migrated_app(create_app, TestConfig) as app:
+    with service_app(create_app, Config, "notification_service", redis_url, tmp_path_factory.mktemp("notification"),
+                     SMTP_URL=smtp[1], SMTP_TIMEOUT_SECONDS=5.0, MAIL_FROM="billing@dss.example",
+                     RETRY_DELAYS_SECONDS=(0.1, 0.2), CLAIM_IDLE_SECONDS=1.0, WORKER_BLOCK_MS=100) as app:
         yield app
 
 

@@ -1,8 +1,6 @@
 """Helpers of notification_service's tests (not fixtures): jobs, an SMTP server, waiting."""
 import email
-import socket
 import threading
-import time
 from contextlib import contextmanager
 from email import policy
 from pathlib import Path
@@ -10,30 +8,13 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from billpay_common.queue import EmailJob
+from devtools.ports import free_port
 from notification_service.extensions import db
 from notification_service.models import Delivery
 from notification_service.smtp import SmtpTransport
 from notification_service.worker import Worker
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(predicate, timeout=15.0, what="condition"):
-    """Poll until predicate() is truthy; returns its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 class Inbox:

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from notification_helpers import receipt_job, running_worker, status_of, wait_for
+from billpay_common.clock import utcnow
+from notification_helpers import receipt_job, running_worker, status_of
 from notification_service.extensions import db
-from notification_service.models import Delivery, utcnow
+from notification_service.models import Delivery
+from tests.support.waiting import wait_for
 
 
 def test_retry_dead_command_queues_the_dead_letters_again(app, stream, send, inbox):

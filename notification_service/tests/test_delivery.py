@@ -3,8 +3,10 @@ import base64
 import uuid
 
 from billpay_common.queue import EmailJob
-from notification_helpers import free_port, receipt_job, running_worker, smtp_server, status_of, wait_for
+from devtools.ports import free_port
+from notification_helpers import receipt_job, running_worker, smtp_server, status_of
 from notification_service import services
+from tests.support.waiting import wait_for
 
 
 def address():

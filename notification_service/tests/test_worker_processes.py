@@ -6,7 +6,8 @@ import uuid
 import pytest
 
 from held_smtp import HeldSmtp
-from notification_helpers import receipt_job, status_of, wait_for
+from notification_helpers import receipt_job, status_of
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import logging
 from flask import current_app
 
 from billpay_common.errors import Conflict, DomainError, NotFound
-from billpay_common.http import ServiceClient, ServiceUnavailable
+from billpay_common.http import ServiceClient, ServiceUnavailable, UpstreamError, checked
 
 log = logging.getLogger(__name__)
 
@@ -16,19 +16,11 @@ class InvoiceClient:
         self.http = ServiceClient(base_url, timeout=timeout, headers={"X-Service-Key": service_key})
 
     def _call(self, path, body=None, method="POST"):
-        response = self.http.request(method, path, json_body=body)
-        if response.ok:
-            return response.json() or {}
-        if response.status >= 500:
-            raise ServiceUnavailable(f"invoice_service answered {response.status} to {path}")
-        error = ((response.json() or {}) if response.data else {}).get("error") or {}
-        code, message = error.get("code"), error.get("message") or "invoice_service refused the request."
-        if response.status == 404:
-            raise NotFound(message, code=code or "not_found")
-        if response.status == 409:
-            raise Conflict(message, code=code or "conflict")
-        log.error("invoice_service refused %s with %s %s", path, response.status, code)
-        raise DomainError(message, code=code or "invoice_refused", status=response.status)
+        try:
+            return checked(self.http.request(method, path, json_body=body), f"invoice_service ({path})",
+                           default_message="invoice_service refused the request.", default_code=None).json() or {}
+        except UpstreamError as refused:
+            raise _domain_error(path, refused) from None
 
     def reserve(self, payment_id, account, allocations):
         return self._call("/internal/reservations", {
@@ -47,6 +39,15 @@ class InvoiceClient:
 
     def account(self, account):
         return self._call(f"/internal/accounts/{account}", method="GET")
+
+
+def _domain_error(path, refused):
+    if refused.status == 404:
+        return NotFound(refused.message, code=refused.code)
+    if refused.status == 409:
+        return Conflict(refused.message, code=refused.code)
+    log.error("invoice_service refused %s with %s %s", path, refused.status, refused.code)
+    return DomainError(refused.message, code=refused.code or "invoice_refused", status=refused.status)
 
 
 def invoice_client():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.accounts import create_subscriber
+from tests.support.accounts import GUIDE_INVOICES, create_subscriber
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,6 +53,6 @@ def screenshots():
 
 
 @pytest.fixture
-def subscriber(stack, ops_client):
+def subscriber(stack):
     """An account of the test's own (portal login, billing account, two open invoices): never the demo one."""
-    return create_subscriber(stack, ops_client)
+    return create_subscriber(stack, GUIDE_INVOICES, billing_name="Payer, Pat")

@@ -16,9 +16,11 @@ from playwright.sync_api import expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from devtools.api_client import ApiClient  # noqa: E402
-from tests.browser.portal import account_menu, logout, pdf_attachments, plain_text, wait_for_mail, words  # noqa: E402
+from tests.support.accounts import DEMO_ACCOUNT as DEMO, ops  # noqa: E402
+from tests.support.cards import CARD_CODE, VISA, in_groups  # noqa: E402
+from tests.support.chromium_portal import account_menu, logout, words  # noqa: E402
+from tests.support.mail import pdf_attachments, plain_text, wait_for_mail  # noqa: E402
 
-DEMO = "99939999"
 NEXT_YEAR = str(date.today().year + 1)
 
 pytestmark = pytest.mark.browser
@@ -33,8 +35,7 @@ def refund_afterwards(stack):
     """Payment ids the test made on the demo account; each is refunded (balances restored) when it ends."""
     made = []
     yield made
-    office = ApiClient(stack.url("payment_service"), {"X-Ops-Key": stack.env["OPS_API_KEY"],
-                                                      "X-Ops-Actor": "browser-walkthrough"})
+    office = ops(stack, "payment_service", actor="browser-walkthrough")
     for payment_id in made:
         refunded = office.post(f"/ops/payments/{payment_id}/refund", {})
         assert refunded.status == 200, refunded.json_body
@@ -137,10 +138,10 @@ def test_guide_walkthrough_from_login_to_payment_receipt_and_logout(page, stack,
     page.get_by_role("link", name="Select Credit Card, one time credit card payment").click()
     expect(page.get_by_role("heading", name="Pay With Credit Card")).to_be_visible()
     receipt_to = f"receipt-{uuid.uuid4().hex[:8]}@example.com"
-    page.get_by_label("Card Number").fill("4242 4242 4242 4242")
+    page.get_by_label("Card Number").fill(in_groups(VISA))
     page.get_by_label("Expiration month").select_option("12")
     page.get_by_label("Expiration year").select_option(NEXT_YEAR)
-    page.get_by_label("Card Code").fill("123")
+    page.get_by_label("Card Code").fill(CARD_CODE)
     page.get_by_label("Send receipt to the following email address").fill(receipt_to)
     shot("credit-card")
     page.get_by_role("button", name="Submit Payment").click()
@@ -168,7 +169,7 @@ def test_guide_walkthrough_from_login_to_payment_receipt_and_logout(page, stack,
     for expected in (f"Confirmation Number: {confirmation}", f"Account: {DEMO}", "Card: Visa ending in 4242",
                      "Total: $50.00", "Invoice 528132: $50.00"):
         assert expected in body
-    assert "528131" not in body and "4242424242424242" not in receipt.as_string()
+    assert "528131" not in body and VISA not in receipt.as_string()
 
     # Logout
     logout(page)

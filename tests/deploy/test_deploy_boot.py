@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from deploy_helpers import DEPLOY, REPO, SERVICES, WORKERS, free_port
+from deploy_helpers import DEPLOY, REPO, WORKERS, free_port
 
 BOOT = str(DEPLOY / "boot.sh")
 PROBE = str(DEPLOY / "probe.py")

@@ -7,8 +7,8 @@ import uuid
 import redis
 import sqlalchemy
 
-from devtools.api_client import ApiClient
-from devtools.testing import unique_account
+from tests.support.accounts import NewInvoice, create_subscriber
+from tests.support.cards import VISA_DECLINED, in_groups
 
 SERVICES = ("auth_service", "invoice_service", "payment_service", "notification_service")
 
@@ -24,19 +24,9 @@ def luhn_visa():
 
 
 def _subscriber(stack):
-    ops = {"X-Ops-Key": stack.env["OPS_API_KEY"]}
-    account = unique_account()
-    ApiClient(stack.url("auth_service"), ops).post(
-        "/ops/access", {"account": account, "email": "cards@example.com", "name": "Card Tester", "passcode": "cards-1"})
-    invoices = ApiClient(stack.url("invoice_service"), ops)
-    assert invoices.post("/ops/accounts", {"system_number": account, "name": "Tester, Card",
-                                           "email": "cards@example.com"}).status == 201
-    number = f"C{uuid.uuid4().hex[:8]}"
-    assert invoices.post("/ops/invoices", {"number": number, "account": account, "date": "2026-01-05",
-                                           "due_date": "2026-02-05", "amount": "80.00"}).status == 201
-    token = ApiClient(stack.url()).post("/api/auth/login", {"username": account, "password": "cards-1"}
-                                        ).json_body["access_token"]
-    return ApiClient(stack.url(), {"Authorization": f"Bearer {token}"}), number
+    subscriber = create_subscriber(stack, [NewInvoice("80.00", "2026-01-05", "2026-02-05", charged=False)],
+                                   name="Card Tester", billing_name="Tester, Card", email="cards@example.com")
+    return subscriber.api(), subscriber.invoices[0]
 
 
 def _pay(client, invoice, card, amount="10.00", **extra):
@@ -82,14 +72,14 @@ def _redis_text(stack):
 def test_card_number_is_never_stored_logged_queued_or_echoed(stack):
     client, invoice = _subscriber(stack)
     number = luhn_visa()
-    spaced = " ".join(number[i:i + 4] for i in range(0, 16, 4))
+    spaced = in_groups(number)
     card = {"number": spaced, "exp_month": 12, "exp_year": 2034, "cvc": "987"}
     responses = [
         _pay(client, invoice, card, save_card=True),
         _pay(client, invoice, dict(card, cvc="12")),
         _pay(client, invoice, dict(card, exp_month=13)),
         _pay(client, invoice, card, amount="9999.00"),
-        _pay(client, invoice, dict(card, number="4000 0000 0000 0002")),
+        _pay(client, invoice, dict(card, number=in_groups(VISA_DECLINED))),
         client.post("/api/payment-profiles", {"card": {"number": number, "exp_month": 11, "exp_year": 2033,
                                                       "cvc": "987"}}),
     ]

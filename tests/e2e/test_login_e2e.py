@@ -7,6 +7,7 @@ import pytest
 
 from devtools.api_client import ApiClient
 from devtools.testing import unique_account
+from tests.support.accounts import grant_access
 
 
 def login(gateway, username, password):
@@ -18,11 +19,9 @@ def bearer(token):
 
 
 @pytest.fixture(scope="module")
-def subscriber(stack, ops_client):
+def subscriber(stack):
     account = unique_account()
-    response = ops_client("auth_service").post("/ops/access", {"account": account, "email": "e2e@example.com",
-                                                                "name": "Erin Tester", "passcode": "e2e-passcode"})
-    assert response.status == 201, response.data
+    grant_access(stack, account, "e2e-passcode", "Erin Tester", "e2e@example.com")
     return account
 
 
@@ -39,10 +38,9 @@ def test_wrong_pair_and_unknown_account_answer_alike(gateway, subscriber):
     assert wrong.json_body == unknown.json_body
 
 
-def test_lockout_after_ten_failures(gateway, stack, ops_client):
+def test_lockout_after_ten_failures(gateway, stack):
     account = unique_account()
-    ops_client("auth_service").post("/ops/access", {"account": account, "email": "l@example.com", "name": "L",
-                                                    "passcode": "right-one"})
+    grant_access(stack, account, "right-one", "L", "l@example.com")
     for _ in range(10):
         assert login(gateway, account, "wrong").status == 401
     locked = login(gateway, account, "right-one")

@@ -3,42 +3,19 @@
 Read-only on the demo account 99939999, whose invoices must stay unpaid for the browser walkthrough.
 """
 import re
-import secrets
 from decimal import Decimal
 from html import unescape
 
 import pytest
 
-from devtools.portal_browser import Browser
-from devtools.testing import unique_account
-
-DEMO = "99939999"
-
-
-def new_subscriber(stack, ops_client, invoices):
-    """A new account (through the ops APIs) with `invoices` [(number suffix, date, amount)], signed in."""
-    account, passcode = unique_account(), secrets.token_urlsafe(12)
-    email = f"pat{account}@example.com"
-    ops = ops_client("invoice_service")
-    created = ops.post("/ops/accounts", {"system_number": account, "name": "Payer, Pat", "line1": "1 Elm St",
-                                         "city": "Syracuse", "state": "NY", "zip": "13204", "email": email})
-    assert created.status == 201, created.json_body
-    for suffix, day, amount in invoices:
-        made = ops.post("/ops/invoices", {"number": f"{account}{suffix}", "account": account, "date": day,
-                                          "due_date": day, "amount": amount})
-        assert made.status == 201, made.json_body
-    granted = ops_client("auth_service").post("/ops/access", {"account": account, "email": email,
-                                                              "name": "Pat Payer", "passcode": passcode})
-    assert granted.status == 201, granted.json_body
-    browser = Browser(stack.url())
-    assert browser.login(account, passcode).status == 302
-    browser.account = account
-    return browser
+from devtools.portal_browser import PortalBrowser
+from tests.support.accounts import DEMO_ACCOUNT as DEMO
+from tests.support.accounts import NewInvoice, create_subscriber
 
 
 @pytest.fixture(scope="module")
 def browser(stack, demo_passcode):
-    browser = Browser(stack.url())
+    browser = PortalBrowser(stack.url())
     assert browser.login(DEMO, demo_passcode).status == 302
     return browser
 
@@ -133,9 +110,10 @@ def test_start_after_end_is_refused_next_to_the_field(browser):
     assert 'id="start-error"' in page.text and "must be on or before the End Date" in page.text
 
 
-def test_pagination_links_keep_the_range(stack, ops_client):
+def test_pagination_links_keep_the_range(stack):
     days = [f"2015-{month:02d}-{day:02d}" for month in range(1, 10) for day in (1, 11, 21)]  # 27 invoices
-    subscriber = new_subscriber(stack, ops_client, [(f"-{n:02d}", day, "10.00") for n, day in enumerate(days)])
+    invoices = [NewInvoice("10.00", day, day, f"-{n:02d}", charged=False) for n, day in enumerate(days)]
+    subscriber = create_subscriber(stack, invoices, billing_name="Payer, Pat").portal()
     first = subscriber.request("GET", "/invoices?start=2015-01-01&end=2015-12-31&status=all")
     assert first.status == 200 and "Page 1 of 2" in text(first)
     assert invoice_numbers(first)[0] == f"{subscriber.account}-26" and len(invoice_numbers(first)) == 25
@@ -180,7 +158,7 @@ def test_email_form_is_prefilled_and_posting_queues_it(browser):
     form = browser.request("GET", "/invoices/528132/email")
     assert form.status == 200
     assert 'value="michael.jones@example.com"' in form.text
-    token = Browser.csrf_of(form)
+    token = PortalBrowser.csrf_of(form)
     sent = browser.request("POST", "/invoices/528132/email", {"csrf_token": token, "email": "owner@example.org"})
     assert sent.status == 302
     shown = browser.request("GET", sent.headers["Location"])
@@ -189,13 +167,13 @@ def test_email_form_is_prefilled_and_posting_queues_it(browser):
 
 def test_email_to_a_bad_address_is_refused_next_to_the_field(browser):
     form = browser.request("GET", "/invoices/528132/email")
-    token = Browser.csrf_of(form)
+    token = PortalBrowser.csrf_of(form)
     page = browser.request("POST", "/invoices/528132/email", {"csrf_token": token, "email": "not-an-address"})
     assert page.status == 400 and 'id="email-error"' in page.text
 
 
 def test_pages_need_a_login(stack):
-    anonymous = Browser(stack.url())
+    anonymous = PortalBrowser(stack.url())
     for path in ("/billing", "/invoices", "/invoices/528132/pdf", "/pay", "/payments", "/profiles"):
         response = anonymous.request("GET", path)
         assert response.status == 302 and "/login" in response.headers["Location"]

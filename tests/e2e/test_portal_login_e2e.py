@@ -1,11 +1,11 @@
 """The portal's Login and Logout as a browser without JavaScript sees them (real HTTP, real cookies)."""
 import re
 
-from devtools.portal_browser import Browser
+from devtools.portal_browser import PortalBrowser
 
 
 def test_login_shows_the_welcome_line_and_logout_ends_the_session(stack, demo_passcode):
-    browser = Browser(stack.url())
+    browser = PortalBrowser(stack.url())
     anonymous_sid = (browser.request("GET", "/login"), browser.cookies.get("billpay_session"))[1]
     response = browser.login("99939999", demo_passcode)
     assert response.status == 302 and response.headers["Location"].endswith("/billing")
@@ -23,7 +23,7 @@ def test_login_shows_the_welcome_line_and_logout_ends_the_session(stack, demo_pa
 
 
 def test_wrong_passcode_shows_the_reason_on_the_login_page(stack):
-    browser = Browser(stack.url())
+    browser = PortalBrowser(stack.url())
     response = browser.login("99939999", "definitely-wrong")
     assert response.status == 401
     assert "The account number or passcode is not correct." in response.text
@@ -31,9 +31,9 @@ def test_wrong_passcode_shows_the_reason_on_the_login_page(stack):
 
 
 def test_a_stolen_pre_login_session_id_is_worthless_after_login(stack, demo_passcode):
-    attacker = Browser(stack.url())
+    attacker = PortalBrowser(stack.url())
     attacker.request("GET", "/login")
-    victim = Browser(stack.url())
+    victim = PortalBrowser(stack.url())
     victim.cookies = dict(attacker.cookies)  # session fixation: the victim logs in with the attacker's id
     victim.login("99939999", demo_passcode)
     assert attacker.request("GET", "/billing").status == 302

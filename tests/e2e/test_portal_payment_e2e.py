@@ -7,22 +7,25 @@ import threading
 from datetime import date
 
 import pytest
-from devtools.portal_browser import Browser
-from test_portal_billing_e2e import new_subscriber, text
+from devtools.portal_browser import PortalBrowser
+from test_portal_billing_e2e import text
+from tests.support.accounts import GUIDE_INVOICES, create_subscriber
+from tests.support.cards import (CARD_CODE, MASTERCARD, NOT_LUHN_VALID, VISA, VISA_DECLINED, VISA_TIMES_OUT_CHARGED,
+                                 in_groups)
 
-GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA = "4242 4242 4242 4242", "4000000000000002", "4000000000000119"
+GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA = in_groups(VISA), VISA_DECLINED, VISA_TIMES_OUT_CHARGED
 NEXT_YEAR = str(date.today().year + 1)
 
 
 @pytest.fixture
-def subscriber(stack, ops_client):
+def subscriber(stack):
     """A new account with two open invoices (108.00 and 107.95), signed in to the portal."""
-    return new_subscriber(stack, ops_client, [("A", "2016-02-15", "108.00"), ("B", "2016-02-15", "107.95")])
+    return create_subscriber(stack, GUIDE_INVOICES, billing_name="Payer, Pat").portal()
 
 
 def amounts_form(page, **overrides):
     """The Enter Payment Amounts form as the page shows it (every checkbox as rendered), with `overrides`."""
-    fields = [("csrf_token", Browser.csrf_of(page))]
+    fields = [("csrf_token", PortalBrowser.csrf_of(page))]
     fields += [("invoice", number) for number in re.findall(r'name="invoice" value="([^"]+)" checked', page.text)]
     fields += re.findall(r'name="(amount-[^"]+)" value="([^"]*)"', page.text)
     return [(name, overrides.get(name, value)) for name, value in fields]
@@ -36,8 +39,8 @@ def choose_and_continue(browser, **overrides):
     return browser.request("GET", "/pay/method")
 
 
-def card_form(page, number=GOOD_VISA, cvc="123", **extra):
-    return {"csrf_token": Browser.csrf_of(page), "card_number": number, "exp_month": "12", "exp_year": NEXT_YEAR,
+def card_form(page, number=GOOD_VISA, cvc=CARD_CODE, **extra):
+    return {"csrf_token": PortalBrowser.csrf_of(page), "card_number": number, "exp_month": "12", "exp_year": NEXT_YEAR,
             "card_code": cvc, "receipt_email": "pat@example.com", **extra}
 
 
@@ -92,7 +95,7 @@ def test_paying_by_card_confirms_and_balances_drop_at_once(subscriber):
     confirmation = text(subscriber.request("GET", paid.headers["Location"]))
     assert "Succeeded" in confirmation and "Total Payments $207.95" in confirmation
     assert "Visa ending 4242" in confirmation and "pat@example.com" in confirmation
-    assert "4242 4242 4242 4242" not in confirmation and "4242424242424242" not in confirmation
+    assert GOOD_VISA not in confirmation and VISA not in confirmation
     billing = text(subscriber.request("GET", "/billing"))
     assert "Outstanding Balance $8.00" in billing and "Last Payment $207.95" in billing
     history = subscriber.request("GET", "/payments")
@@ -134,9 +137,9 @@ def test_a_declined_card_shows_the_processors_message_charges_nothing_and_emptie
 def test_an_invalid_card_number_is_shown_next_to_the_field(subscriber):
     choose_and_continue(subscriber)
     card_page = subscriber.request("GET", "/pay/card")
-    refused = subscriber.request("POST", "/pay/card", card_form(card_page, number="4242424242424241"))
+    refused = subscriber.request("POST", "/pay/card", card_form(card_page, number=NOT_LUHN_VALID))
     assert refused.status == 422
-    assert 'id="card_number-error"' in refused.text and "4242424242424241" not in refused.text
+    assert 'id="card_number-error"' in refused.text and NOT_LUHN_VALID not in refused.text
 
 
 def test_a_processor_timeout_is_shown_as_pending(subscriber):
@@ -150,7 +153,7 @@ def test_a_processor_timeout_is_shown_as_pending(subscriber):
 
 def test_a_saved_card_pays_without_the_card_form_and_profiles_can_be_managed(subscriber):
     profiles = subscriber.request("GET", "/profiles")
-    added = subscriber.request("POST", "/profiles", {**card_form(profiles, number="5555555555554444"),
+    added = subscriber.request("POST", "/profiles", {**card_form(profiles, number=MASTERCARD),
                                                      "make_default": "y"})
     assert added.status == 302
     listing = subscriber.request("GET", "/profiles")
@@ -159,12 +162,12 @@ def test_a_saved_card_pays_without_the_card_form_and_profiles_can_be_managed(sub
     saved_link = re.search(r'href="(/pay/saved/[^"]+)"', method.text).group(1)
     confirm = subscriber.request("GET", saved_link)
     assert "Submit Payment" in confirm.text and 'name="card_number"' not in confirm.text
-    paid = subscriber.request("POST", saved_link, {"csrf_token": Browser.csrf_of(confirm),
+    paid = subscriber.request("POST", saved_link, {"csrf_token": PortalBrowser.csrf_of(confirm),
                                                    "receipt_email": "pat@example.com"})
     assert paid.status == 302
     assert "Mastercard ending 4444" in text(subscriber.request("GET", paid.headers["Location"]))
     remove_path = re.search(r'action="(/profiles/[^"]+/remove)"', listing.text).group(1)
-    removed = subscriber.request("POST", remove_path, {"csrf_token": Browser.csrf_of(listing)})
+    removed = subscriber.request("POST", remove_path, {"csrf_token": PortalBrowser.csrf_of(listing)})
     assert removed.status == 302
     assert "You have no saved cards." in subscriber.request("GET", "/profiles").text
 
@@ -179,5 +182,5 @@ def test_no_card_number_reaches_any_log(stack):
     """Runs last in this module: every card number typed above, searched for in every process's log."""
     logs = "".join(path.read_text(errors="replace") for path in (stack.var_dir / "logs").glob("*.log"))
     assert "/pay/card" in logs  # the gateway's access log is there to search
-    for number in (GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA, "5555555555554444", "4242424242424241"):
+    for number in (GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA, MASTERCARD, NOT_LUHN_VALID):
         assert number.replace(" ", "") not in logs.replace(" ", "")

@@ -10,12 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from devtools.api_client import ApiClient
-from devtools.testing import unique_account
-from devtools.testing import drop_databases
-from tests.conftest import make_stack
-
-CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+from tests.support.accounts import NewInvoice, create_subscriber, ops
+from tests.support.cards import APPROVED_CARD
+from tests.support.databases import drop_databases
+from tests.support.stacks import make_stack
 
 
 @pytest.fixture(scope="module")
@@ -30,26 +28,14 @@ def scaled(tmp_path_factory):
 
 
 def subscriber(stack, invoice_count):
-    ops = {"X-Ops-Key": stack.env["OPS_API_KEY"]}
-    account = unique_account()
-    ApiClient(stack.url("auth_service"), ops).post(
-        "/ops/access", {"account": account, "email": f"s{account}@example.com", "name": "Scale Tester",
-                        "passcode": "scale-pass"})
-    invoices = ApiClient(stack.url("invoice_service"), ops)
-    invoices.post("/ops/accounts", {"system_number": account, "name": "Tester, Scale",
-                                    "email": f"s{account}@example.com"})
-    numbers = [f"S{uuid.uuid4().hex[:9]}" for _ in range(invoice_count)]
-    for number in numbers:
-        assert invoices.post("/ops/invoices", {"number": number, "account": account, "date": "2026-03-01",
-                                               "due_date": "2026-04-01", "amount": "50.00"}).status == 201
-    token = ApiClient(stack.url()).post("/api/auth/login", {"username": account, "password": "scale-pass"}
-                                        ).json_body["access_token"]
-    return account, numbers, ApiClient(stack.url(), {"Authorization": f"Bearer {token}"})
+    invoices = [NewInvoice("50.00", "2026-03-01", "2026-04-01", charged=False)] * invoice_count
+    made = create_subscriber(stack, invoices, name="Scale Tester", billing_name="Tester, Scale")
+    return made.account, made.invoices, made.api()
 
 
 def pay(client, invoice, amount):
-    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}], "card": CARD,
-                                         "receipt_email": "receipts@example.com"},
+    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}],
+                                         "card": APPROVED_CARD, "receipt_email": "receipts@example.com"},
                        headers={"Idempotency-Key": uuid.uuid4().hex})
 
 
@@ -72,9 +58,9 @@ def test_concurrent_payments_on_a_scaled_stack_keep_balances_and_receipts_exact(
             succeeded.append(response.json_body["id"])
     assert len(succeeded) == 3 * 4  # three 20.00 payments and one 30.00 payment per subscriber
 
-    ops = ApiClient(scaled.url("invoice_service"), {"X-Ops-Key": scaled.env["OPS_API_KEY"]})
+    office = ops(scaled, "invoice_service")
     for account, numbers, _ in people:
-        rows = ops.get(f"/ops/accounts/{account}/invoices").json_body
+        rows = office.get(f"/ops/accounts/{account}/invoices").json_body
         rows = rows["items"] if isinstance(rows, dict) else rows
         balances = {row["number"]: Decimal(row["balance"]) for row in rows}
         for number in numbers:

@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 
 from devtools.api_client import ApiClient
-from devtools.portal_browser import Browser
+from devtools.portal_browser import PortalBrowser
 from fault_helpers import wait_for
 
 
@@ -51,7 +51,7 @@ class DatabaseOutage:
 def outage(faults):
     """Everything asked during the outage, answered; then the database is back."""
     subscriber = faults.new_subscriber("55.00")
-    browser = Browser(faults.stack.url("gateway"))
+    browser = PortalBrowser(faults.stack.url("gateway"))
     assert browser.login(subscriber.account, subscriber.passcode).status == 302
     assert browser.request("GET", "/billing").status == 200
     invoice_service = ApiClient(faults.stack.url("invoice_service"))
@@ -116,6 +116,6 @@ def test_nothing_half_written_after_the_database_returns(outage, faults):
     paid = subscriber.pay([(subscriber.invoices[0], "55.00")])
     assert paid.status == 201, paid.data
     assert subscriber.balance(subscriber.invoices[0]) == "0.00"
-    page = Browser(faults.stack.url("gateway"))
+    page = PortalBrowser(faults.stack.url("gateway"))
     assert page.login(subscriber.account, subscriber.passcode).status == 302
     assert page.request("GET", "/billing").status == 200

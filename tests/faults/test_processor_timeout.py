@@ -3,9 +3,7 @@ never by charging again."""
 from decimal import Decimal
 
 from fault_helpers import wait_for
-
-TIMES_OUT_CHARGED = "4000000000000119"  # the sandbox records the charge, then its answer is lost
-TIMES_OUT_NOT_CHARGED = "4000000000000259"  # no answer and no charge
+from tests.support.cards import VISA_TIMES_OUT_CHARGED, VISA_TIMES_OUT_NOT_CHARGED
 
 
 def _settled(subscriber, payment_id):
@@ -16,7 +14,7 @@ def _settled(subscriber, payment_id):
 def test_timeout_after_charging_is_pending_then_succeeds_with_one_charge(faults):
     subscriber = faults.new_subscriber("60.00", "30.00")
     first, second = subscriber.invoices
-    pending = subscriber.pay([(first, "60.00"), (second, "10.00")], number=TIMES_OUT_CHARGED)
+    pending = subscriber.pay([(first, "60.00"), (second, "10.00")], number=VISA_TIMES_OUT_CHARGED)
     assert pending.status == 201, pending.data
     assert pending.json_body["status"] == "pending"
     payment_id = pending.json_body["id"]
@@ -34,7 +32,7 @@ def test_timeout_after_charging_is_pending_then_succeeds_with_one_charge(faults)
 def test_timeout_without_charge_is_pending_then_failed_and_the_balance_is_free_again(faults):
     subscriber = faults.new_subscriber("45.00")
     invoice = subscriber.invoices[0]
-    pending = subscriber.pay([(invoice, "45.00")], number=TIMES_OUT_NOT_CHARGED)
+    pending = subscriber.pay([(invoice, "45.00")], number=VISA_TIMES_OUT_NOT_CHARGED)
     assert pending.status == 201, pending.data
     assert pending.json_body["status"] == "pending"
     payment_id = pending.json_body["id"]

@@ -1,12 +1,9 @@
 """Schemathesis against every service's own /openapi.json and the gateway's public document, on the shared stack,
 with the credentials each operation needs: a subscriber Bearer token of an account of our own, X-Ops-Key and
 X-Service-Key. Deterministic (derandomized) and bounded, so CI sees the same requests on every run."""
-import uuid
-
 import pytest
 
-from devtools.api_client import ApiClient
-from tests.security.attack_accounts import DEMO_ACCOUNT, DEMO_INVOICES, VISA, create_subscriber
+from tests.support.accounts import DEMO_ACCOUNT, DEMO_INVOICES, create_subscriber, pay_and_save_card
 
 pytest.importorskip("schemathesis", reason="schemathesis is not installed: make setup")
 from schema_fuzzing import fuzz_document  # noqa: E402  (needs schemathesis)
@@ -30,13 +27,7 @@ def fuzz_subscriber(stack):
     """An account of our own with invoices, a payment and a saved card, so list and detail answers carry rows
     (a response schema is only checked on what a response holds)."""
     subscriber = create_subscriber(stack)
-    if stack.has("payment_service"):
-        payments = ApiClient(stack.url("payment_service"), subscriber.bearer())
-        paid = payments.post("/payments", {"allocations": [{"invoice": subscriber.invoices[0], "amount": "5.00"}],
-                                           "card": VISA}, headers={"Idempotency-Key": uuid.uuid4().hex})
-        assert paid.status == 201, paid.data
-        assert payments.post("/payment-profiles", {"card": VISA}).status == 201
-    return subscriber
+    return pay_and_save_card(subscriber, "5.00") if stack.has("payment_service") else subscriber
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import uuid
 import pytest
 
 from devtools.api_client import ApiClient
-from tests.security.attack_accounts import VISA, unique_invoice_number
+from tests.support.accounts import unique_invoice_number
+from tests.support.cards import APPROVED_CARD
 
 VIA = ("gateway", "service")
 
@@ -77,7 +78,8 @@ def test_paying_another_accounts_invoice_or_with_its_card_is_404_and_charges_not
     target = victim.invoices[2]
     before = _balance(stack, victim, target)
     on_their_invoice = client.post(f"{prefix}/payments", {"allocations": [{"invoice": target, "amount": "1.00"}],
-                                                          "card": VISA}, headers={"Idempotency-Key": uuid.uuid4().hex})
+                                                          "card": APPROVED_CARD},
+                                   headers={"Idempotency-Key": uuid.uuid4().hex})
     assert on_their_invoice.status == 404, on_their_invoice.data
     assert on_their_invoice.json_body["error"]["code"] == "not_found"
     with_their_card = client.post(f"{prefix}/payments", {

@@ -4,9 +4,9 @@ after 10 failures per account whatever the address, and HSTS when the (trusted) 
 import pytest
 
 from devtools.api_client import ApiClient
-from devtools.testing import drop_databases
-from tests.conftest import make_stack
-from tests.security.attack_accounts import create_subscriber
+from tests.support.accounts import create_subscriber
+from tests.support.databases import drop_databases
+from tests.support.stacks import make_stack
 
 # Documentation addresses (RFC 5737), only ever written into X-Forwarded-For: no traffic goes to them.
 ADDRESSES = [f"203.0.113.{n}" for n in range(10, 40)]

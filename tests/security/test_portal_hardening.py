@@ -8,9 +8,10 @@ import uuid
 import pytest
 
 from devtools.api_client import ApiClient
-from devtools.testing import unique_prefix
-from tests.security.attack_accounts import VISA, create_subscriber
-from tests.security.portal_browser import PortalBrowser
+from devtools.portal_browser import PortalBrowser
+from tests.support.accounts import create_subscriber, pay_and_save_card
+from tests.support.cards import APPROVED_CARD
+from tests.support.service_apps import offline_gateway_config
 
 ALLOWED_REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 
@@ -21,14 +22,8 @@ def portal_routes(redis_url, tmp_path_factory):
     from gateway import create_app
     from gateway.config import Config
 
-    class RoutesOnly(Config):
-        TESTING = True
-        REDIS_URL = redis_url
-        REDIS_KEY_PREFIX = unique_prefix()
-        BILLPAY_VAR_DIR = tmp_path_factory.mktemp("gateway-routes")
-        AUTH_SERVICE_URL = INVOICE_SERVICE_URL = PAYMENT_SERVICE_URL = "http://127.0.0.1:9"
-
-    rules = [rule for rule in create_app(RoutesOnly).url_map.iter_rules()
+    routes_only = offline_gateway_config(Config, redis_url, tmp_path_factory.mktemp("gateway-routes"))
+    rules = [rule for rule in create_app(routes_only).url_map.iter_rules()
              if rule.endpoint.startswith("portal.") and rule.endpoint != "portal.static"]
     gets = sorted(rule.rule for rule in rules if "GET" in rule.methods)
     posts = sorted(rule.rule for rule in rules if "POST" in rule.methods)
@@ -39,15 +34,7 @@ def portal_routes(redis_url, tmp_path_factory):
 @pytest.fixture(scope="module")
 def customer(stack):
     """A subscriber of our own with invoices, a payment and a saved card, so every page has something to show."""
-    subscriber = create_subscriber(stack, amounts=("70.00", "30.00"), name="Carla Customer")
-    payments = ApiClient(stack.url("payment_service"), subscriber.bearer())
-    paid = payments.post("/payments", {"allocations": [{"invoice": subscriber.invoices[0], "amount": "5.00"}],
-                                       "card": VISA}, headers={"Idempotency-Key": uuid.uuid4().hex})
-    assert paid.status == 201, paid.data
-    profile = payments.post("/payment-profiles", {"card": VISA})
-    assert profile.status == 201, profile.data
-    subscriber.payment_id, subscriber.profile_id = paid.json_body["id"], profile.json_body["id"]
-    return subscriber
+    return pay_and_save_card(create_subscriber(stack, ("70.00", "30.00"), name="Carla Customer"), "5.00")
 
 
 def _url(rule, customer):
@@ -63,8 +50,7 @@ def _url(rule, customer):
 
 def _signed_in_with_checkout(stack, customer):
     """A logged-in browser that has chosen an invoice to pay, so the payment forms would act if allowed to."""
-    browser = PortalBrowser(stack.url())
-    browser.login(customer.account, customer.passcode)
+    browser = customer.portal()
     number = customer.invoices[1]
     chosen = browser.request("POST", "/pay", {"csrf_token": browser.csrf_token("/pay"), "invoice": number,
                                               f"amount-{number}": "1.00", "action": "continue"})
@@ -75,8 +61,9 @@ def _signed_in_with_checkout(stack, customer):
 def _everything_a_form_could_want(customer):
     number = customer.invoices[1]
     return {"username": customer.account, "password": customer.passcode, "invoice": number,
-            f"amount-{number}": "1.00", "action": "continue", "card_number": VISA["number"], "exp_month": "12",
-            "exp_year": str(VISA["exp_year"]), "card_code": VISA["cvc"], "receipt_email": "csrf@example.com",
+            f"amount-{number}": "1.00", "action": "continue", "card_number": APPROVED_CARD["number"],
+            "exp_month": "12", "exp_year": str(APPROVED_CARD["exp_year"]), "card_code": APPROVED_CARD["cvc"],
+            "receipt_email": "csrf@example.com",
             "email": "csrf@example.com", "make_default": "y", "save_card": "y"}
 
 
@@ -116,14 +103,14 @@ def test_every_portal_form_refuses_a_post_without_its_own_token(stack, portal_ro
 
 
 def test_session_writes_to_the_api_need_the_csrf_header(stack, customer):
-    browser = PortalBrowser(stack.url())
-    browser.login(customer.account, customer.passcode)
+    browser = customer.portal()
     number = customer.invoices[1]
     email = f"/api/invoices/{number}/email"
     before = _state(stack, customer)
     attempts = [("POST", email, {"email": "x@example.com"}),
-                ("POST", "/api/payments", {"allocations": [{"invoice": number, "amount": "1.00"}], "card": VISA}),
-                ("POST", "/api/payment-profiles", {"card": VISA}),
+                ("POST", "/api/payments", {"allocations": [{"invoice": number, "amount": "1.00"}],
+                                           "card": APPROVED_CARD}),
+                ("POST", "/api/payment-profiles", {"card": APPROVED_CARD}),
                 ("DELETE", f"/api/payment-profiles/{customer.profile_id}", None),
                 ("POST", "/api/auth/logout", {})]
     answers = []
@@ -182,8 +169,7 @@ def test_every_portal_page_carries_the_security_headers(stack, portal_routes, cu
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(stack, customer):
-    browser = PortalBrowser(stack.url())
-    browser.login(customer.account, customer.passcode)
+    browser = customer.portal()
     browser.get("/billing")
     assert browser.set_cookie_headers, "the portal set no cookie at login"
     for header in browser.set_cookie_headers:

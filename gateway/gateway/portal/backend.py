@@ -3,18 +3,14 @@ import functools
 
 from flask import flash, redirect, request, session, url_for
 
-from billpay_common.http import ServiceUnavailable
+from billpay_common.http import ServiceUnavailable, UpstreamError, checked
 
 from .. import signin
 from ..clients import service
 
 
-class BackendError(Exception):
+class BackendError(UpstreamError):
     """A service answered with an error a subscriber should read."""
-
-    def __init__(self, status, code, message, fields=None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
 
 
 class SignedOut(Exception):
@@ -31,18 +27,15 @@ def call(name, method, path, json_body=None, headers=None):
     if token is None:
         raise SignedOut()
     try:
-        response = service(name).request(method, path, json_body=json_body,
-                                         headers={"Authorization": f"Bearer {token}", **(headers or {})})
+        response = checked(service(name).request(method, path, json_body=json_body,
+                                                 headers={"Authorization": f"Bearer {token}", **(headers or {})}),
+                           name, BackendError, default_message="That did not work.")
     except ServiceUnavailable as error:
         raise Unreachable(str(error)) from error
-    if response.status == 401:
-        raise SignedOut()
-    if response.status >= 500:
-        raise Unreachable(f"{name} answered {response.status}")
-    if not response.ok:
-        error = (response.json() or {}).get("error", {})
-        raise BackendError(response.status, error.get("code", "error"), error.get("message", "That did not work."),
-                           error.get("fields"))
+    except BackendError as error:
+        if error.status == 401:
+            raise SignedOut() from None
+        raise
     if response.headers.get("Content-Type", "").startswith("application/json"):
         return response.json()
     return response

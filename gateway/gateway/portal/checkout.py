@@ -3,9 +3,9 @@
 The balances always come from invoice_service, never from the form; payment_service checks everything again.
 """
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from billpay_common.money import ZERO
+from billpay_common.money import ZERO, MoneyError, display_money, parse_money
 
 MAX_INVOICES = 50  # payment_service takes at most 50 allocations in one payment
 
@@ -38,22 +38,18 @@ class Selection:
 
 def parse_amount(text, balance):
     """(Decimal, None) for an acceptable amount, else (None, message)."""
-    cleaned = (text or "").strip().replace("$", "").replace(",", "")
+    cleaned = (text or "").strip().replace("$", "")
     if not cleaned:
         return None, "Enter a payment amount."
     try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        return None, "Enter an amount such as 12.34."
-    if not amount.is_finite():
-        return None, "Enter an amount such as 12.34."
-    if amount.as_tuple().exponent < -2:
-        return None, "Use at most two decimal places."
+        amount = parse_money(cleaned, grouped=True)
+    except MoneyError as error:
+        return None, str(error)
     if amount <= 0:
         return None, "Enter an amount greater than $0.00."
     if amount > balance:
-        return None, f"The amount cannot be more than the balance of ${balance:,.2f}."
-    return amount.quantize(Decimal("0.01")), None
+        return None, f"The amount cannot be more than the balance of {display_money(balance)}."
+    return amount, None
 
 
 def initial_rows(open_invoices):

@@ -1,9 +1,8 @@
 """How the portal writes money and dates, and reads the dates a subscriber types. Pure: no Flask, no I/O."""
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from billpay_common.dates import months_before
-from billpay_common.money import to_money
+from billpay_common.money import display_money
 
 HISTORY_MONTHS = 24
 
@@ -15,10 +14,9 @@ def money(value):
     if isinstance(value, float):
         raise TypeError("money must not be a float")
     try:
-        amount = to_money(Decimal(str(value)))
-    except (InvalidOperation, TypeError):
+        return display_money(value)
+    except (ArithmeticError, ValueError, TypeError):  # not a number: shown as it came
         return str(value)
-    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
 
 
 def plain_money(value):

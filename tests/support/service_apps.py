@@ -1,0 +1,56 @@
+"""A service suite's app: a migrated database of its own, the ops key every suite configures, a Redis key prefix."""
+import contextlib
+import os
+import uuid
+
+OPS_KEY = "ops-key-for-tests"  # what every service suite configures as OPS_API_KEY
+NOWHERE = "http://127.0.0.1:9"  # a service URL nothing listens at
+
+
+def config_for_tests(base, **settings):
+    """A subclass of a service's Config for its tests: TESTING and `settings`."""
+    return type(f"Test{base.__name__}", (base,), {"TESTING": True, **settings})
+
+
+@contextlib.contextmanager
+def service_app(create_app, base, service, redis_url, directory, **settings):
+    """`service`'s app on a migrated database of its own (in `directory`, or CI's), with a Redis key prefix of its
+    own and OPS_KEY as its ops key; `settings` override the rest of `base`."""
+    config = config_for_tests(base, SQLALCHEMY_DATABASE_URI=database_url(service, directory), REDIS_URL=redis_url,
+                              REDIS_KEY_PREFIX=unique_prefix(), OPS_API_KEY=OPS_KEY, **settings)
+    with migrated_app(create_app, config) as app:
+        yield app
+
+
+def offline_gateway_config(base, redis_url, var_dir, **settings):
+    """The gateway's Config with every service it calls unreachable (unless `settings` name one): for what the
+    gateway does on its own."""
+    offline = dict(AUTH_SERVICE_URL=NOWHERE, INVOICE_SERVICE_URL=NOWHERE, PAYMENT_SERVICE_URL=NOWHERE)
+    return config_for_tests(base, REDIS_URL=redis_url, REDIS_KEY_PREFIX=unique_prefix(), BILLPAY_VAR_DIR=var_dir,
+                            **{**offline, **settings})
+
+
+def database_url(service, directory):
+    """The service's database for tests: `<SERVICE>_DATABASE_URL` when CI sets one, else a fresh SQLite file."""
+    return os.environ.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{directory}/{service}.db"
+
+
+def unique_prefix():
+    """Redis key prefix of one test session, so runs sharing a Redis never see each other's keys."""
+    return f"test-{uuid.uuid4().hex[:12]}:"
+
+
+@contextlib.contextmanager
+def migrated_app(create_app, config_class):
+    """A service's app on a migrated database; its pooled connections are closed at the end, not left to the
+    garbage collector (PostgreSQL connections collected open raise ResourceWarnings, errors under pytest)."""
+    from flask_migrate import upgrade
+
+    app = create_app(config_class)
+    with app.app_context():
+        upgrade()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
