@@ -10,7 +10,6 @@ from pathlib import Path
 
 import urllib3
 
-from .ports import free_port  # noqa: F401  (payment_service/tests and tests/faults import it from here)
 from .redis_server import PrivateRedis
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,11 +2,6 @@
 tests/support)."""
 import uuid
 
-# Moved to tests/support; still importable from here for payment_service/tests and tests/faults/fault_helpers.py
-# until they import tests.support themselves.
-from tests.support.databases import drop_databases, fresh_postgres_databases  # noqa: F401
-from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix  # noqa: F401
-
 
 def unique_account():
     """A random account number, so tests need no clean-up."""

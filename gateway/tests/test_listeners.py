@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import urllib3
 
-from devtools.stack import free_port
+from devtools.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNAL_PORT = 9101

@@ -5,7 +5,6 @@ import email.policy
 import os
 import socket
 import threading
-import time
 import uuid
 from datetime import date
 
@@ -13,27 +12,17 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from devtools.api_client import ApiClient
-from devtools.stack import WEB_SERVICES, Stack, free_port
-from devtools.testing import drop_databases, fresh_postgres_databases, unique_account
+from devtools.ports import free_port
+from devtools.stack import WEB_SERVICES, Stack
+from devtools.testing import unique_account
+from tests.support.cards import VISA, card
+from tests.support.databases import drop_databases, fresh_postgres_databases
 from tcp_proxy import TcpProxy
 
-GOOD_CARD = "4242424242424242"
 # Short intervals so that a claim, a retry or a reconciliation happens in a second, not in minutes.
 FAST = {"CLAIM_IDLE_SECONDS": "2", "RETRY_DELAYS_SECONDS": "1,1,1", "WORKER_BLOCK_MS": "200",
         "WORKER_INTERVAL_SECONDS": "0.3", "RECONCILE_AFTER_SECONDS": "1", "STALE_PROCESSING_SECONDS": "5",
         "SMTP_TIMEOUT_SECONDS": "3", "HTTP_TIMEOUT_SECONDS": "5"}
-
-
-def wait_for(condition, timeout=20.0, what="the condition", interval=0.1):
-    """Poll until condition() is truthy; its last value, or AssertionError at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
 
 
 class SilentSmtp:
@@ -56,10 +45,6 @@ class SilentSmtp:
     def close(self):
         for sock in [self.listener, *self.held]:
             sock.close()
-
-
-def card(number=GOOD_CARD):
-    return {"number": number, "exp_month": 12, "exp_year": date.today().year + 3, "cvc": "123"}
 
 
 class FaultStack:
@@ -197,7 +182,7 @@ class Subscriber:
     def bearer(self):
         return {"Authorization": f"Bearer {self.token}"}
 
-    def pay(self, allocations, number=GOOD_CARD, key=None):
+    def pay(self, allocations, number=VISA, key=None):
         """POST /api/payments through the gateway; allocations: [(invoice, "amount")]."""
         body = {"allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
                 "card": card(number), "receipt_email": self.email}

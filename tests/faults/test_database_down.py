@@ -19,7 +19,7 @@ import pytest
 
 from devtools.api_client import ApiClient
 from devtools.portal_browser import PortalBrowser
-from fault_helpers import wait_for
+from tests.support.waiting import wait_for
 
 
 class DatabaseOutage:

@@ -1,7 +1,7 @@
 """invoice_service away during a payment: a clear "try again shortly", no charge, and nothing held for ever."""
 import signal
 
-from fault_helpers import wait_for
+from tests.support.waiting import wait_for
 
 
 def _failed_payments(faults, account):

@@ -2,7 +2,7 @@
 never by charging again."""
 from decimal import Decimal
 
-from fault_helpers import wait_for
+from tests.support.waiting import wait_for
 from tests.support.cards import VISA_TIMES_OUT_CHARGED, VISA_TIMES_OUT_NOT_CHARGED
 
 

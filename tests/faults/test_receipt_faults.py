@@ -1,7 +1,8 @@
 """Receipts survive a killed notification worker and a stopped Redis: each arrives, and arrives once."""
 import signal
 
-from fault_helpers import SilentSmtp, wait_for
+from fault_helpers import SilentSmtp
+from tests.support.waiting import wait_for
 
 
 def _receipt_status(faults, account):

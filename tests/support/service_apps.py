@@ -25,9 +25,9 @@ def service_app(create_app, base, service, redis_url, directory, **settings):
 def offline_gateway_config(base, redis_url, var_dir, **settings):
     """The gateway's Config with every service it calls unreachable (unless `settings` name one): for what the
     gateway does on its own."""
-    offline = dict(AUTH_SERVICE_URL=NOWHERE, INVOICE_SERVICE_URL=NOWHERE, PAYMENT_SERVICE_URL=NOWHERE)
-    return config_for_tests(base, REDIS_URL=redis_url, REDIS_KEY_PREFIX=unique_prefix(), BILLPAY_VAR_DIR=var_dir,
-                            **{**offline, **settings})
+    offline = dict(REDIS_URL=redis_url, REDIS_KEY_PREFIX=unique_prefix(), BILLPAY_VAR_DIR=var_dir,
+                   AUTH_SERVICE_URL=NOWHERE, INVOICE_SERVICE_URL=NOWHERE, PAYMENT_SERVICE_URL=NOWHERE)
+    return config_for_tests(base, **{**offline, **settings})
 
 
 def database_url(service, directory):

@@ -2,7 +2,8 @@ import logging
 
 import pytest
 
-from devtools.testing import OPS_KEY, TestTokens, database_url, migrated_app, unique_account, unique_prefix
+from devtools.testing import TestTokens, unique_account
+from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix
 from payment_service import create_app
 from payment_service.config import Config, engine_options
 

@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 from devtools.api_client import ApiClient
-from devtools.stack import Stack, free_port
-from devtools.testing import OPS_KEY, drop_databases, fresh_postgres_databases, unique_prefix
+from devtools.ports import free_port
+from devtools.stack import Stack
+from tests.support.databases import drop_databases, fresh_postgres_databases
+from tests.support.service_apps import OPS_KEY, unique_prefix
 
 SERVICE = "invoice_service"
 SERVICE_KEY = "service-key-for-tests"

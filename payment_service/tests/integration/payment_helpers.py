@@ -1,15 +1,17 @@
 """Small helpers for the payment tests: a body, a key, a payment through the API."""
 import uuid
 
-CARD = {"number": "4242 4242 4242 4242", "exp_month": 12, "exp_year": 2031, "cvc": "123"}
+from tests.support import cards
+
+CARD = cards.card(cards.in_groups(cards.VISA), exp_year=2031)
 
 
-def card(number="4242424242424242", cvc=None):
-    cvc = cvc or ("1234" if number.replace(" ", "")[:2] in ("34", "37") else "123")
+def card(number=cards.VISA, cvc=None):
+    cvc = cvc or ("1234" if number.replace(" ", "")[:2] in ("34", "37") else cards.CARD_CODE)
     return {**CARD, "number": number, "cvc": cvc}
 
 
-def body(allocations, number="4242424242424242", **extra):
+def body(allocations, number=cards.VISA, **extra):
     return {"allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
             "card": card(number), **extra}
 
