@@ -23,7 +23,8 @@ def create_app(config_class=Config):
     app.extensions["auth_hasher"] = make_hasher(app.config)
     init_token_verifier(app, redis_ext.client, verification_key)
 
-    from . import api as subscriber_api, cli, ops_api
+    from . import api as subscriber_api
+    from . import cli, ops_api
     init_common(app, [subscriber_api.blp, ops_api.blp])
     app.register_blueprint(cli.commands)
     return app

@@ -87,8 +87,8 @@ def retire_signing_key(kid):
 @click.option("--passcode", envvar="DEMO_PASSCODE", required=True)
 def seed_demo(passcode):
     """Give the guide's test account 99939999 access with PASSCODE (idempotent)."""
-    from .models import PortalUser
     from .extensions import db
+    from .models import PortalUser
 
     user = db.session.get(PortalUser, "99939999")
     if user is None or not user.active:

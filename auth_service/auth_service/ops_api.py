@@ -5,8 +5,15 @@ from flask_smorest import Blueprint
 from billpay_common.ops import ops_required
 
 from . import access
-from .schemas import (AccessSchema, AuditEntrySchema, AuditQuerySchema, GrantedSchema, GrantSchema,
-                      LoginAttemptSchema, PasscodeSchema)
+from .schemas import (
+    AccessSchema,
+    AuditEntrySchema,
+    AuditQuerySchema,
+    GrantedSchema,
+    GrantSchema,
+    LoginAttemptSchema,
+    PasscodeSchema,
+)
 
 blp = Blueprint("ops", __name__, url_prefix="/ops", description="Accounting office: portal access")
 

@@ -5,8 +5,16 @@ from flask_smorest import Blueprint
 from billpay_common.tokens import account_required
 
 from . import billing, documents
-from .schemas import (AccountSchema, ChargesSchema, EmailQueuedSchema, EmailRequestSchema, InvoiceDetailSchema,
-                      InvoicePageSchema, InvoicePaymentsSchema, InvoiceQuerySchema)
+from .schemas import (
+    AccountSchema,
+    ChargesSchema,
+    EmailQueuedSchema,
+    EmailRequestSchema,
+    InvoiceDetailSchema,
+    InvoicePageSchema,
+    InvoicePaymentsSchema,
+    InvoiceQuerySchema,
+)
 
 blp = Blueprint("billing", __name__, description="Subscriber billing: account, invoices, PDFs")
 

@@ -1,5 +1,4 @@
 """What a subscriber reads: the Billing page, invoice lists, one invoice, its charges and payments."""
-import math
 from datetime import date
 
 from sqlalchemy import func, select
@@ -7,6 +6,7 @@ from sqlalchemy import func, select
 from billpay_common.dates import months_before
 from billpay_common.errors import NotFound
 from billpay_common.money import ZERO, to_money
+from billpay_common.pagination import paginate
 
 from .extensions import db
 from .models import OPEN, AppliedPayment, BillingAccount, Charge, Invoice
@@ -76,16 +76,9 @@ def list_invoices(account, start=None, end=None, status="all", page=1, per_page=
         conditions.append(Invoice.date <= end)
     if status == OPEN:
         conditions.append(Invoice.status == OPEN)
-    rows = db.session.execute(
-        select(Invoice.number, Invoice.date, Invoice.due_date, Invoice.amount, Invoice.balance, Invoice.status)
-        .where(*conditions).order_by(Invoice.date.desc(), Invoice.number.desc())
-        .limit(per_page).offset((page - 1) * per_page)).mappings().all()
-    if rows and len(rows) < per_page:  # the last page: the total is known without counting
-        total = (page - 1) * per_page + len(rows)
-    else:
-        total = db.session.scalar(select(func.count()).select_from(Invoice).where(*conditions))
-    return {"items": rows, "page": page, "per_page": per_page, "total": total,
-            "pages": math.ceil(total / per_page) if total else 0}
+    rows = (select(Invoice.number, Invoice.date, Invoice.due_date, Invoice.amount, Invoice.balance, Invoice.status)
+            .where(*conditions).order_by(Invoice.date.desc(), Invoice.number.desc()))
+    return paginate(db.session, rows, page, per_page)
 
 
 def get_invoice(account, number):

@@ -8,8 +8,7 @@ from billpay_common.ops import service_required
 from . import reservations
 from .extensions import db
 from .models import BillingAccount
-from .schemas import (ConfirmSchema, InternalAccountSchema, ReservationRequestSchema, ReservationSchema,
-                      StatusSchema)
+from .schemas import ConfirmSchema, InternalAccountSchema, ReservationRequestSchema, ReservationSchema, StatusSchema
 
 blp = Blueprint("internal", __name__, url_prefix="/internal", description="For payment_service")
 

@@ -5,8 +5,16 @@ from flask_smorest import Blueprint
 from billpay_common.ops import ops_required
 
 from . import billing, invoicing
-from .ops_schemas import (AccountCreateSchema, AccountOutSchema, AccountUpdateSchema, AdjustmentSchema,
-                          InvoiceCreateSchema, OpsInvoiceSchema, OpsListedInvoiceSchema, VoidSchema)
+from .ops_schemas import (
+    AccountCreateSchema,
+    AccountOutSchema,
+    AccountUpdateSchema,
+    AdjustmentSchema,
+    InvoiceCreateSchema,
+    OpsInvoiceSchema,
+    OpsListedInvoiceSchema,
+    VoidSchema,
+)
 from .schemas import AccountSchema
 
 blp = Blueprint("ops", __name__, url_prefix="/ops", description="Accounting office: accounts and invoices")

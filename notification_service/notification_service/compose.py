@@ -14,8 +14,7 @@ from email.utils import formataddr, formatdate
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, select_autoescape
 
 from billpay_common.money import display_money
-from billpay_common.queue import (ACCESS_GRANTED, INVOICE_EMAIL, PAYMENT_RECEIPT, PAYMENT_REFUND,
-                                  PROFILE_EXPIRING)
+from billpay_common.queue import ACCESS_GRANTED, INVOICE_EMAIL, PAYMENT_RECEIPT, PAYMENT_REFUND, PROFILE_EXPIRING
 
 SUBJECTS = {
     PAYMENT_RECEIPT: "Payment receipt: confirmation {payment_id}",

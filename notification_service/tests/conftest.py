@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pytest
 import redis
+from notification_helpers import make_worker, smtp_server
 
 from billpay_common.queue import publish
 from notification_service import create_app
 from notification_service.config import Config
 from notification_service.stream import EmailStream
 from tests.support.service_apps import service_app, unique_prefix
-
-from notification_helpers import make_worker, smtp_server
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,10 +2,10 @@
 import uuid
 from datetime import timedelta
 
+from notification_helpers import receipt_job, running_worker, status_of
 from sqlalchemy import update
 
 from billpay_common.clock import utcnow
-from notification_helpers import receipt_job, running_worker, status_of
 from notification_service.extensions import db
 from notification_service.models import Delivery
 from tests.support.waiting import wait_for

@@ -2,9 +2,10 @@
 import base64
 import uuid
 
+from notification_helpers import receipt_job, running_worker, smtp_server, status_of
+
 from billpay_common.queue import EmailJob
 from devtools.ports import free_port
-from notification_helpers import receipt_job, running_worker, smtp_server, status_of
 from notification_service import services
 from tests.support.waiting import wait_for
 

@@ -2,8 +2,8 @@
 import uuid
 
 import pytest
-
 from notification_helpers import receipt_job, running_worker, status_of
+
 from devtools.testing import unique_account
 from tests.support.waiting import wait_for
 

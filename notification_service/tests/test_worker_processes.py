@@ -4,9 +4,9 @@ import subprocess
 import uuid
 
 import pytest
-
 from held_smtp import HeldSmtp
 from notification_helpers import receipt_job, status_of
+
 from tests.support.waiting import wait_for
 
 

@@ -15,10 +15,11 @@ from flask import current_app
 from sqlalchemy import CursorResult, Row, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, DomainError, Unprocessable
 
 from .extensions import db
-from .models import IdempotencyRecord, Payment, utcnow
+from .models import IdempotencyRecord, Payment
 
 POLL_SECONDS = 0.05
 # fingerprint, state, payment_id, response_status, error_code, error_message

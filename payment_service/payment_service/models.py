@@ -4,11 +4,13 @@
 has a method that decides the next status, and payment_status refuses any move its table does not allow.
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy.orm import Mapped, relationship, validates
 from sqlalchemy.types import String, TypeDecorator
+
+from billpay_common.clock import utcnow
 
 from .extensions import db
 from .payment_status import PaymentStatus, checked_move
@@ -19,10 +21,6 @@ RELEASE_PENDING = "release_pending"
 NOT_APPLIED = ("Your payment could not be applied to the invoices, so it was refunded. "
                "Please check your balance and pay again.")
 NOT_CHARGED = "The card processor did not take this payment, so nothing was charged. Please pay again."
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def new_id():

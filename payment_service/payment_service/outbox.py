@@ -4,13 +4,14 @@ import logging
 import redis
 from sqlalchemy.exc import SQLAlchemyError
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import DomainError
 from billpay_common.logs import current_request_id
 from billpay_common.queue import EmailJob, publish
 
 from .clients import ServiceUnavailable
 from .extensions import db
-from .models import OutboxEvent, utcnow
+from .models import OutboxEvent
 
 log = logging.getLogger(__name__)
 BATCH = 100

@@ -5,12 +5,16 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
+from billpay_common.clock import utcnow
 from billpay_common.errors import NotFound, Unprocessable
+from billpay_common.pagination import paginate
 
 from . import cards, charging, idempotency, outbox
 from .clients import invoice_client
 from .extensions import db, redis_ext
-from .models import Allocation, Payment, new_id, utcnow
+from .models import Allocation, Payment, new_id
 from .payment_status import INITIAL, PaymentStatus
 from .processor import PaymentSource, current_processor
 from .profiles import profile_of
@@ -99,10 +103,8 @@ def pay(account: str, account_name: str | None, key: str, allocations: Sequence[
 
 
 def list_payments(account: str, page: int, per_page: int) -> dict[str, Any]:
-    query = db.session.query(Payment).filter(Payment.account == account)
-    total = query.count()
-    items = query.order_by(Payment.created_at.desc(), Payment.id).offset((page - 1) * per_page).limit(per_page).all()
-    return {"items": items, "page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)}
+    newest_first = select(Payment).where(Payment.account == account).order_by(Payment.created_at.desc(), Payment.id)
+    return paginate(db.session, newest_first, page, per_page)
 
 
 def get_payment(account: str, payment_id: str) -> Payment:

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import NotFound
 
 from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
-from .models import RELEASE_PENDING, Payment, utcnow
+from .models import RELEASE_PENDING, Payment
 from .payment_status import PaymentStatus
 from .ports import InvoiceReservations, UnitOfWork
 from .processor import Processor, ProcessorTimeout, current_processor

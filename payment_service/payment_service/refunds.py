@@ -2,12 +2,16 @@
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
+from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, NotFound, Unavailable
+from billpay_common.pagination import paginate
 from billpay_common.queue import PAYMENT_REFUND
 
 from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
-from .models import Payment, utcnow
+from .models import Payment
 from .payment_status import PaymentStatus
 from .processor import Processor, ProcessorError, ProcessorTimeout, current_processor
 from .settlement import payment_event_data
@@ -57,15 +61,13 @@ def _reverse_at_processor(payment: Payment, kind: str, processor: Processor) -> 
 
 def list_for_ops(account: str | None = None, start: datetime | None = None, end: datetime | None = None,
                  status: str | None = None, page: int = 1, per_page: int = 50) -> dict[str, Any]:
-    query = db.session.query(Payment)
+    query = select(Payment)
     if account:
-        query = query.filter(Payment.account == account)
+        query = query.where(Payment.account == account)
     if status:
-        query = query.filter(Payment.status == status)
+        query = query.where(Payment.status == status)
     if start:
-        query = query.filter(Payment.created_at >= start)
+        query = query.where(Payment.created_at >= start)
     if end:
-        query = query.filter(Payment.created_at < end)
-    total = query.count()
-    items = query.order_by(Payment.created_at.desc(), Payment.id).offset((page - 1) * per_page).limit(per_page).all()
-    return {"items": items, "page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)}
+        query = query.where(Payment.created_at < end)
+    return paginate(db.session, query.order_by(Payment.created_at.desc(), Payment.id), page, per_page)

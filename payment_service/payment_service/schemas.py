@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
+from billpay_common.pagination import PageQuerySchema, PageSchema
 
 from .payment_status import PaymentStatus
 
@@ -73,17 +74,8 @@ class OpsPaymentSchema(PaymentSchema):
     account_name = fields.String()
 
 
-class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
-
-
-class PaymentPageSchema(Schema):
+class PaymentPageSchema(PageSchema):
     items = fields.List(fields.Nested(PaymentSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
 
 
 class OpsQuerySchema(PageQuerySchema):

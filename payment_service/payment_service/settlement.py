@@ -6,11 +6,12 @@ import logging
 from datetime import date
 from typing import Any
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, DomainError, NotFound
 from billpay_common.queue import PAYMENT_RECEIPT
 
 from .clients import ServiceUnavailable
-from .models import NOT_APPLIED, Payment, utcnow
+from .models import NOT_APPLIED, Payment
 from .ports import InvoiceReservations, UnitOfWork
 from .processor import Processor, ProcessorError, ProcessorTimeout
 

@@ -6,10 +6,11 @@ import threading
 
 from flask import current_app
 
+from billpay_common.clock import utcnow
+
 from . import idempotency, outbox, profiles, reconcile
 from .clients import invoice_client
 from .extensions import db, redis_ext
-from .models import utcnow
 
 log = logging.getLogger(__name__)
 

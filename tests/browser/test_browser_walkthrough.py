@@ -16,7 +16,8 @@ from playwright.sync_api import expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from devtools.api_client import ApiClient  # noqa: E402
-from tests.support.accounts import DEMO_ACCOUNT as DEMO, ops  # noqa: E402
+from tests.support.accounts import DEMO_ACCOUNT as DEMO  # noqa: E402
+from tests.support.accounts import ops
 from tests.support.cards import CARD_CODE, VISA, in_groups  # noqa: E402
 from tests.support.chromium_portal import account_menu, logout, words  # noqa: E402
 from tests.support.mail import pdf_attachments, plain_text, wait_for_mail  # noqa: E402

@@ -1,7 +1,8 @@
 """The README's Configuration table is the one the settings classes print, and it documents every variable
 they read with its default and meaning."""
-from billpay_common import settings_table
 from deploy_helpers import REPO
+
+from billpay_common import settings_table
 
 
 def _readme_table():

@@ -9,7 +9,6 @@ import time
 import urllib.request
 
 import pytest
-
 from deploy_helpers import DEPLOY, REPO, WORKERS, free_port
 
 BOOT = str(DEPLOY / "boot.sh")

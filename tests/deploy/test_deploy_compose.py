@@ -5,7 +5,6 @@ import subprocess
 from urllib.parse import urlsplit
 
 import pytest
-
 from deploy_helpers import DEPLOY, SERVICES, WORKERS, check_values, k8s_name, load_yaml, variables
 
 COMPOSE = DEPLOY / "docker-compose.yml"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from deploy_helpers import DEPLOY, SERVICES, check_values, k8s_name, kustomize, variables
 
 K8S = DEPLOY / "k8s"

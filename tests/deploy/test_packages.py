@@ -9,9 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
-
 from deploy_helpers import REPO, SERVICES
+from packaging.requirements import Requirement
 
 PACKAGES = ["billpay_common", *SERVICES]
 CONSOLE_SCRIPTS = {"auth_service": "billpay-auth", "invoice_service": "billpay-invoice",

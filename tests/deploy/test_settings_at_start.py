@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from deploy_helpers import DEPLOY, REPO, free_port
 
 from billpay_common.settings import SETTINGS_ERROR_EXIT, EnvironmentSettings, read_settings, setting
-from deploy_helpers import DEPLOY, REPO, free_port
 
 
 def _environment(tmp_path, **settings):

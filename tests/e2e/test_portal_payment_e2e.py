@@ -7,11 +7,19 @@ import threading
 from datetime import date
 
 import pytest
-from devtools.portal_browser import PortalBrowser
 from test_portal_billing_e2e import text
+
+from devtools.portal_browser import PortalBrowser
 from tests.support.accounts import GUIDE_INVOICES, create_subscriber
-from tests.support.cards import (CARD_CODE, MASTERCARD, NOT_LUHN_VALID, VISA, VISA_DECLINED, VISA_TIMES_OUT_CHARGED,
-                                 in_groups)
+from tests.support.cards import (
+    CARD_CODE,
+    MASTERCARD,
+    NOT_LUHN_VALID,
+    VISA,
+    VISA_DECLINED,
+    VISA_TIMES_OUT_CHARGED,
+    in_groups,
+)
 
 GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA = in_groups(VISA), VISA_DECLINED, VISA_TIMES_OUT_CHARGED
 NEXT_YEAR = str(date.today().year + 1)

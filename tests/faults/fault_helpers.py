@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from tcp_proxy import TcpProxy
 
 from devtools.api_client import ApiClient
 from devtools.ports import free_port
@@ -17,7 +18,6 @@ from devtools.stack import WEB_SERVICES, Stack
 from devtools.testing import unique_account
 from tests.support.cards import VISA, card
 from tests.support.databases import drop_databases, fresh_postgres_databases
-from tcp_proxy import TcpProxy
 
 # Short intervals so that a claim, a retry or a reconciliation happens in a second, not in minutes.
 FAST = {"CLAIM_IDLE_SECONDS": "2", "RETRY_DELAYS_SECONDS": "1,1,1", "WORKER_BLOCK_MS": "200",

@@ -2,8 +2,8 @@
 never by charging again."""
 from decimal import Decimal
 
-from tests.support.waiting import wait_for
 from tests.support.cards import VISA_TIMES_OUT_CHARGED, VISA_TIMES_OUT_NOT_CHARGED
+from tests.support.waiting import wait_for
 
 
 def _settled(subscriber, payment_id):

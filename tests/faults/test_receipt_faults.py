@@ -2,6 +2,7 @@
 import signal
 
 from fault_helpers import SilentSmtp
+
 from tests.support.waiting import wait_for
 
 

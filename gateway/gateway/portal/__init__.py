@@ -9,8 +9,7 @@ portal = Blueprint("portal", __name__, template_folder="templates", static_folde
 
 def register_pages(app):
     # each module attaches its routes to `portal`
-    from . import (billing, errors, invoices, login, payment, payment_history, payment_submit,  # noqa: F401
-                   profiles)
+    from . import billing, errors, invoices, login, payment, payment_history, payment_submit, profiles  # noqa: F401
 
     errors.register(app)
     app.add_template_filter(formatting.money, "money")

@@ -5,8 +5,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from . import portal
 from .backend import BackendError, call, login_required
-from .forms import EmailInvoiceForm
 from .formatting import date_range
+from .forms import EmailInvoiceForm
 from .pages import fetch, page_number, segment
 
 PER_PAGE = 25

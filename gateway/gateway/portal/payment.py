@@ -10,6 +10,7 @@ from . import checkout, portal
 from .backend import login_required
 from .pages import fetch
 
+
 def open_invoices():
     """The account's open invoices (at most the 50 a payment can take), with balances from invoice_service."""
     result = fetch("invoice", "/invoices", status="open", page=1, per_page=checkout.MAX_INVOICES)

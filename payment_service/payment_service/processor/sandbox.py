@@ -22,8 +22,10 @@ import secrets
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from billpay_common.clock import utcnow
+
 from ..extensions import db
-from ..models import SandboxCharge, utcnow
+from ..models import SandboxCharge
 from .base import ChargeResult, ChargeStatus, Processor, ProcessorError, ProcessorTimeout
 
 DECLINED, INSUFFICIENT, BAD_CVC = "card_declined", "insufficient_funds", "incorrect_cvc"

@@ -1,13 +1,12 @@
 import logging
 
 import pytest
+from invoice_service_process import SERVICE_KEY, InvoiceServiceProcess
 
 from devtools.testing import TestTokens, unique_account
-from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix
 from payment_service import create_app
 from payment_service.config import Config, engine_options
-
-from invoice_service_process import SERVICE_KEY, InvoiceServiceProcess
+from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 from decimal import Decimal
 
 import pytest
-
 from payment_helpers import body, card, pay, sandbox_charges
 
 NUMBERS = ["4242²42424242424", "4242424242424٢٤٢", "٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢"]

@@ -1,8 +1,7 @@
 import logging
 
-from sqlalchemy import select
-
 from payment_helpers import body, key, pay
+from sqlalchemy import select
 
 from payment_service.extensions import db, redis_ext
 from payment_service.reconcile import reconcile_pending

@@ -2,10 +2,9 @@ import json
 
 import pytest
 import redis
+from payment_helpers import body, pay
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-
-from payment_helpers import body, pay
 
 from devtools.redis_server import PrivateRedis
 from payment_service import outbox

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-
 from payment_helpers import body, card, key, pay, sandbox_charges
 
 

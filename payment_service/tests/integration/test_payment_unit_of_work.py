@@ -1,7 +1,6 @@
 """A payment's status is its row's version: a commit over a status another process changed stores nothing."""
-from sqlalchemy import update
-
 from payment_helpers import body, pay
+from sqlalchemy import update
 
 from payment_service.extensions import db
 from payment_service.models import OutboxEvent, Payment

@@ -7,7 +7,6 @@ import time
 from payment_helpers import body, pay
 
 
-
 def test_worker_once_relays_and_reconciles(client, auth, runner, new_invoice, invoice_service):
     invoice = new_invoice("12.00")
     payment = pay(client, auth, body([(invoice, "12.00")], number="4000000000000119")).json

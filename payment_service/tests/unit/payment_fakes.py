@@ -2,17 +2,16 @@
 the Idempotency-Key's record. Each keeps what happened, for the tests to look at."""
 from decimal import Decimal
 
-from billpay_common.errors import DomainError, NotFound
-from billpay_common.http import ServiceUnavailable
-
 import pytest
 
+from billpay_common.errors import DomainError, NotFound
+from billpay_common.http import ServiceUnavailable
 from payment_service import cards
 from payment_service.charging import charge
-from payment_service.reconcile import reconcile_one
 from payment_service.models import Allocation, Payment, new_id
 from payment_service.payment_status import INITIAL
 from payment_service.processor import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorTimeout
+from payment_service.reconcile import reconcile_one
 
 
 def new_payment(*amounts):

@@ -2,10 +2,9 @@
 from decimal import Decimal
 
 import pytest
+from payment_fakes import FakeInvoices, FakeProcessor, Flow, unreachable
 
 from billpay_common.errors import Conflict, DomainError, NotFound
-
-from payment_fakes import FakeInvoices, FakeProcessor, Flow, unreachable
 from payment_service.models import RELEASE_PENDING
 from payment_service.payment_status import PaymentStatus
 

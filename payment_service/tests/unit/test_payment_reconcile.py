@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from payment_fakes import FakeInvoices, FakeProcessor, Flow, unreachable
+
 from payment_service.models import RELEASE_PENDING
 from payment_service.payment_status import PaymentStatus
 

@@ -2,8 +2,8 @@
 from datetime import datetime
 
 import pytest
-
 from payment_fakes import new_payment
+
 from payment_service.models import Payment
 from payment_service.payment_status import ALLOWED_MOVES, IllegalTransition, PaymentStatus, can_move, checked_move
 
