@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast bench bench-tools browser deploy-tools clean
+.PHONY: setup run test test-fast lint bench bench-tools browser deploy-tools clean
 
 $(STAMP): constraints.txt requirements-dev.txt pyproject.toml $(wildcard */pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Bill Pay needs Python 3.11 or newer")'
@@ -20,8 +20,14 @@ run: setup
 
 # The whole suite on the embedded defaults (SQLite, a private Redis, a local SMTP server), or on whatever
 # *_DATABASE_URL / REDIS_URL the environment names (.ci/run does both).
-test: setup browser deploy-tools
+test: setup lint browser deploy-tools
 	$(PY) -m pytest -q
+
+# ruff (lint and format, settings in pyproject.toml) over the tree; mypy over billpay_common and the domain modules.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not browser"

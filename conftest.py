@@ -1,5 +1,6 @@
 """Fixtures every suite shares: a real Redis (the machine's when REDIS_URL is set, else a private one), and for a
 service suite that defines its `app`, its test client, CLI runner and ops headers."""
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """make bench: the stack on PostgreSQL and Redis (gunicorn as in deploy/), then one table of figures."""
+
 import os
 import signal
 import subprocess
@@ -22,8 +23,9 @@ def _postgres_urls():
         import psycopg
 
         urls = {}
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True,
-                             connect_timeout=3) as connection:
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True, connect_timeout=3
+        ) as connection:
             for name in ("auth_service", "invoice_service", "payment_service", "notification_service", "invoices"):
                 connection.execute(f'DROP DATABASE IF EXISTS "bench_{name}" WITH (FORCE)')
                 connection.execute(f'CREATE DATABASE "bench_{name}"')
@@ -51,14 +53,26 @@ def build_stack(var_dir, databases):
     redis_url = _redis_url()
     if redis_url:
         environ["REDIS_URL"] = redis_url
-    environ.update(REDIS_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}:", LOG_LEVEL="WARNING",
-                   LOGIN_RATE_LIMIT="100000 per minute")
-    return Stack(var_dir, ports={s: free_port() for s in WEB_SERVICES}, environ=environ, log_dir=var_dir / "logs",
-                 mail_port=free_port())
+    environ.update(
+        REDIS_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}:", LOG_LEVEL="WARNING", LOGIN_RATE_LIMIT="100000 per minute"
+    )
+    return Stack(
+        var_dir,
+        ports={s: free_port() for s in WEB_SERVICES},
+        environ=environ,
+        log_dir=var_dir / "logs",
+        mail_port=free_port(),
+    )
 
 
 def row(name, figures):
-    return f"| {name} | {figures['rps']:.0f} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} | {figures['non_2xx']:.0f} |"
+    cells = [
+        f"{figures['rps']:.0f}",
+        f"{figures['p50_ms']:.1f}",
+        f"{figures['p99_ms']:.1f}",
+        f"{figures['non_2xx']:.0f}",
+    ]
+    return f"| {name} | {' | '.join(cells)} |"
 
 
 def http_figures(stack, data):
@@ -74,13 +88,14 @@ def http_figures(stack, data):
     if nginx_binary():
         with Nginx(nginx_port, stack.ports["invoice_service"]):
             results["Invoice list, through nginx (reference proxy)"] = load.measure(
-                f"http://127.0.0.1:{nginx_port}/invoices" + query, bearer)
+                f"http://127.0.0.1:{nginx_port}/invoices" + query, bearer
+            )
     body = scenario.payment_body(data)
     json_headers = {"Authorization": f"Bearer {data.pay_token}"}
-    results["Payment, through the gateway"] = load.measure(gw + "/api/payments", json_headers, body=body,
-                                                           connections=4)
-    results["Payment, direct to payment_service"] = load.measure(payment + "/payments", json_headers, body=body,
-                                                                 connections=4)
+    results["Payment, through the gateway"] = load.measure(gw + "/api/payments", json_headers, body=body, connections=4)
+    results["Payment, direct to payment_service"] = load.measure(
+        payment + "/payments", json_headers, body=body, connections=4
+    )
     return results
 
 
@@ -105,8 +120,11 @@ def print_table(results, receipts, memory, per_process):
             print(f"nginx throughput / direct:   {nginx['rps'] / direct['rps']:.2f}")
             print(f"Gateway / nginx:             {gateway['rps'] / nginx['rps']:.2f}  (target >= 0.5)")
     if receipts:
-        print(f"\nReceipt accepted by SMTP, from the payment request being sent (upper bound of commit -> SMTP): median {receipts['p50_ms']:.0f} ms, "
-              f"p95 {receipts['p95_ms']:.0f} ms over {receipts['count']} payments (target p95 <= 1000 ms)")
+        print(
+            "\nReceipt accepted by SMTP, from the payment request being sent (upper bound of commit -> SMTP): "
+            f"median {receipts['p50_ms']:.0f} ms, "
+            f"p95 {receipts['p95_ms']:.0f} ms over {receipts['count']} payments (target p95 <= 1000 ms)"
+        )
     print("\n| process | peak RSS of its tree (MB) | largest single process after the run (MB) |\n|---|---|---|")
     for name in sorted(memory):
         print(f"| {name} | {memory[name] / 2**20:.0f} | {per_process.get(name, 0) / 2**20:.0f} |")
@@ -114,12 +132,17 @@ def print_table(results, receipts, memory, per_process):
 
 def run_part(script, **env):
     print(f"\n## {script}", flush=True)
-    subprocess.run([sys.executable, "-m", f"bench.{script.removesuffix('.py')}"], cwd=ROOT, env=dict(os.environ, **env),
-                   check=False)
+    subprocess.run(
+        [sys.executable, "-m", f"bench.{script.removesuffix('.py')}"],
+        cwd=ROOT,
+        env=dict(os.environ, **env),
+        check=False,
+    )
 
 
 def _stop_on_sigterm():
     """SIGTERM (a time limit, say) unwinds like Ctrl-C, so the stack's processes are stopped, not orphaned."""
+
     def interrupt(*_):
         raise KeyboardInterrupt
 
@@ -140,8 +163,9 @@ def main():
                 results = http_figures(stack, data) if load.wrk_available() else {}
                 receipts = scenario.receipt_latency(stack, data)
             print_table(results, receipts, memory.peaks, memory.per_process())
-            stopped = {name: process.returncode for name, process in stack.processes.items()
-                       if process.poll() is not None}
+            stopped = {
+                name: process.returncode for name, process in stack.processes.items() if process.poll() is not None
+            }
             if stopped:
                 print(f"\nProcesses that stopped during the run (exit codes): {stopped}")
         finally:

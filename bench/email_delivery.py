@@ -1,5 +1,7 @@
 """E-mails per second through 1 and 3 worker processes into a local aiosmtpd server, queue-to-SMTP latency,
-and one worker's RSS after its first 100 and after 10,000 jobs. Run: python -m bench.email_delivery (make bench runs it)."""
+and one worker's RSS after its first 100 and after 10,000 jobs.
+Run: python -m bench.email_delivery (make bench runs it)."""
+
 import os
 import signal
 import statistics
@@ -38,7 +40,7 @@ class CountingSink:
         start = content.find(b"Message-ID: <") + 13
         with self.lock:
             self.count += 1
-            self.arrived[content[start:content.find(b"@", start)].decode()] = now
+            self.arrived[content[start : content.find(b"@", start)].decode()] = now
         return "250 OK"
 
 
@@ -54,8 +56,9 @@ def database_url(directory):
     try:
         import psycopg
 
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True,
-                             connect_timeout=3) as connection:
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True, connect_timeout=3
+        ) as connection:
             connection.execute('DROP DATABASE IF EXISTS "bench_notification_email" WITH (FORCE)')
             connection.execute('CREATE DATABASE "bench_notification_email"')
         return "postgresql+psycopg://postgres@127.0.0.1:5432/bench_notification_email"
@@ -82,12 +85,22 @@ class Bench:
         self.sink = CountingSink()
         self.smtp = Controller(self.sink, hostname="127.0.0.1", port=free_port())
         self.smtp.start()
-        self.environ = {**os.environ,
-                        "NOTIFICATION_SERVICE_DATABASE_URL": self.db_url, "REDIS_URL": self.redis_url,
-                        "SMTP_URL": f"smtp://127.0.0.1:{self.smtp.port}", "LOG_LEVEL": "INFO",
-                        "BILLPAY_VAR_DIR": str(directory)}
-        subprocess.run([sys.executable, "-m", "flask", "--app", "notification_service", "db", "upgrade"],
-                       env=self.environ, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.environ = {
+            **os.environ,
+            "NOTIFICATION_SERVICE_DATABASE_URL": self.db_url,
+            "REDIS_URL": self.redis_url,
+            "SMTP_URL": f"smtp://127.0.0.1:{self.smtp.port}",
+            "LOG_LEVEL": "INFO",
+            "BILLPAY_VAR_DIR": str(directory),
+        }
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "notification_service", "db", "upgrade"],
+            env=self.environ,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def workers(self, count, prefix):
         """Start `count` worker processes; returns once each has logged that it started."""
@@ -95,10 +108,15 @@ class Bench:
         processes = []
         for log in logs:
             with open(log, "wb") as stderr:
-                processes.append(subprocess.Popen(
-                    [sys.executable, "-m", "flask", "--app", "notification_service", "worker"],
-                    env={**self.environ, "REDIS_KEY_PREFIX": prefix}, cwd=ROOT, stdout=subprocess.DEVNULL,
-                    stderr=stderr))
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "flask", "--app", "notification_service", "worker"],
+                        env={**self.environ, "REDIS_KEY_PREFIX": prefix},
+                        cwd=ROOT,
+                        stdout=subprocess.DEVNULL,
+                        stderr=stderr,
+                    )
+                )
         wait_until(lambda: all(b"worker started" in log.read_bytes() for log in logs), 120)
         return processes, prefix + "stream:email"
 
@@ -129,7 +147,7 @@ class Bench:
                 job = receipt(number)
                 published = time.monotonic()
                 self.redis.xadd(stream, {"job": job.to_json()})
-                wait_until(lambda: job.event_id in self.sink.arrived, 30)
+                wait_until(lambda job=job: job.event_id in self.sink.arrived, 30)
                 delays.append((self.sink.arrived[job.event_id] - published) * 1000)
             return statistics.median(delays), statistics.quantiles(delays, n=20)[18]
         finally:
@@ -156,10 +174,20 @@ class Bench:
 
 
 def receipt(number):
-    return EmailJob(type="payment.receipt", to=f"bench{number}@example.com", account="99939999", data={
-        "payment_id": f"P-{number}", "date": "2016-02-15", "total": "215.95",
-        "allocations": [{"invoice": "528132", "amount": "108.00"}, {"invoice": "528131", "amount": "107.95"}],
-        "card": {"brand": "Visa", "last4": "1111"}, "account": "99939999", "account_name": "Jones, Michael"})
+    return EmailJob(
+        type="payment.receipt",
+        to=f"bench{number}@example.com",
+        account="99939999",
+        data={
+            "payment_id": f"P-{number}",
+            "date": "2016-02-15",
+            "total": "215.95",
+            "allocations": [{"invoice": "528132", "amount": "108.00"}, {"invoice": "528131", "amount": "107.95"}],
+            "card": {"brand": "Visa", "last4": "1111"},
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+        },
+    )
 
 
 def rss(pid):
@@ -193,8 +221,11 @@ def main():
             print(f"queue to SMTP accepted: median {median:.1f} ms, p95 {p95:.1f} ms", flush=True)
             first, last = bench.memory()
             change = (last - first) / first * 100
-            print(f"worker RSS: {first / 2**20:.1f} MB after 100 jobs, {last / 2**20:.1f} MB after "
-                  f"{MEMORY_JOBS} more ({change:+.1f} %, target within 10 %)", flush=True)
+            print(
+                f"worker RSS: {first / 2**20:.1f} MB after 100 jobs, {last / 2**20:.1f} MB after "
+                f"{MEMORY_JOBS} more ({change:+.1f} %, target within 10 %)",
+                flush=True,
+            )
         finally:
             bench.close()
 

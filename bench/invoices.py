@@ -6,6 +6,7 @@
 The database named by BENCH_DATABASE_URL is WIPED. Redis: REDIS_URL (default the machine's 127.0.0.1:6379).
 Targets: import >= 5,000 rows/s with peak RSS < 200 MB; list p99 <= 20 ms; service RSS < 100 MB.
 """
+
 import argparse
 import json
 import os
@@ -28,9 +29,13 @@ FIRST_INVOICE_DATE = date(2024, 1, 15)
 
 
 def service_env(database_url, **extra):
-    return {**os.environ, "LOG_LEVEL": "WARNING",
-            "INVOICE_SERVICE_DATABASE_URL": database_url,
-            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), **extra}
+    return {
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "INVOICE_SERVICE_DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        **extra,
+    }
 
 
 def wipe_and_migrate(database_url):
@@ -40,8 +45,13 @@ def wipe_and_migrate(database_url):
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
-    subprocess.run([PYTHON, "-m", "flask", "--app", "invoice_service", "db", "upgrade"], cwd=REPO / "invoice_service",
-                   env=service_env(database_url), check=True, capture_output=True)
+    subprocess.run(
+        [PYTHON, "-m", "flask", "--app", "invoice_service", "db", "upgrade"],
+        cwd=REPO / "invoice_service",
+        env=service_env(database_url),
+        check=True,
+        capture_output=True,
+    )
 
 
 def month(index):
@@ -50,16 +60,20 @@ def month(index):
 
 
 def write_file(path, accounts, per_account):
-    header = ("record,account,name,line1,line2,city,state,zip,account_type,status,comm_type,online_date,phone,"
-              "email,invoice,date,due_date,amount,description,period_start,period_end,quantity,unit_price,tax\n")
+    header = (
+        "record,account,name,line1,line2,city,state,zip,account_type,status,comm_type,online_date,phone,"
+        "email,invoice,date,due_date,amount,description,period_start,period_end,quantity,unit_price,tax\n"
+    )
     dates = [(month(i), month(i) + timedelta(days=30)) for i in range(per_account)]
     rows = 0
     with open(path, "w") as out:
         out.write(header)
         for a in range(accounts):
             account = f"{30000000 + a}"
-            out.write(f"account,{account},\"Subscriber {a}, Bench\",{a} Main Street,,Syracuse,NY,13204,Residential,"
-                      f"Active,Digital,2013-06-05,555-0100,s{a}@example.com" + "," * 10 + "\n")
+            out.write(
+                f'account,{account},"Subscriber {a}, Bench",{a} Main Street,,Syracuse,NY,13204,Residential,'
+                f"Active,Digital,2013-06-05,555-0100,s{a}@example.com" + "," * 10 + "\n"
+            )
             for i, (day, due) in enumerate(dates):
                 number = f"B{a * per_account + i:08d}"
                 out.write(f"invoice,{account}" + "," * 13 + f"{number},{day},{due},108.00" + "," * 6 + "\n")
@@ -70,9 +84,14 @@ def write_file(path, accounts, per_account):
 
 def run_import(path, database_url):
     started = time.perf_counter()
-    child = subprocess.Popen([PYTHON, "-m", "flask", "--app", "invoice_service", "import", str(path)],
-                             cwd=REPO, env=service_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             text=True)
+    child = subprocess.Popen(
+        [PYTHON, "-m", "flask", "--app", "invoice_service", "import", str(path)],
+        cwd=REPO,
+        env=service_env(database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -152,11 +171,20 @@ def time_over_http(database_url, tokens, accounts, per_account, calls):
 
     jwks = serve_jwks(tokens)
     port = free_port()
-    env = service_env(database_url, PORT=str(port), HOST="127.0.0.1", WEB_CONCURRENCY="1",
-                      AUTH_SERVICE_URL=f"http://127.0.0.1:{jwks.server_address[1]}")
-    server = subprocess.Popen([PYTHON, "-m", "gunicorn", "-c", str(REPO / "deploy" / "gunicorn.conf.py"),
-                               "invoice_service:create_app()"], cwd=REPO, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = service_env(
+        database_url,
+        PORT=str(port),
+        HOST="127.0.0.1",
+        WEB_CONCURRENCY="1",
+        AUTH_SERVICE_URL=f"http://127.0.0.1:{jwks.server_address[1]}",
+    )
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", str(REPO / "deploy" / "gunicorn.conf.py"), "invoice_service:create_app()"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     pool = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1, retries=False, timeout=5)
     try:
         deadline = time.monotonic() + 30
@@ -166,7 +194,7 @@ def time_over_http(database_url, tokens, accounts, per_account, calls):
                     break
             except urllib3.exceptions.HTTPError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start")
+                    raise SystemExit("gunicorn did not start") from None
                 time.sleep(0.1)
         timings = []
         for n in range(calls + 100):
@@ -206,13 +234,17 @@ def main():
         path = Path(directory) / "bench.csv"
         started = time.perf_counter()
         rows = write_file(path, args.accounts, args.invoices_per_account)
-        print(f"generated {rows:,} rows ({path.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - started:.0f} s")
-        for attempt in ("import", "second import")[:1 + args.import_twice]:
+        print(
+            f"generated {rows:,} rows ({path.stat().st_size / 2**20:.0f} MB) in {time.perf_counter() - started:.0f} s"
+        )
+        for attempt in ("import", "second import")[: 1 + args.import_twice]:
             seconds, peak_mb, output, code = run_import(path, database_url)
             records = args.accounts * (1 + args.invoices_per_account)
             print(output.strip())
-            print(f"{attempt}: exit {code}, {seconds:.1f} s, {rows / seconds:,.0f} rows/s "
-                  f"({records / seconds:,.0f} accounts+invoices/s), peak RSS {peak_mb:.0f} MB")
+            print(
+                f"{attempt}: exit {code}, {seconds:.1f} s, {rows / seconds:,.0f} rows/s "
+                f"({records / seconds:,.0f} accounts+invoices/s), peak RSS {peak_mb:.0f} MB"
+            )
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)

@@ -1,4 +1,5 @@
 """HTTP load with wrk (Debian's), each figure the median of three runs after a warm-up."""
+
 import re
 import shutil
 import statistics

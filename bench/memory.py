@@ -1,4 +1,5 @@
 """Peak RSS of each service's process tree, sampled in the background during the run."""
+
 import threading
 
 import psutil

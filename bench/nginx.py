@@ -1,4 +1,5 @@
 """Debian's nginx as a plain reverse proxy: the reference for what a proxy costs on this machine."""
+
 import shutil
 import subprocess
 import tempfile
@@ -43,10 +44,14 @@ class Nginx:
 
     def __enter__(self):
         config = self.dir / "nginx.conf"
-        config.write_text(CONFIG.format(dir=self.dir, port=self.port, backend_port=self.backend_port,
-                                        workers=self.workers))
-        self.process = subprocess.Popen([nginx_binary(), "-c", str(config), "-p", str(self.dir)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        config.write_text(
+            CONFIG.format(dir=self.dir, port=self.port, backend_port=self.backend_port, workers=self.workers)
+        )
+        self.process = subprocess.Popen(
+            [nginx_binary(), "-c", str(config), "-p", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         http, deadline = urllib3.PoolManager(retries=False, timeout=1), time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

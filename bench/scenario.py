@@ -1,4 +1,5 @@
 """The data the HTTP benchmark needs, made through the real APIs, and the receipt-latency measurement."""
+
 import json
 import statistics
 import time
@@ -30,18 +31,24 @@ def _portal_cookie(stack):
 
 def prepare(stack):
     gateway = ApiClient(stack.url())
-    token = gateway.post("/api/auth/login", {"username": DEMO_ACCOUNT, "password": stack.env["DEMO_PASSCODE"]}
-                         ).json_body["access_token"]
+    token = gateway.post(
+        "/api/auth/login", {"username": DEMO_ACCOUNT, "password": stack.env["DEMO_PASSCODE"]}
+    ).json_body["access_token"]
     ops = {"X-Ops-Key": stack.env["OPS_API_KEY"]}
     account, invoice = unique_account(), f"B{uuid.uuid4().hex[:8]}"
-    ApiClient(stack.url("auth_service"), ops).post("/ops/access", {"account": account, "email": "bench@example.com",
-                                                                   "name": "Bench Payer", "passcode": "bench-pass"})
+    ApiClient(stack.url("auth_service"), ops).post(
+        "/ops/access",
+        {"account": account, "email": "bench@example.com", "name": "Bench Payer", "passcode": "bench-pass"},
+    )
     invoices = ApiClient(stack.url("invoice_service"), ops)
     invoices.post("/ops/accounts", {"system_number": account, "name": "Payer, Bench", "email": "bench@example.com"})
-    invoices.post("/ops/invoices", {"number": invoice, "account": account, "date": "2026-01-01",
-                                    "due_date": "2026-02-01", "amount": "900000.00"})
-    pay_token = gateway.post("/api/auth/login", {"username": account, "password": "bench-pass"}
-                             ).json_body["access_token"]
+    invoices.post(
+        "/ops/invoices",
+        {"number": invoice, "account": account, "date": "2026-01-01", "due_date": "2026-02-01", "amount": "900000.00"},
+    )
+    pay_token = gateway.post("/api/auth/login", {"username": account, "password": "bench-pass"}).json_body[
+        "access_token"
+    ]
     return BenchData(token=token, cookie=_portal_cookie(stack), pay_token=pay_token, big_invoice=invoice)
 
 
@@ -57,8 +64,11 @@ def receipt_latency(stack, data, count=30, timeout=20):
     gateway = ApiClient(stack.url(), {"Authorization": f"Bearer {data.pay_token}"})
     latencies = []
     for _ in range(count):
-        body = {"allocations": [{"invoice": data.big_invoice, "amount": "0.01"}], "card": CARD,
-                "receipt_email": "bench@example.com"}
+        body = {
+            "allocations": [{"invoice": data.big_invoice, "amount": "0.01"}],
+            "card": CARD,
+            "receipt_email": "bench@example.com",
+        }
         sent = time.time()
         response = gateway.post("/api/payments", body, headers={"Idempotency-Key": uuid.uuid4().hex})
         payment_id = response.json_body["id"]
@@ -72,5 +82,8 @@ def receipt_latency(stack, data, count=30, timeout=20):
     if not latencies:
         return None
     latencies.sort()
-    return {"count": len(latencies), "p50_ms": statistics.median(latencies),
-            "p95_ms": latencies[max(0, int(len(latencies) * 0.95) - 1)]}
+    return {
+        "count": len(latencies),
+        "p50_ms": statistics.median(latencies),
+        "p95_ms": latencies[max(0, int(len(latencies) * 0.95) - 1)],
+    }

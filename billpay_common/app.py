@@ -1,4 +1,5 @@
 """What every service's create_app does the same way."""
+
 import json
 import os
 from decimal import Decimal

@@ -1,4 +1,6 @@
-"""The office's command line of a service: `billpay-auth grant-access ...` is `flask --app auth_service grant-access ...`."""
+"""The office's command line of a service: `billpay-auth grant-access ...` is
+`flask --app auth_service grant-access ...`."""
+
 from flask.cli import FlaskGroup
 
 

@@ -1,6 +1,7 @@
 """The one clock of the services' tables: naive UTC datetimes, as every DateTime column stores them."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

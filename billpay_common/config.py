@@ -3,6 +3,7 @@
 A service's Config names its settings class (`settings_class`, a subclass of settings.BillPaySettings);
 load_config puts the settings' values in app.config, then this class's upper-case attributes, so a test's
 subclass of Config overrides either."""
+
 from .settings import BillPaySettings
 
 

@@ -1,4 +1,5 @@
 """Calendar arithmetic that the portal and the services must do the same way."""
+
 from dateutil.relativedelta import relativedelta
 
 

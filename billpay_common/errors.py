@@ -1,4 +1,5 @@
 """One JSON error envelope for every service: {"error": {"code", "message"[, "fields"]}}."""
+
 import logging
 
 import redis
@@ -57,7 +58,7 @@ class Unavailable(DomainError):
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict()
+    fields = fields.Dict()  # type: ignore[assignment]  # the envelope's key is named `fields`, as marshmallow's attribute
 
 
 class ErrorSchema(Schema):
@@ -105,10 +106,10 @@ def http_error_response(error: HTTPException):
         name, problem = next(iter(field_errors.items()), (None, None))
         message = f"{name}: {problem}" if name else "Some fields are not valid."
         if name and name[0].isupper():  # a header, such as Idempotency-Key: its message says it all
-            message = problem
+            message = str(problem)
         return error_response(422, "invalid", message, field_errors)
     code = (error.name or "error").lower().replace(" ", "_")
-    message = error.description or error.name
+    message = error.description or error.name or "error"
     if error.code == 400 and request.is_json and message == BadRequest.description:
         message = "The request body is not valid JSON."
     return error_response(error.code or 500, code, message, headers=data.get("headers"))
@@ -146,8 +147,12 @@ def outage_response(error):
             db.session.rollback()
         except Exception:  # the connection is gone; the session is discarded at the end of the request anyway
             log.debug("rollback after outage failed", exc_info=True)
-    return error_response(503, "try_again_shortly", "This service cannot reach its records right now. "
-                          "Please try again shortly.", headers={"Retry-After": "5"})
+    return error_response(
+        503,
+        "try_again_shortly",
+        "This service cannot reach its records right now. Please try again shortly.",
+        headers={"Retry-After": "5"},
+    )
 
 
 def unexpected_error_response(error):

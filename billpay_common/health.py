@@ -1,4 +1,5 @@
 """/healthz: the process answers. /readyz: its database and Redis answer too, else 503 with why."""
+
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 

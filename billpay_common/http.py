@@ -1,4 +1,5 @@
 """Calls between services: pooled keep-alive connections, a timeout on every call, the request id passed on."""
+
 import json
 from decimal import Decimal
 
@@ -31,8 +32,13 @@ class UpstreamError(Exception):
         except ValueError:  # not JSON: a proxy's page, say
             body = {}
         error = (body.get("error") if isinstance(body, dict) else None) or {}
-        return cls(response.status, error.get("code") or default_code, error.get("message") or default_message,
-                   error.get("fields"), response.headers.get("Retry-After"))
+        return cls(
+            response.status,
+            error.get("code") or default_code,
+            error.get("message") or default_message,
+            error.get("fields"),
+            response.headers.get("Retry-After"),
+        )
 
 
 def checked(response, service, refused=UpstreamError, **defaults):
@@ -80,8 +86,15 @@ class ServiceClient:
             body = json.dumps(json_body, default=_encode).encode()
             all_headers["Content-Type"] = "application/json"
         try:
-            response = _pool.request(method, self.base_url + path, body=body, headers=all_headers,
-                                     timeout=self.timeout, redirect=False, preload_content=True)
+            response = _pool.request(
+                method,
+                self.base_url + path,
+                body=body,
+                headers=all_headers,
+                timeout=self.timeout,
+                redirect=False,
+                preload_content=True,
+            )
         except urllib3.exceptions.HTTPError as error:
             raise ServiceUnavailable(f"{self.base_url}: {type(error).__name__}") from error
         return ServiceResponse(response.status, response.data, response.headers)

@@ -1,4 +1,5 @@
 """JSON log lines with the request id, one per request."""
+
 import json
 import logging
 import sys
@@ -51,7 +52,9 @@ def init_request_logging(app):
     @app.before_request
     def start_request():
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        g.request_id = (
+            incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        )
         g.started_at = time.perf_counter()
 
     @app.after_request
@@ -61,7 +64,13 @@ def init_request_logging(app):
             duration_ms = (time.perf_counter() - getattr(g, "started_at", time.perf_counter())) * 1000
             access_log.info(
                 "request",
-                extra={"fields": {"method": request.method, "path": request.path,
-                                  "status": response.status_code, "duration_ms": round(duration_ms, 1)}},
+                extra={
+                    "fields": {
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round(duration_ms, 1),
+                    }
+                },
             )
         return response

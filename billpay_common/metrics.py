@@ -1,12 +1,17 @@
 """Prometheus /metrics: request counts and latency per route (multiprocess-safe under gunicorn)."""
+
 import time
 
 from flask import Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
-LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 
 
 def _registry(multiprocess_dir):
@@ -15,6 +20,7 @@ def _registry(multiprocess_dir):
         multiprocess.MultiProcessCollector(registry)
         return registry
     from prometheus_client import REGISTRY
+
     return REGISTRY
 
 

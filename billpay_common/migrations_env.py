@@ -1,5 +1,6 @@
 """The Alembic environment every service's migrations/env.py runs: Flask-Migrate's, less its logging set-up
 (each service keeps its JSON logs), on the service's own Flask-SQLAlchemy engine."""
+
 import logging
 
 from alembic import context

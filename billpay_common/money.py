@@ -1,4 +1,5 @@
 """Money is a Decimal with two places, everywhere: in JSON a string such as "215.95", on a page "$215.95"."""
+
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -14,8 +15,11 @@ class MoneyError(ValueError):
     """Not an amount of money. `reason` is "invalid" (not a finite number), "places" (more than two) or
     "too_large" (more digits than a Decimal holds in cents)."""
 
-    messages = {"invalid": "Enter an amount such as 12.34.", "places": "Use at most two decimal places.",
-                "too_large": "That amount is too large."}
+    messages = {
+        "invalid": "Enter an amount such as 12.34.",
+        "places": "Use at most two decimal places.",
+        "too_large": "That amount is too large.",
+    }
 
     def __init__(self, reason):
         super().__init__(self.messages[reason])
@@ -40,7 +44,8 @@ def parse_money(value, grouped=False) -> Decimal:
     if not _AMOUNT.fullmatch(text):
         raise MoneyError("invalid")
     amount = Decimal(text)
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent  # an int for a finite amount, as the pattern guarantees
+    if isinstance(exponent, int) and exponent < -2:
         raise MoneyError("places")
     try:
         return to_money(amount)
@@ -62,7 +67,7 @@ def display_money(value: Decimal) -> str:
 class Money(fields.Field):
     """A JSON money amount: "12.34" or 12.34, at most two decimal places, dumped as "12.34"."""
 
-    default_error_messages = MoneyError.messages
+    default_error_messages: dict = MoneyError.messages
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(to_money(value))

@@ -1,4 +1,5 @@
 """Ops and service-to-service credentials: shared keys from the environment, never subscriber tokens."""
+
 import functools
 import hmac
 

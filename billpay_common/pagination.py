@@ -1,5 +1,6 @@
 """Listings: numbered pages (?page=&per_page= -> {"items", "page", "per_page", "total", "pages"}), and the
 ops logs' newest-N (?limit=, a plain list)."""
+
 import math
 
 from marshmallow import Schema, fields, validate
@@ -36,8 +37,13 @@ def paginate(session, statement, page, per_page):
 
 
 def page_body(items, page, per_page, total):
-    return {"items": items, "page": page, "per_page": per_page, "total": total,
-            "pages": math.ceil(total / per_page) if total else 0}
+    return {
+        "items": items,
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": math.ceil(total / per_page) if total else 0,
+    }
 
 
 def _selects_one_entity(statement):

@@ -1,4 +1,5 @@
 """Jobs that may happen later travel on Redis Streams as JSON: names and message shape live here."""
+
 import dataclasses
 import json
 import uuid
@@ -32,8 +33,13 @@ class EmailJob:
     @classmethod
     def from_json(cls, raw):
         fields = json.loads(raw)
-        return cls(**{name: fields[name] for name in ("type", "to", "data", "account", "event_id", "request_id")
-                      if name in fields})
+        return cls(
+            **{
+                name: fields[name]
+                for name in ("type", "to", "data", "account", "event_id", "request_id")
+                if name in fields
+            }
+        )
 
 
 def _encode(value):

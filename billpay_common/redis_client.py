@@ -1,4 +1,5 @@
 """One Redis connection pool per process, from REDIS_URL (tcp or unix socket)."""
+
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -6,8 +7,9 @@ from redis.retry import Retry
 
 def connect(url):
     """One quick retry (a dropped pooled connection), no long back-off: a Redis outage must answer fast."""
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=1, health_check_interval=30,
-                                retry=Retry(NoBackoff(), 1))
+    return redis.Redis.from_url(
+        url, socket_timeout=5, socket_connect_timeout=1, health_check_interval=30, retry=Retry(NoBackoff(), 1)
+    )
 
 
 class RedisExtension:

@@ -7,6 +7,7 @@ typed and validated, so a wrong value stops the process at start with one line n
 Configuration table is printed from them (billpay_common.settings_table) and tests check Compose and the
 Kubernetes ConfigMaps and Secrets against them. Field names are the variable names and the Flask config keys.
 """
+
 import importlib
 import sys
 from pathlib import Path
@@ -20,12 +21,15 @@ DEFAULT_VAR_DIR = REPO_ROOT / "var"
 # gunicorn's "App failed to load" code: a worker exiting with it halts the master instead of being respawned.
 SETTINGS_ERROR_EXIT = 4
 
-LogLevel = Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
-                     BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)]
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+    BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
+]
 
 
-def setting(default=None, description="", *, secret=False, local_default=False, shown=None, factory=None,
-            **constraints):
+def setting(
+    default=None, description="", *, secret=False, local_default=False, shown=None, factory=None, **constraints
+):
     """A field with the facts the docs and deploy checks need: secret (only from a Secret, never printed),
     local_default (the default suits one developer machine only, so every deployment sets it) and the default
     as the README shows it."""
@@ -43,42 +47,59 @@ def under_var_dir(template):
 
 
 def database_url_setting(service_name):
-    return setting(description="the service's database (PostgreSQL in production: `postgresql+psycopg://...`)",
-                   secret=True, local_default=True,
-                   factory=under_var_dir("sqlite:///{}/" + f"{service_name}.db"))
+    return setting(
+        description="the service's database (PostgreSQL in production: `postgresql+psycopg://...`)",
+        secret=True,
+        local_default=True,
+        factory=under_var_dir("sqlite:///{}/" + f"{service_name}.db"),
+    )
 
 
 class EnvironmentSettings(BaseSettings):
     """Variable names are field names, as written; an empty variable counts as unset."""
+
     model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True, env_ignore_empty=True)
 
     LOG_LEVEL: LogLevel = setting("INFO", "JSON logs on stderr, one line per request")
     PROMETHEUS_MULTIPROC_DIR: Path | None = setting(
-        None, "a writable folder: `/metrics` then sums every gunicorn process", shown="unset")
+        None, "a writable folder: `/metrics` then sums every gunicorn process", shown="unset"
+    )
 
 
 class BillPaySettings(EnvironmentSettings):
     """What every service reads."""
+
     label: ClassVar[str] = "every service"
 
     BILLPAY_VAR_DIR: Path = setting(DEFAULT_VAR_DIR, "where the embedded defaults keep their files", shown="`var/`")
-    REDIS_URL: str = setting(description="Redis for queues, sessions, rate limits, token revocation",
-                             secret=True, local_default=True, factory=under_var_dir("unix://{}/redis.sock"),
-                             shown="`unix://var/redis.sock` (started by `make run`)")
+    REDIS_URL: str = setting(
+        description="Redis for queues, sessions, rate limits, token revocation",
+        secret=True,
+        local_default=True,
+        factory=under_var_dir("unix://{}/redis.sock"),
+        shown="`unix://var/redis.sock` (started by `make run`)",
+    )
     REDIS_KEY_PREFIX: str = setting("billpay:", "prefix of every Redis key (lets several stacks share one Redis)")
     AUTH_SERVICE_URL: str = setting("http://127.0.0.1:8001", "where auth_service is reached", local_default=True)
-    INVOICE_SERVICE_URL: str = setting("http://127.0.0.1:8002", "where invoice_service is reached",
-                                       local_default=True)
-    PAYMENT_SERVICE_URL: str = setting("http://127.0.0.1:8003", "where payment_service is reached",
-                                       local_default=True)
-    NOTIFICATION_SERVICE_URL: str = setting("http://127.0.0.1:8004", "where notification_service is reached",
-                                            local_default=True)
-    OPS_API_KEY: str = setting("", "the accounting office's credential (`X-Ops-Key`); empty: ops endpoints "
-                               "refuse everyone", secret=True, local_default=True,
-                               shown="generated into `var/local.env` by `make run`")
-    SERVICE_API_KEY: str = setting("", "credential services use for each other's internal endpoints "
-                                   "(`X-Service-Key`)", secret=True, local_default=True,
-                                   shown="generated into `var/local.env` by `make run`")
+    INVOICE_SERVICE_URL: str = setting("http://127.0.0.1:8002", "where invoice_service is reached", local_default=True)
+    PAYMENT_SERVICE_URL: str = setting("http://127.0.0.1:8003", "where payment_service is reached", local_default=True)
+    NOTIFICATION_SERVICE_URL: str = setting(
+        "http://127.0.0.1:8004", "where notification_service is reached", local_default=True
+    )
+    OPS_API_KEY: str = setting(
+        "",
+        "the accounting office's credential (`X-Ops-Key`); empty: ops endpoints refuse everyone",
+        secret=True,
+        local_default=True,
+        shown="generated into `var/local.env` by `make run`",
+    )
+    SERVICE_API_KEY: str = setting(
+        "",
+        "credential services use for each other's internal endpoints (`X-Service-Key`)",
+        secret=True,
+        local_default=True,
+        shown="generated into `var/local.env` by `make run`",
+    )
     HTTP_TIMEOUT_SECONDS: float = setting(5.0, "timeout of every call between services", gt=0)
     TRUSTED_PROXY_COUNT: int = setting(0, "how many proxies in front may set `X-Forwarded-*`", ge=0)
     COMPANY_NAME: str = setting("Dean Smith Security", "shown on pages, PDFs and e-mails")
@@ -92,18 +113,30 @@ class BillPaySettings(EnvironmentSettings):
 
 class ServerSettings(EnvironmentSettings):
     """What deploy/gunicorn.conf.py and deploy/probe.py read."""
+
     label: ClassVar[str] = "gunicorn (`deploy/gunicorn.conf.py`)"
 
-    PORT: int = setting(8000, "the port the service listens on", shown="per service (`8000` … `8004`)", ge=1,
-                        le=65535, local_default=True)
+    PORT: int = setting(
+        8000,
+        "the port the service listens on",
+        shown="per service (`8000` … `8004`)",
+        ge=1,
+        le=65535,
+        local_default=True,
+    )
     HOST: str = setting("0.0.0.0", "the address the service listens on")
     WEB_CONCURRENCY: int = setting(2, "gunicorn processes", ge=1)
     GUNICORN_THREADS: int = setting(4, "threads per gunicorn process", ge=1)
     GUNICORN_TIMEOUT: int = setting(30, "seconds a request may take before its process is restarted", ge=0)
     GUNICORN_MAX_REQUESTS: int = setting(0, "requests after which a process is replaced (0: never)", ge=0)
     FORWARDED_ALLOW_IPS: str = setting("127.0.0.1", "addresses gunicorn takes `X-Forwarded-For` from")
-    INTERNAL_PORT: int = setting(0, "a second listener for operators, never published: the gateway serves "
-                                 "`/metrics` and `/readyz` with reasons only there (0: none)", ge=0, le=65535)
+    INTERNAL_PORT: int = setting(
+        0,
+        "a second listener for operators, never published: the gateway serves "
+        "`/metrics` and `/readyz` with reasons only there (0: none)",
+        ge=0,
+        le=65535,
+    )
 
 
 def read_settings(settings_class):

@@ -2,6 +2,7 @@
 
 The descriptions on the fields are the only source of the "meaning" column; tests/deploy checks that the
 README holds exactly this table."""
+
 import importlib
 import sys
 from pathlib import Path
@@ -14,8 +15,11 @@ TOOLING = (
     ("DEMO_PASSCODE", "generated once", "`make run`: the demo account's passcode"),
     ("SCALE", "empty", "`make run`: e.g. `payment_service=2 notification_worker=3`"),
     ("SERVICE", "set in each image", "`deploy/boot.sh`: the service package the image runs"),
-    ("MIGRATION_WAIT_SECONDS", "`300`", "`deploy/boot.sh wait-for-schema`: how long an init container waits "
-                                       "for the migration Job"),
+    (
+        "MIGRATION_WAIT_SECONDS",
+        "`300`",
+        "`deploy/boot.sh wait-for-schema`: how long an init container waits for the migration Job",
+    ),
 )
 
 

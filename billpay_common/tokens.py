@@ -1,4 +1,5 @@
 """Verify subscriber tokens: EdDSA JWTs signed by auth_service, public keys from its JWKS."""
+
 import functools
 import logging
 
@@ -36,8 +37,14 @@ class TokenVerifier:
         except (jwt.PyJWKClientError, jwt.InvalidTokenError) as error:
             raise Unauthorized("Your sign-in is not valid. Please log in again.", code="invalid_token") from error
         try:
-            claims = jwt.decode(token, signing_key.key, algorithms=ALGORITHMS, issuer=self.issuer,
-                                audience=self.audience, options={"require": ["exp", "iat", "sub", "jti"]})
+            claims = jwt.decode(
+                token,
+                signing_key.key,
+                algorithms=ALGORITHMS,
+                issuer=self.issuer,
+                audience=self.audience,
+                options={"require": ["exp", "iat", "sub", "jti"]},
+            )
         except jwt.ExpiredSignatureError as error:
             raise Unauthorized("Your session has expired. Please log in again.", code="token_expired") from error
         except jwt.InvalidTokenError as error:
@@ -61,8 +68,11 @@ def init_token_verifier(app, redis_client=None, key_lookup=None):
     """key_lookup(token) -> PyJWK; by default auth_service's JWKS over HTTP."""
     app.extensions["billpay_tokens"] = TokenVerifier(
         app.config["AUTH_SERVICE_URL"].rstrip("/") + "/auth/jwks",
-        app.config["TOKEN_ISSUER"], app.config["TOKEN_AUDIENCE"],
-        redis_client, app.config["REDIS_KEY_PREFIX"], key_lookup,
+        app.config["TOKEN_ISSUER"],
+        app.config["TOKEN_AUDIENCE"],
+        redis_client,
+        app.config["REDIS_KEY_PREFIX"],
+        key_lookup,
     )
 
 

@@ -4,6 +4,7 @@ The environment is read through ServerSettings; a wrong value (of these or of th
 stops gunicorn here, in the master, with one line naming the variable (found in the workers instead, it
 would come once per worker, among gunicorn's own lines). Checking imports the service's package in the
 master: a code change needs a new process (a new pod, a restart), not a HUP."""
+
 import sys
 
 from gunicorn.config import Config as _GunicornConfig
@@ -46,7 +47,9 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "billpay_common.logs.JsonFormatter", "service": "gunicorn"}},
-    "handlers": {name: {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
-                 for name in ("console", "error_console")},
+    "handlers": {
+        name: {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        for name in ("console", "error_console")
+    },
     "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False}},
 }

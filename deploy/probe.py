@@ -1,4 +1,5 @@
 """Container health probe without curl: `python deploy/probe.py /readyz` exits 0 on HTTP 200, else 1."""
+
 import sys
 import urllib.request
 

@@ -1,4 +1,5 @@
 """A small JSON client over real HTTP for the end-to-end tests and the benchmarks."""
+
 import json
 
 import urllib3

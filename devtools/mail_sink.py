@@ -2,6 +2,7 @@
 
 python -m devtools.mail_sink --port 8025 --dir var/mail
 """
+
 import argparse
 import asyncio
 import signal

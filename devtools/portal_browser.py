@@ -2,6 +2,7 @@
 kept too), forms posted with their CSRF token (repeated fields such as checkboxes as lists of pairs), JSON posts.
 Bodies may be binary (PDFs). The end-to-end and security tests and bench/ use it; the Chromium tests drive the real
 browser instead (tests/support/chromium_portal.py)."""
+
 import re
 
 import urllib3
@@ -26,8 +27,9 @@ class PortalBrowser:
         if json_body is not None:
             response = self.http.request(method, url, json=json_body, headers=all_headers, redirect=False)
         elif fields is not None:
-            response = self.http.request_encode_body(method, url, fields=fields, headers=all_headers,
-                                                     encode_multipart=False, redirect=False)
+            response = self.http.request_encode_body(
+                method, url, fields=fields, headers=all_headers, encode_multipart=False, redirect=False
+            )
         else:
             response = self.http.request(method, url, headers=all_headers, redirect=False)
         self._keep_cookies(response)
@@ -57,8 +59,9 @@ class PortalBrowser:
 
     def login(self, username, password):
         """The Login form posted; the response (302 to Billing when it worked)."""
-        response = self.request("POST", "/login", {"csrf_token": self.csrf_token("/login"), "username": username,
-                                                   "password": password})
+        response = self.request(
+            "POST", "/login", {"csrf_token": self.csrf_token("/login"), "username": username, "password": password}
+        )
         if response.status == 302:
             self.account = username
         return response

@@ -1,4 +1,5 @@
 """A free TCP port on 127.0.0.1, for a stack's services, a test's SMTP server or a benchmark's."""
+
 import socket
 
 

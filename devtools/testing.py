@@ -1,5 +1,6 @@
 """What the tests and bench/ both need: fresh account numbers and subscriber tokens (test-only helpers are in
 tests/support)."""
+
 import uuid
 
 
@@ -21,8 +22,9 @@ class TestTokens:
         """Make `app` verify tokens with this key instead of fetching auth_service's JWKS."""
         import jwt
 
-        public = jwt.PyJWK(jwt.algorithms.OKPAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True),
-                           algorithm="EdDSA")
+        public = jwt.PyJWK(
+            jwt.algorithms.OKPAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True), algorithm="EdDSA"
+        )
         verifier = app.extensions["billpay_tokens"]
 
         def lookup(token):
@@ -38,8 +40,15 @@ class TestTokens:
         import jwt
 
         now = int(time.time())
-        claims = {"sub": account, "name": name, "iat": now, "exp": now + ttl, "jti": uuid.uuid4().hex,
-                  "iss": "billpay-auth", "aud": "billpay"}
+        claims = {
+            "sub": account,
+            "name": name,
+            "iat": now,
+            "exp": now + ttl,
+            "jti": uuid.uuid4().hex,
+            "iss": "billpay-auth",
+            "aud": "billpay",
+        }
         return jwt.encode(claims, self.private_key, algorithm="EdDSA", headers={"kid": self.kid})
 
     def headers(self, account, **kwargs):

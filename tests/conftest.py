@@ -1,4 +1,5 @@
 """Cross-service fixtures: the real stack, every service under gunicorn on free ports."""
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """auth_service: portal users, passcodes, lockout, token signing keys, ops credentials, access audit."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -25,6 +26,7 @@ def create_app(config_class=Config):
 
     from . import api as subscriber_api
     from . import cli, ops_api
+
     init_common(app, [subscriber_api.blp, ops_api.blp])
     app.register_blueprint(cli.commands)
     return app

@@ -1,4 +1,6 @@
-"""`billpay-auth ...` (or `python -m auth_service ...`): the service's `flask` commands from any folder, no --app needed."""
+"""`billpay-auth ...` (or `python -m auth_service ...`): the service's `flask` commands from any folder,
+no --app needed."""
+
 from billpay_common.cli import run_commands
 
 from . import create_app

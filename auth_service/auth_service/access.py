@@ -1,4 +1,5 @@
 """The accounting office's use cases: grant, revoke, reset and unlock portal access, all audited."""
+
 import logging
 
 import redis
@@ -28,8 +29,9 @@ def _checked_passcode(passcode):
     if passcode is None:
         return passcodes.generate_passcode(), True
     if len(passcode) < MIN_PASSCODE_LENGTH:
-        raise Unprocessable(f"A passcode needs at least {MIN_PASSCODE_LENGTH} characters.",
-                            fields={"passcode": "Too short."})
+        raise Unprocessable(
+            f"A passcode needs at least {MIN_PASSCODE_LENGTH} characters.", fields={"passcode": "Too short."}
+        )
     return passcode, False
 
 
@@ -62,8 +64,13 @@ def grant_access(account, email, name, actor, passcode=None):
 
 
 def _announce(user):
-    job = EmailJob(type=ACCESS_GRANTED, to=user.email, account=user.account, request_id=current_request_id() or "",
-                   data={"name": user.name, "account": user.account})
+    job = EmailJob(
+        type=ACCESS_GRANTED,
+        to=user.email,
+        account=user.account,
+        request_id=current_request_id() or "",
+        data={"name": user.name, "account": user.account},
+    )
     try:
         publish(redis_ext.client, redis_ext.prefix, job)
     except redis.RedisError as error:

@@ -1,4 +1,5 @@
 """Subscriber endpoints: login, refresh, logout, who am I, and the public keys."""
+
 from flask import g, request
 from flask_smorest import Blueprint
 

@@ -1,4 +1,5 @@
 """flask --app auth_service <command>: the accounting office at the command line."""
+
 import getpass
 
 import click

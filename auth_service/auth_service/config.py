@@ -1,4 +1,5 @@
 """auth_service's settings (the environment, typed) and Flask config."""
+
 from billpay_common.config import BaseConfig
 from billpay_common.settings import BillPaySettings, database_url_setting, setting
 
@@ -9,8 +10,11 @@ class AuthSettings(BillPaySettings):
     AUTH_SERVICE_DATABASE_URL: str = database_url_setting("auth_service")
     ACCESS_TOKEN_TTL_SECONDS: int = setting(900, "token lifetime", gt=0)
     LOGIN_LOCKOUT_THRESHOLD: int = setting(
-        10, "failed logins before a lockout (account numbers without portal access lock the same way, counted "
-        "in Redis, so a lockout does not tell which numbers exist)", ge=1)
+        10,
+        "failed logins before a lockout (account numbers without portal access lock the same way, counted "
+        "in Redis, so a lockout does not tell which numbers exist)",
+        ge=1,
+    )
     LOGIN_LOCKOUT_MINUTES: int = setting(30, "how long a lockout lasts", ge=1)
     # argon2id; the library defaults (t=3, m=64 MiB, p=4) exceed OWASP's minimum. Lower only in tests.
     ARGON2_TIME_COST: int = setting(3, "argon2id passes (library default, above OWASP's minimum)", ge=1)

@@ -1,4 +1,5 @@
 """Token signing keys (Ed25519) kept in auth_service's own database, rotation-ready by key id."""
+
 import json
 import time
 import uuid
@@ -28,8 +29,9 @@ def _active():
 def _new_key():
     private = Ed25519PrivateKey.generate()
     kid = uuid.uuid4().hex
-    private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption()).decode()
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     public_jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(private.public_key()))
     public_jwk.update(kid=kid, use="sig", alg="EdDSA")
     return SigningKey(kid=kid, private_pem=private_pem, public_jwk=json.dumps(public_jwk))
@@ -57,8 +59,12 @@ def active_key():
     cache = _active()
     if cache["key"] is None or time.monotonic() - cache["loaded_at"] > _CACHE_SECONDS:
         ensure_key()
-        row = (db.session.query(SigningKey).filter(SigningKey.retired_at.is_(None))
-               .order_by(SigningKey.created_at.desc()).first())
+        row = (
+            db.session.query(SigningKey)
+            .filter(SigningKey.retired_at.is_(None))
+            .order_by(SigningKey.created_at.desc())
+            .first()
+        )
         private = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
         cache.update(key=(row.kid, private), loaded_at=time.monotonic())
     return cache["key"]
@@ -70,8 +76,12 @@ def published_keys():
 
 
 def _live_keys_newest_first():
-    return (db.session.query(SigningKey).filter(SigningKey.retired_at.is_(None))
-            .order_by(SigningKey.created_at.desc(), SigningKey.kid).all())
+    return (
+        db.session.query(SigningKey)
+        .filter(SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.created_at.desc(), SigningKey.kid)
+        .all()
+    )
 
 
 def _replaced_at(keys):
@@ -104,8 +114,14 @@ def retire_expired_keys(token_lifetime, now=None):
     now = now or utcnow()
     keys = _live_keys_newest_first()
     replaced_at = _replaced_at(keys)
-    return _retire([key for key in keys if key.kid in replaced_at
-                    and _last_token_expired(replaced_at[key.kid], token_lifetime, now)], now)
+    return _retire(
+        [
+            key
+            for key in keys
+            if key.kid in replaced_at and _last_token_expired(replaced_at[key.kid], token_lifetime, now)
+        ],
+        now,
+    )
 
 
 def _retire(keys, now):

@@ -1,4 +1,5 @@
 """The accounting office's endpoints (ops credential): portal access and its audit trail."""
+
 from flask import g
 from flask_smorest import Blueprint
 
@@ -30,8 +31,7 @@ def _granted(user, passcode, generated):
 @blp.arguments(GrantSchema)
 @blp.response(201, GrantedSchema)
 def grant(body):
-    return _granted(*access.grant_access(body["account"], body["email"], body["name"], g.actor,
-                                         body.get("passcode")))
+    return _granted(*access.grant_access(body["account"], body["email"], body["name"], g.actor, body.get("passcode")))
 
 
 @blp.get("/access/<account>")

@@ -1,4 +1,5 @@
 """Passcodes: argon2id hashes, generated passcodes, and how a person may type an account number."""
+
 import re
 import secrets
 import string
@@ -10,8 +11,11 @@ _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in 
 
 
 def make_hasher(config):
-    return PasswordHasher(time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"],
-                          parallelism=config["ARGON2_PARALLELISM"])
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
 
 
 def verify(hasher, passcode_hash, passcode):

@@ -1,4 +1,5 @@
 """Subscriber sign-in use cases: login, refresh, logout."""
+
 import logging
 import time
 import uuid
@@ -38,8 +39,15 @@ def issue_token(account, name):
     kid, private_key = keys.active_key()
     now = int(time.time())
     ttl = current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
-    claims = {"sub": account, "name": name, "iat": now, "exp": now + ttl, "jti": uuid.uuid4().hex,
-              "iss": current_app.config["TOKEN_ISSUER"], "aud": current_app.config["TOKEN_AUDIENCE"]}
+    claims = {
+        "sub": account,
+        "name": name,
+        "iat": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+        "iss": current_app.config["TOKEN_ISSUER"],
+        "aud": current_app.config["TOKEN_AUDIENCE"],
+    }
     token = jwt.encode(claims, private_key, algorithm="EdDSA", headers={"kid": kid})
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
@@ -47,8 +55,10 @@ def issue_token(account, name):
 def _locked_message(until):
     minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
     phone = current_app.config["OFFICE_PHONE"]
-    return (f"Too many failed attempts: this account is locked. Try again in {minutes} minutes "
-            f"or call the accounting office at {phone}.")
+    return (
+        f"Too many failed attempts: this account is locked. Try again in {minutes} minutes "
+        f"or call the accounting office at {phone}."
+    )
 
 
 def _record(account, outcome, client_addr):
@@ -57,8 +67,11 @@ def _record(account, outcome, client_addr):
 
 
 def _count_failure(user):
-    db.session.execute(update(PortalUser).where(PortalUser.account == user.account)
-                       .values(failed_attempts=PortalUser.failed_attempts + 1))
+    db.session.execute(
+        update(PortalUser)
+        .where(PortalUser.account == user.account)
+        .values(failed_attempts=PortalUser.failed_attempts + 1)
+    )
     db.session.refresh(user)
     if user.failed_attempts >= current_app.config["LOGIN_LOCKOUT_THRESHOLD"]:
         user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])

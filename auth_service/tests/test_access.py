@@ -8,8 +8,11 @@ def test_ops_endpoints_need_the_ops_key(client):
 
 def test_ops_endpoints_refuse_a_subscriber_token(client, ops):
     number = unique_account()
-    client.post("/ops/access", json={"account": number, "email": "x@example.com", "name": "X",
-                                     "passcode": "pass-1234"}, headers=ops)
+    client.post(
+        "/ops/access",
+        json={"account": number, "email": "x@example.com", "name": "X", "passcode": "pass-1234"},
+        headers=ops,
+    )
     token = client.post("/auth/login", json={"username": number, "password": "pass-1234"}).json["access_token"]
     response = client.get("/ops/audit", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
@@ -17,8 +20,7 @@ def test_ops_endpoints_refuse_a_subscriber_token(client, ops):
 
 def test_grant_generates_a_passcode_that_logs_in(client, ops):
     number = unique_account()
-    granted = client.post("/ops/access", json={"account": number, "email": "x@example.com", "name": "X"},
-                          headers=ops)
+    granted = client.post("/ops/access", json={"account": number, "email": "x@example.com", "name": "X"}, headers=ops)
     assert granted.status_code == 201
     passcode = granted.json["passcode"]
     assert client.post("/auth/login", json={"username": number, "password": passcode}).status_code == 200
@@ -32,8 +34,11 @@ def test_granting_twice_is_a_conflict(client, ops):
 
 def test_revoke_reset_and_unlock_are_audited(client, ops):
     number = unique_account()
-    client.post("/ops/access", json={"account": number, "email": "x@example.com", "name": "X",
-                                     "passcode": "first-code"}, headers=ops)
+    client.post(
+        "/ops/access",
+        json={"account": number, "email": "x@example.com", "name": "X", "passcode": "first-code"},
+        headers=ops,
+    )
     reset = client.post(f"/ops/access/{number}/reset-passcode", json={"passcode": "second-code"}, headers=ops)
     assert reset.status_code == 200 and "passcode" not in reset.json
     assert client.post("/auth/login", json={"username": number, "password": "first-code"}).status_code == 401
@@ -64,6 +69,9 @@ def test_cli_grants_access_and_prints_the_passcode(runner, client):
 
 
 def test_short_passcode_is_refused_with_a_reason(client, ops):
-    response = client.post("/ops/access", json={"account": unique_account(), "email": "x@example.com",
-                                                "name": "X", "passcode": "12"}, headers=ops)
+    response = client.post(
+        "/ops/access",
+        json={"account": unique_account(), "email": "x@example.com", "name": "X", "passcode": "12"},
+        headers=ops,
+    )
     assert response.status_code == 422 and "at least 4" in response.json["error"]["message"]

@@ -9,8 +9,11 @@ from devtools.testing import unique_account
 @pytest.fixture
 def account(client, ops):
     number = unique_account()
-    response = client.post("/ops/access", json={"account": number, "email": "c@example.com", "name": "Pat Doe",
-                                                "passcode": "open-sesame"}, headers=ops)
+    response = client.post(
+        "/ops/access",
+        json={"account": number, "email": "c@example.com", "name": "Pat Doe", "passcode": "open-sesame"},
+        headers=ops,
+    )
     assert response.status_code == 201
     return number
 
@@ -105,15 +108,22 @@ def test_bad_tokens_are_refused(client, account, mangle):
         token = jwt.encode({"sub": account}, None, algorithm="none")
     elif mangle == "tampered":
         other = jwt.utils.base64url_encode(
-            jwt.utils.base64url_decode(payload).replace(account.encode(), b"1234567890")).decode()
+            jwt.utils.base64url_decode(payload).replace(account.encode(), b"1234567890")
+        ).decode()
         token = f"{header}.{other}.{signature}"
     elif mangle == "foreign_key":
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         claims = jwt.decode(token, options={"verify_signature": False})
-        token = jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA",
-                           headers={"kid": jwt.get_unverified_header(token)["kid"]})
+        token = jwt.encode(
+            claims,
+            Ed25519PrivateKey.generate(),
+            algorithm="EdDSA",
+            headers={"kid": jwt.get_unverified_header(token)["kid"]},
+        )
     elif mangle == "expired":
         from auth_service import keys
+
         kid, private = keys.active_key() if False else (None, None)
         claims = jwt.decode(token, options={"verify_signature": False})
         claims.update(iat=int(time.time()) - 2000, exp=int(time.time()) - 1000)

@@ -3,8 +3,9 @@ import pytest
 from auth_service.passcodes import generate_passcode, normalize_account
 
 
-@pytest.mark.parametrize("typed, account", [("99939999", "99939999"), ("9993-9999", "99939999"),
-                                            (" 9993 9999 ", "99939999"), ("", "")])
+@pytest.mark.parametrize(
+    "typed, account", [("99939999", "99939999"), ("9993-9999", "99939999"), (" 9993 9999 ", "99939999"), ("", "")]
+)
 def test_spaces_and_dashes_in_the_account_number_are_ignored(typed, account):
     assert normalize_account(typed) == account
 

@@ -1,4 +1,5 @@
 """Rotating and retiring token signing keys (flask --app auth_service rotate-signing-key / retire-signing-key[s])."""
+
 import re
 from datetime import timedelta
 
@@ -18,8 +19,11 @@ ACTIVE_KEY_CACHE_SECONDS = 60
 def token(client, ops):
     """A fresh subscriber's token, signed by the current key."""
     account = unique_account()
-    granted = client.post("/ops/access", json={"account": account, "email": "k@example.com", "name": "Kay Eys",
-                                               "passcode": "key-passcode"}, headers=ops)
+    granted = client.post(
+        "/ops/access",
+        json={"account": account, "email": "k@example.com", "name": "Kay Eys", "passcode": "key-passcode"},
+        headers=ops,
+    )
     assert granted.status_code == 201, granted.json
     return client.post("/auth/login", json={"username": account, "password": "key-passcode"}).json["access_token"]
 

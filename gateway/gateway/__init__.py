@@ -1,4 +1,5 @@
 """gateway: the portal's pages, the session cookie, and /api/* routed to the services. No business data."""
+
 import os
 import secrets
 
@@ -30,6 +31,7 @@ def create_app(config_class=Config):
     from .openapi import openapi
     from .portal import register_pages
     from .proxy import api
+
     init_common(app)
     app.register_blueprint(api)
     app.register_blueprint(openapi)

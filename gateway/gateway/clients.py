@@ -1,4 +1,5 @@
 """The gateway's keep-alive clients to each service (built once per process)."""
+
 from flask import current_app
 
 from billpay_common.http import ServiceClient
@@ -8,8 +9,9 @@ SERVICES = {"auth": "AUTH_SERVICE_URL", "invoice": "INVOICE_SERVICE_URL", "payme
 
 def init_clients(app):
     timeout = app.config["HTTP_TIMEOUT_SECONDS"]
-    app.extensions["billpay_clients"] = {name: ServiceClient(app.config[setting], timeout)
-                                         for name, setting in SERVICES.items()}
+    app.extensions["billpay_clients"] = {
+        name: ServiceClient(app.config[setting], timeout) for name, setting in SERVICES.items()
+    }
 
 
 def service(name) -> ServiceClient:

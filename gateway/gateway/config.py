@@ -1,4 +1,5 @@
 """The gateway's settings (the environment, typed) and Flask config."""
+
 from limits import parse_many
 from pydantic import field_validator
 
@@ -10,12 +11,18 @@ class GatewaySettings(BillPaySettings):
     label = "gateway"
 
     SESSION_SECRET_KEY: str = setting(
-        "", "signs CSRF tokens; must be the same for every gateway process (empty: a key kept under var/, "
-        "one machine only)", secret=True, local_default=True, shown="generated into `var/local.env`")
+        "",
+        "signs CSRF tokens; must be the same for every gateway process (empty: a key kept under var/, "
+        "one machine only)",
+        secret=True,
+        local_default=True,
+        shown="generated into `var/local.env`",
+    )
     SESSION_COOKIE_SECURE: bool = setting(False, "mark the cookie Secure (set `true` behind HTTPS)")
     SESSION_IDLE_SECONDS: int = setting(900, "a session ends after this many idle seconds", gt=0)
     LOGIN_RATE_LIMIT: str = setting(
-        "60 per minute", "login attempts per client address, shared by every gateway process")
+        "60 per minute", "login attempts per client address, shared by every gateway process"
+    )
 
     @field_validator("LOGIN_RATE_LIMIT")
     @classmethod
@@ -28,8 +35,11 @@ class GatewaySettings(BillPaySettings):
 
     def flask_config(self):
         # Which listener is the operators' one is a server setting, shared with deploy/gunicorn.conf.py.
-        return {**super().flask_config(), "SECRET_KEY": self.SESSION_SECRET_KEY,
-                "INTERNAL_PORT": read_settings(ServerSettings).INTERNAL_PORT}
+        return {
+            **super().flask_config(),
+            "SECRET_KEY": self.SESSION_SECRET_KEY,
+            "INTERNAL_PORT": read_settings(ServerSettings).INTERNAL_PORT,
+        }
 
 
 class Config(BaseConfig):

@@ -11,4 +11,4 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def limiter_storage_uri(redis_url):
     """limits names a unix-socket Redis `redis+unix://`."""
-    return "redis+unix://" + redis_url[len("unix://"):] if redis_url.startswith("unix://") else redis_url
+    return "redis+unix://" + redis_url[len("unix://") :] if redis_url.startswith("unix://") else redis_url

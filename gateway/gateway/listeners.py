@@ -3,6 +3,7 @@
 On the public listener /metrics does not exist and /readyz tells only "ready" or "unavailable"; the reasons
 (which backend failed, and how) and the metrics are for operators, on the internal listener.
 """
+
 from flask import abort, jsonify, request
 
 from billpay_common.health import readiness_problems

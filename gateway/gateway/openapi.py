@@ -1,4 +1,5 @@
 """The public API's OpenAPI document: the services' own documents, cut to what /api/* routes, renamed."""
+
 import json
 import time
 
@@ -17,7 +18,7 @@ _cache = {"document": None, "at": 0.0}
 def _public_path(name, path):
     for prefix, routed_service, service_prefix in ROUTES:
         if routed_service == name and (path == service_prefix.rstrip("/") or path.startswith(service_prefix)):
-            return prefix + path[len(service_prefix):]
+            return prefix + path[len(service_prefix) :]
     return None
 
 
@@ -28,8 +29,12 @@ def _renamed(value, name):
 
 
 def compose(documents):
-    merged = {"openapi": "3.0.3", "info": {"title": "Bill Pay public API", "version": "1.0"}, "paths": {},
-              "components": {"schemas": {}}}
+    merged = {
+        "openapi": "3.0.3",
+        "info": {"title": "Bill Pay public API", "version": "1.0"},
+        "paths": {},
+        "components": {"schemas": {}},
+    }
     for name, document in documents.items():
         for path, operations in document.get("paths", {}).items():
             public = _public_path(name, path)

@@ -1,4 +1,5 @@
 """/api/*: the public JSON API, routed to the service that owns each path."""
+
 from urllib.parse import unquote, urljoin, urlsplit
 
 from flask import Blueprint, Response, current_app, request
@@ -38,7 +39,7 @@ def _target(path):
     for prefix, name, service_prefix in ROUTES:
         base = prefix.rstrip("/")
         if path == base or path.startswith(base + "/"):
-            return name, service_prefix.rstrip("/") + path[len(base):]
+            return name, service_prefix.rstrip("/") + path[len(base) :]
     return None
 
 
@@ -52,7 +53,7 @@ def _public_location(location, name, service_path):
     for prefix, route_name, service_prefix in ROUTES:
         service_base = service_prefix.rstrip("/")
         if route_name == name and (target.path == service_base or target.path.startswith(service_base + "/")):
-            public = prefix.rstrip("/") + target.path[len(service_base):]
+            public = prefix.rstrip("/") + target.path[len(service_base) :]
             if _target(public) == (name, target.path):
                 return public + (f"?{target.query}" if target.query else "")
     return None
@@ -67,8 +68,9 @@ def _authorization():
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except ValidationError as error:
-            raise Forbidden("Send the X-CSRFToken header with session-authenticated writes.",
-                            code="csrf_required") from error
+            raise Forbidden(
+                "Send the X-CSRFToken header with session-authenticated writes.", code="csrf_required"
+            ) from error
     return f"Bearer {token}" if token else None
 
 
@@ -84,11 +86,16 @@ def forward(path):
     headers["X-Forwarded-For"] = request.remote_addr or ""
     query = request.query_string.decode()
     try:
-        upstream = service(name).request(request.method, service_path + (f"?{query}" if query else ""),
-                                         headers=headers, body=request.get_data() or None)
+        upstream = service(name).request(
+            request.method,
+            service_path + (f"?{query}" if query else ""),
+            headers=headers,
+            body=request.get_data() or None,
+        )
     except ServiceUnavailable as error:
-        raise Unavailable("That part of Bill Pay is not answering. Please try again shortly.",
-                          code="try_again_shortly") from error
+        raise Unavailable(
+            "That part of Bill Pay is not answering. Please try again shortly.", code="try_again_shortly"
+        ) from error
     return _response(upstream, name, service_path)
 
 
@@ -117,5 +124,9 @@ def route(rest):
 
 @api.errorhandler(429)
 def too_many(error):
-    return error_response(429, "too_many_requests", "Too many login attempts from this address. Wait a minute.",
-                          headers={"Retry-After": "60"})
+    return error_response(
+        429,
+        "too_many_requests",
+        "Too many login attempts from this address. Wait a minute.",
+        headers={"Retry-After": "60"},
+    )

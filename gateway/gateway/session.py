@@ -1,4 +1,5 @@
 """Server-side sessions in Redis behind an HttpOnly cookie: the token never reaches the browser."""
+
 import json
 import secrets
 
@@ -51,6 +52,14 @@ class RedisSessionInterface(SessionInterface):
             client.set(self._key(session.sid), json.dumps(dict(session)), ex=self.idle_seconds)
         else:
             client.expire(self._key(session.sid), self.idle_seconds)
-        response.set_cookie(name, session.sid, max_age=self.idle_seconds, httponly=True, domain=domain, path=path,
-                            secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app))
+        response.set_cookie(
+            name,
+            session.sid,
+            max_age=self.idle_seconds,
+            httponly=True,
+            domain=domain,
+            path=path,
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+        )
         response.vary.add("Cookie")

@@ -1,4 +1,6 @@
 """The signed-in subscriber behind the session cookie: log in, keep the token fresh, log out."""
+
+import contextlib
 import time
 
 from flask import session
@@ -14,8 +16,9 @@ class SignInError(UpstreamError):
 
 def login(username, password, client_addr):
     """Ask auth_service; on success start a fresh session (new id) holding the token."""
-    response = service("auth").post("/auth/login", {"username": username, "password": password},
-                                    headers={"X-Forwarded-For": client_addr})
+    response = service("auth").post(
+        "/auth/login", {"username": username, "password": password}, headers={"X-Forwarded-For": client_addr}
+    )
     if response.status != 200:
         raise SignInError.from_response(response, default_message="Login failed.")
     body = response.json()
@@ -27,8 +30,13 @@ def start_session(token_body):
     claims = _claims(token_body["access_token"])
     session.clear()
     session.regenerate()
-    session.update(account=claims["sub"], name=claims.get("name", ""), token=token_body["access_token"],
-                   token_exp=claims["exp"], token_ttl=token_body["expires_in"])
+    session.update(
+        account=claims["sub"],
+        name=claims.get("name", ""),
+        token=token_body["access_token"],
+        token_exp=claims["exp"],
+        token_ttl=token_body["expires_in"],
+    )
 
 
 def _claims(token):
@@ -60,7 +68,6 @@ def logout():
     token = session.get("token")
     session.clear()
     if token:
-        try:
+        # the session is gone either way; the token dies on its own within 15 minutes
+        with contextlib.suppress(ServiceUnavailable):
             service("auth").post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
-        except ServiceUnavailable:
-            pass  # the session is gone either way; the token dies on its own within 15 minutes

@@ -1,4 +1,5 @@
 """Public listener: no /metrics, /readyz without reasons. Internal listener (INTERNAL_PORT): both in full."""
+
 import json
 import os
 import socket
@@ -60,13 +61,29 @@ def gunicorn_gateway(redis_url, tmp_path_factory):
     unix socket (as behind a local reverse proxy)."""
     public, internal = free_port(), free_port()
     var_dir = tmp_path_factory.mktemp("gunicorn-gateway")
-    env = dict(os.environ, BILLPAY_VAR_DIR=str(var_dir),
-               REDIS_URL=redis_url, REDIS_KEY_PREFIX=f"listeners-{public}:", INTERNAL_PORT=str(internal),
-               WEB_CONCURRENCY="1")
+    env = dict(
+        os.environ,
+        BILLPAY_VAR_DIR=str(var_dir),
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=f"listeners-{public}:",
+        INTERNAL_PORT=str(internal),
+        WEB_CONCURRENCY="1",
+    )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-               "--bind", f"127.0.0.1:{public}", "--bind", f"127.0.0.1:{internal}", "--bind", f"unix:{var_dir}/g.sock",
-               "gateway:create_app()"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{public}",
+        "--bind",
+        f"127.0.0.1:{internal}",
+        "--bind",
+        f"unix:{var_dir}/g.sock",
+        "gateway:create_app()",
+    ]
     with open(var_dir / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -112,7 +129,8 @@ def test_a_unix_socket_listener_is_public_whatever_the_host_header_says(gunicorn
     with socket.socket(socket.AF_UNIX) as connection:
         connection.settimeout(5)
         connection.connect(str(unix_socket))
-        connection.sendall(f"GET /metrics HTTP/1.1\r\nHost: {internal.split('//')[1]}\r\nConnection: close\r\n\r\n"
-                           .encode())
+        connection.sendall(
+            f"GET /metrics HTTP/1.1\r\nHost: {internal.split('//')[1]}\r\nConnection: close\r\n\r\n".encode()
+        )
         status_line = connection.makefile("rb").readline()
     assert status_line.split()[1] == b"404"

@@ -4,21 +4,27 @@ import pytest
 
 from gateway.portal.checkout import MAX_INVOICES, from_allocations, initial_rows, parse_amount, select
 
-OPEN = [{"number": "528132", "date": "2016-02-15", "balance": "108.00"},
-        {"number": "528131", "date": "2016-02-15", "balance": "107.95"}]
+OPEN = [
+    {"number": "528132", "date": "2016-02-15", "balance": "108.00"},
+    {"number": "528131", "date": "2016-02-15", "balance": "107.95"},
+]
 
 
 def test_every_open_invoice_starts_selected_for_its_balance():
     rows = initial_rows(OPEN)
-    assert [(row.number, row.selected, row.amount_text) for row in rows] == [("528132", True, "108.00"),
-                                                                            ("528131", True, "107.95")]
+    assert [(row.number, row.selected, row.amount_text) for row in rows] == [
+        ("528132", True, "108.00"),
+        ("528131", True, "107.95"),
+    ]
 
 
 def test_total_is_the_sum_of_the_selected_amounts():
     selection = select(OPEN, {"528132", "528131"}, {"amount-528132": "50", "amount-528131": "$107.95"})
     assert selection.errors == {} and selection.total == Decimal("157.95")
-    assert selection.allocations == [{"invoice": "528132", "amount": "50.00"},
-                                     {"invoice": "528131", "amount": "107.95"}]
+    assert selection.allocations == [
+        {"invoice": "528132", "amount": "50.00"},
+        {"invoice": "528131", "amount": "107.95"},
+    ]
 
 
 def test_unselected_invoices_are_left_out_even_with_a_bad_amount():
@@ -35,10 +41,21 @@ def test_a_number_not_among_the_open_invoices_is_ignored():
     assert selection.allocations == [] and "invoices" in selection.errors
 
 
-@pytest.mark.parametrize("text, message", [
-    ("108.01", "more than the balance"), ("0", "greater than"), ("-1", "greater than"), ("0.00", "greater than"),
-    ("1.001", "two decimal places"), ("abc", "such as"), ("", "Enter a payment amount"), ("NaN", "such as"),
-    ("Infinity", "such as"), ("1e3", "more than the balance")])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("108.01", "more than the balance"),
+        ("0", "greater than"),
+        ("-1", "greater than"),
+        ("0.00", "greater than"),
+        ("1.001", "two decimal places"),
+        ("abc", "such as"),
+        ("", "Enter a payment amount"),
+        ("NaN", "such as"),
+        ("Infinity", "such as"),
+        ("1e3", "more than the balance"),
+    ],
+)
 def test_bad_amounts_are_refused_with_a_reason(text, message):
     amount, error = parse_amount(text, Decimal("108.00"))
     assert amount is None and message in error
@@ -61,4 +78,6 @@ def test_at_most_fifty_invoices_are_offered():
 
 def test_the_sessions_allocations_give_back_the_total():
     assert from_allocations([{"invoice": "A", "amount": "1.10"}, {"invoice": "B", "amount": "2.20"}]) == (
-        Decimal("3.30"), [("A", Decimal("1.10")), ("B", Decimal("2.20"))])
+        Decimal("3.30"),
+        [("A", Decimal("1.10")), ("B", Decimal("2.20"))],
+    )

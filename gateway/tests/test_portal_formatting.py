@@ -7,9 +7,17 @@ from billpay_common.dates import months_before
 from gateway.portal.formatting import address_lines, date_range, money, plain_money, short_date
 
 
-@pytest.mark.parametrize("value, shown", [
-    ("215.95", "$215.95"), (Decimal("0"), "$0.00"), ("1234567.5", "$1,234,567.50"), ("-5", "-$5.00"),
-    (None, ""), ("", "")])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("215.95", "$215.95"),
+        (Decimal("0"), "$0.00"),
+        ("1234567.5", "$1,234,567.50"),
+        ("-5", "-$5.00"),
+        (None, ""),
+        ("", ""),
+    ],
+)
 def test_money_is_dollars_with_cents(value, shown):
     assert money(value) == shown
 
@@ -23,18 +31,33 @@ def test_money_refuses_floats():
         money(0.1)
 
 
-@pytest.mark.parametrize("value, shown", [
-    ("2016-02-15", "02/15/2016"), (date(2013, 6, 5), "06/05/2013"), ("2016-01-12T09:05:00+00:00", "01/12/2016"),
-    (None, ""), ("someday", "someday")])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("2016-02-15", "02/15/2016"),
+        (date(2013, 6, 5), "06/05/2013"),
+        ("2016-01-12T09:05:00+00:00", "01/12/2016"),
+        (None, ""),
+        ("someday", "someday"),
+    ],
+)
 def test_short_date(value, shown):
     assert short_date(value) == shown
 
 
-@pytest.mark.parametrize("day, months, expected", [
-    (date(2026, 11, 24), 24, date(2024, 11, 24)), (date(2024, 2, 29), 12, date(2023, 2, 28)),
-    (date(2026, 3, 31), 1, date(2026, 2, 28)), (date(2026, 1, 15), 1, date(2025, 12, 15)),
-    (date(2024, 3, 31), 1, date(2024, 2, 29)), (date(2026, 5, 31), 1, date(2026, 4, 30)),
-    (date(2026, 1, 31), 13, date(2024, 12, 31)), (date(2026, 11, 24), 0, date(2026, 11, 24))])
+@pytest.mark.parametrize(
+    "day, months, expected",
+    [
+        (date(2026, 11, 24), 24, date(2024, 11, 24)),
+        (date(2024, 2, 29), 12, date(2023, 2, 28)),
+        (date(2026, 3, 31), 1, date(2026, 2, 28)),
+        (date(2026, 1, 15), 1, date(2025, 12, 15)),
+        (date(2024, 3, 31), 1, date(2024, 2, 29)),
+        (date(2026, 5, 31), 1, date(2026, 4, 30)),
+        (date(2026, 1, 31), 13, date(2024, 12, 31)),
+        (date(2026, 11, 24), 0, date(2026, 11, 24)),
+    ],
+)
 def test_months_before_keeps_the_day_or_the_months_last(day, months, expected):
     assert months_before(day, months) == expected
 

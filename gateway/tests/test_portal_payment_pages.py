@@ -1,5 +1,6 @@
 """Submit Payment when payment_service cannot be reached (nothing listens at the configured port): the page
 says to try again shortly, keeps the checkout and its Idempotency-Key, and never keeps or shows the card."""
+
 import json
 import re
 import time
@@ -16,8 +17,14 @@ CHECKOUT = {"allocations": [{"invoice": "528132", "amount": "108.00"}], "key": "
 @pytest.fixture
 def signed_in(client):
     with client.session_transaction() as session:
-        session.update(account="99939999", name="Michael Jones", token="not-checked-here",
-                       token_exp=time.time() + 900, token_ttl=900, checkout=dict(CHECKOUT))
+        session.update(
+            account="99939999",
+            name="Michael Jones",
+            token="not-checked-here",
+            token_exp=time.time() + 900,
+            token_ttl=900,
+            checkout=dict(CHECKOUT),
+        )
     return client
 
 
@@ -33,9 +40,17 @@ def stored_session(app, client):
 
 
 def submit(client, token):
-    return client.post("/pay/card", data={"csrf_token": token, "card_number": CARD, "exp_month": "12",
-                                          "exp_year": str(time.gmtime().tm_year + 1), "card_code": CODE,
-                                          "receipt_email": "pat@example.com"})
+    return client.post(
+        "/pay/card",
+        data={
+            "csrf_token": token,
+            "card_number": CARD,
+            "exp_month": "12",
+            "exp_year": str(time.gmtime().tm_year + 1),
+            "card_code": CODE,
+            "receipt_email": "pat@example.com",
+        },
+    )
 
 
 def test_unreachable_payment_service_says_try_again_shortly_and_keeps_the_key(app, signed_in):
@@ -62,8 +77,16 @@ def leaf_values(value):
 
 def test_a_card_form_missing_fields_is_refused_next_to_them(signed_in):
     token = csrf_token(signed_in.get("/billing"))
-    page = signed_in.post("/pay/card", data={"csrf_token": token, "card_number": "4242 abc", "exp_month": "12",
-                                             "exp_year": "1999", "card_code": "12345"})
+    page = signed_in.post(
+        "/pay/card",
+        data={
+            "csrf_token": token,
+            "card_number": "4242 abc",
+            "exp_month": "12",
+            "exp_year": "1999",
+            "card_code": "12345",
+        },
+    )
     body = page.get_data(as_text=True)
     assert page.status_code == 400
     for field in ("card_number", "exp_year", "card_code"):
@@ -73,7 +96,6 @@ def test_a_card_form_missing_fields_is_refused_next_to_them(signed_in):
 
 def test_submit_without_a_checkout_goes_back_to_make_a_payment(client):
     with client.session_transaction() as session:
-        session.update(account="99939999", name="Michael Jones", token="t", token_exp=time.time() + 900,
-                       token_ttl=900)
+        session.update(account="99939999", name="Michael Jones", token="t", token_exp=time.time() + 900, token_ttl=900)
     response = client.get("/pay/card")
     assert response.status_code == 302 and response.headers["Location"].endswith("/pay")

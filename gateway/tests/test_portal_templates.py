@@ -1,4 +1,5 @@
 """The page templates work under the strict CSP and every field has a label (read from the template files)."""
+
 import re
 from pathlib import Path
 

@@ -4,21 +4,33 @@ from devtools.testing import unique_account
 from gateway.proxy import _target
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/api/auth/login", ("auth", "/auth/login")),
-    ("/api/account", ("invoice", "/account")),
-    ("/api/invoices", ("invoice", "/invoices")),
-    ("/api/invoices/528132/pdf", ("invoice", "/invoices/528132/pdf")),
-    ("/api/payments/abc", ("payment", "/payments/abc")),
-    ("/api/payment-profiles/3", ("payment", "/payment-profiles/3")),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/api/auth/login", ("auth", "/auth/login")),
+        ("/api/account", ("invoice", "/account")),
+        ("/api/invoices", ("invoice", "/invoices")),
+        ("/api/invoices/528132/pdf", ("invoice", "/invoices/528132/pdf")),
+        ("/api/payments/abc", ("payment", "/payments/abc")),
+        ("/api/payment-profiles/3", ("payment", "/payment-profiles/3")),
+    ],
+)
 def test_public_paths_map_to_their_service(path, expected):
     assert _target(path) == expected
 
 
-@pytest.mark.parametrize("path", ["/api/ops/access", "/api/internal/reservations", "/api/invoices/../ops/audit",
-                                  "/api/invoices/%2e%2e/internal", "/api/accounts", "/api/invoicesX",
-                                  "/api/paymentsfoo"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/ops/access",
+        "/api/internal/reservations",
+        "/api/invoices/../ops/audit",
+        "/api/invoices/%2e%2e/internal",
+        "/api/accounts",
+        "/api/invoicesX",
+        "/api/paymentsfoo",
+    ],
+)
 def test_internal_and_unknown_paths_never_reach_a_service(path):
     assert _target(path) is None
 
@@ -74,14 +86,17 @@ def test_a_services_redirect_names_the_public_path_not_the_services_host(gateway
     assert auth_service[1].split("//")[1] not in str(response.headers)
 
 
-@pytest.mark.parametrize("location, public", [
-    ("{service}/auth/login", "/api/auth/login"),
-    ("/auth/login?next=%2Fme", "/api/auth/login?next=%2Fme"),
-    ("login", "/api/auth/login"),
-    ("{service}/ops/access", None),
-    ("{service}/internal/keys", None),
-    ("http://elsewhere.example/auth/login", None),
-])
+@pytest.mark.parametrize(
+    "location, public",
+    [
+        ("{service}/auth/login", "/api/auth/login"),
+        ("/auth/login?next=%2Fme", "/api/auth/login?next=%2Fme"),
+        ("login", "/api/auth/login"),
+        ("{service}/ops/access", None),
+        ("{service}/internal/keys", None),
+        ("http://elsewhere.example/auth/login", None),
+    ],
+)
 def test_a_services_location_maps_to_its_public_path_or_is_dropped(gateway_to_auth, auth_service, location, public):
     from gateway.proxy import _public_location
 

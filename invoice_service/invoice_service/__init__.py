@@ -1,4 +1,5 @@
 """invoice_service: billing accounts, invoices, charges, applied payments, reservations, balances, PDFs."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +22,7 @@ def create_app(config_class=Config):
     init_token_verifier(app, redis_ext.client)
 
     from . import api, cli, internal_api, ops_api
+
     init_common(app, [api.blp, internal_api.blp, ops_api.blp])
     app.register_blueprint(cli.commands)
     return app

@@ -1,4 +1,6 @@
-"""`billpay-invoice ...` (or `python -m invoice_service ...`): the service's `flask` commands from any folder, no --app needed."""
+"""`billpay-invoice ...` (or `python -m invoice_service ...`): the service's `flask` commands from any folder,
+no --app needed."""
+
 from billpay_common.cli import run_commands
 
 from . import create_app

@@ -1,4 +1,5 @@
 """Subscriber endpoints: the Billing page, invoices, charges, payments, PDF and e-mail (Bearer token)."""
+
 from flask import current_app, g, make_response
 from flask_smorest import Blueprint
 
@@ -31,8 +32,15 @@ def account():
 @blp.arguments(InvoiceQuerySchema, location="query")
 @blp.response(200, InvoicePageSchema)
 def invoices(query):
-    return billing.list_invoices(g.account, query.get("start"), query.get("end"), query["status"], query["page"],
-                                 query["per_page"], current_app.config["INVOICE_HISTORY_MONTHS"])
+    return billing.list_invoices(
+        g.account,
+        query.get("start"),
+        query.get("end"),
+        query["status"],
+        query["page"],
+        query["per_page"],
+        current_app.config["INVOICE_HISTORY_MONTHS"],
+    )
 
 
 @blp.get("/invoices/<number>")

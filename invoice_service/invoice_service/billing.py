@@ -1,4 +1,5 @@
 """What a subscriber reads: the Billing page, invoice lists, one invoice, its charges and payments."""
+
 from datetime import date
 
 from sqlalchemy import func, select
@@ -21,11 +22,21 @@ def get_account(account):
 
 def profile(account: BillingAccount):
     return {
-        "system_number": account.system_number, "name": account.name,
-        "address": {"line1": account.line1, "line2": account.line2, "city": account.city,
-                    "state": account.state, "zip": account.zip},
-        "account_type": account.account_type, "status": account.status, "comm_type": account.comm_type,
-        "online_date": account.online_date, "phone": account.phone, "email": account.email,
+        "system_number": account.system_number,
+        "name": account.name,
+        "address": {
+            "line1": account.line1,
+            "line2": account.line2,
+            "city": account.city,
+            "state": account.state,
+            "zip": account.zip,
+        },
+        "account_type": account.account_type,
+        "status": account.status,
+        "comm_type": account.comm_type,
+        "online_date": account.online_date,
+        "phone": account.phone,
+        "email": account.email,
     }
 
 
@@ -33,20 +44,26 @@ def last_payment(account):
     latest = db.session.execute(
         select(AppliedPayment.payment_id, AppliedPayment.paid_at)
         .where(AppliedPayment.account == account, AppliedPayment.reversed_at.is_(None))
-        .order_by(AppliedPayment.paid_at.desc(), AppliedPayment.id.desc()).limit(1)).first()
+        .order_by(AppliedPayment.paid_at.desc(), AppliedPayment.id.desc())
+        .limit(1)
+    ).first()
     if latest is None:
         return {"amount": ZERO, "date": None, "payment_id": None}
     total = db.session.scalar(
-        select(func.sum(AppliedPayment.amount))
-        .where(AppliedPayment.account == account, AppliedPayment.payment_id == latest.payment_id,
-               AppliedPayment.reversed_at.is_(None)))
+        select(func.sum(AppliedPayment.amount)).where(
+            AppliedPayment.account == account,
+            AppliedPayment.payment_id == latest.payment_id,
+            AppliedPayment.reversed_at.is_(None),
+        )
+    )
     return {"amount": to_money(total), "date": latest.paid_at.date(), "payment_id": latest.payment_id}
 
 
 def payment_status(account, today=None):
     today = today or date.today()
     open_rows = db.session.execute(
-        select(Invoice.balance, Invoice.due_date).where(Invoice.account == account, Invoice.status == OPEN)).all()
+        select(Invoice.balance, Invoice.due_date).where(Invoice.account == account, Invoice.status == OPEN)
+    ).all()
     return {
         "last_payment": last_payment(account),
         "outstanding_balance": to_money(sum((row.balance for row in open_rows), ZERO)),
@@ -76,8 +93,11 @@ def list_invoices(account, start=None, end=None, status="all", page=1, per_page=
         conditions.append(Invoice.date <= end)
     if status == OPEN:
         conditions.append(Invoice.status == OPEN)
-    rows = (select(Invoice.number, Invoice.date, Invoice.due_date, Invoice.amount, Invoice.balance, Invoice.status)
-            .where(*conditions).order_by(Invoice.date.desc(), Invoice.number.desc()))
+    rows = (
+        select(Invoice.number, Invoice.date, Invoice.due_date, Invoice.amount, Invoice.balance, Invoice.status)
+        .where(*conditions)
+        .order_by(Invoice.date.desc(), Invoice.number.desc())
+    )
     return paginate(db.session, rows, page, per_page)
 
 
@@ -96,9 +116,13 @@ def _charges(number):
 def invoice_detail(account, number):
     invoice = get_invoice(account, number)
     charges = _charges(number)
-    return {**_row(invoice), "charges_total": to_money(sum((c.amount for c in charges), ZERO)),
-            "tax_total": to_money(sum((c.tax for c in charges), ZERO)),
-            "paid_total": invoice.paid_total, "adjustment_total": invoice.adjustment_total}
+    return {
+        **_row(invoice),
+        "charges_total": to_money(sum((c.amount for c in charges), ZERO)),
+        "tax_total": to_money(sum((c.tax for c in charges), ZERO)),
+        "paid_total": invoice.paid_total,
+        "adjustment_total": invoice.adjustment_total,
+    }
 
 
 def _row(invoice):
@@ -115,10 +139,14 @@ def invoice_charges(account, number):
 
 def applied_payments(number):
     rows = db.session.scalars(
-        select(AppliedPayment).where(AppliedPayment.invoice == number, AppliedPayment.reversed_at.is_(None))
-        .order_by(AppliedPayment.paid_at, AppliedPayment.id)).all()
-    return [{"payment_id": p.payment_id, "date": p.paid_at.date(), "amount": p.amount, "brand": p.brand,
-             "last4": p.last4} for p in rows]
+        select(AppliedPayment)
+        .where(AppliedPayment.invoice == number, AppliedPayment.reversed_at.is_(None))
+        .order_by(AppliedPayment.paid_at, AppliedPayment.id)
+    ).all()
+    return [
+        {"payment_id": p.payment_id, "date": p.paid_at.date(), "amount": p.amount, "brand": p.brand, "last4": p.last4}
+        for p in rows
+    ]
 
 
 def invoice_payments(account, number):

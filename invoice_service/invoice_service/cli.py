@@ -1,4 +1,5 @@
 """flask --app invoice_service <command>: the accounting office at the command line."""
+
 import getpass
 import os
 import sys
@@ -37,8 +38,9 @@ def _actor():
 
 @commands.cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None,
-              help="Defaults to the file's extension.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None, help="Defaults to the file's extension."
+)
 @click.option("--batch-size", type=click.IntRange(1, 50000), default=None)
 def import_file(path, fmt, batch_size):
     """Import billing accounts and invoices (with charges) from a CSV or JSONL file; see docs/invoice-import.md."""
@@ -49,22 +51,31 @@ def import_file(path, fmt, batch_size):
     def report(line, reason):
         click.echo(f"line {line}: {reason}", err=True)
 
-    with open(path, newline="", encoding="utf-8-sig") as handle, \
-            click.progressbar(length=os.path.getsize(path), label="Importing", file=sys.stderr) as bar:
+    with (
+        open(path, newline="", encoding="utf-8-sig") as handle,
+        click.progressbar(length=os.path.getsize(path), label="Importing", file=sys.stderr) as bar,
+    ):
+
         def lines():
             for line in handle:
                 lines_read[0] += 1
                 bar.update(len(line))
                 yield line
-        summary = importer.import_lines(lines(), fmt, batch_size or current_app.config["INVOICE_IMPORT_BATCH_SIZE"],
-                                        on_reject=report)
+
+        summary = importer.import_lines(
+            lines(), fmt, batch_size or current_app.config["INVOICE_IMPORT_BATCH_SIZE"], on_reject=report
+        )
     seconds = time.perf_counter() - started
     for kind, counts in summary.counts.items():
-        click.echo(f"{kind}s: created {counts['created']}, updated {counts['updated']}, "
-                   f"unchanged {counts['unchanged']}, rejected {counts['rejected']}")
-    click.echo(f"Summary: created {summary.total('created')}, updated {summary.total('updated')}, "
-               f"unchanged {summary.total('unchanged')}, rejected {summary.total('rejected')} "
-               f"({lines_read[0]} lines in {seconds:.1f} s, {lines_read[0] / max(seconds, 1e-6):.0f} lines/s)")
+        click.echo(
+            f"{kind}s: created {counts['created']}, updated {counts['updated']}, "
+            f"unchanged {counts['unchanged']}, rejected {counts['rejected']}"
+        )
+    click.echo(
+        f"Summary: created {summary.total('created')}, updated {summary.total('updated')}, "
+        f"unchanged {summary.total('unchanged')}, rejected {summary.total('rejected')} "
+        f"({lines_read[0]} lines in {seconds:.1f} s, {lines_read[0] / max(seconds, 1e-6):.0f} lines/s)"
+    )
     if summary.total("rejected"):
         sys.exit(1)
 
@@ -76,8 +87,20 @@ def seed_demo():
     click.echo("Demo billing account 99939999 is ready: outstanding balance $215.95.")
 
 
-ACCOUNT_OPTIONS = ["name", "line1", "line2", "city", "state", "zip", "account_type", "status", "comm_type",
-                   "online_date", "phone", "email"]
+ACCOUNT_OPTIONS = [
+    "name",
+    "line1",
+    "line2",
+    "city",
+    "state",
+    "zip",
+    "account_type",
+    "status",
+    "comm_type",
+    "online_date",
+    "phone",
+    "email",
+]
 
 
 def _account_options(command):
@@ -112,8 +135,13 @@ def account_update(system_number, **fields):
 @click.option("--date", "day", required=True, help="YYYY-MM-DD")
 @click.option("--due-date", required=True, help="YYYY-MM-DD")
 @click.option("--amount", required=True)
-@click.option("--charge", "charges", multiple=True, metavar="DESCRIPTION:UNIT_PRICE[:TAX]",
-              help="A line item; repeat for more. Charges and tax must add up to --amount.")
+@click.option(
+    "--charge",
+    "charges",
+    multiple=True,
+    metavar="DESCRIPTION:UNIT_PRICE[:TAX]",
+    help="A line item; repeat for more. Charges and tax must add up to --amount.",
+)
 def invoice_create(number, account, day, due_date, amount, charges):
     """Create invoice NUMBER for an account."""
     items = []
@@ -122,8 +150,18 @@ def invoice_create(number, account, day, due_date, amount, charges):
             raise click.BadParameter(f"{charge!r}: write a charge as DESCRIPTION:UNIT_PRICE[:TAX]")
         parts = charge.rsplit(":", 2) if charge.count(":") >= 2 else charge.rsplit(":", 1) + ["0"]
         items.append({"description": parts[0], "unit_price": parts[1], "tax": parts[2]})
-    invoice = _run(lambda: invoicing.create_invoice({"number": number, "account": account, "date": day,
-                                                     "due_date": due_date, "amount": amount, "charges": items}))
+    invoice = _run(
+        lambda: invoicing.create_invoice(
+            {
+                "number": number,
+                "account": account,
+                "date": day,
+                "due_date": due_date,
+                "amount": amount,
+                "charges": items,
+            }
+        )
+    )
     click.echo(f"Created invoice {invoice.number}: {invoice.amount}, balance {invoice.balance}.")
 
 
@@ -153,6 +191,8 @@ def invoices(system_number):
     rows = _run(lambda: invoicing.account_invoices(system_number))
     click.echo(f"{'Invoice':<12}{'Date':<12}{'Due':<12}{'Amount':>12}{'Balance':>12}  Status")
     for row in rows:
-        click.echo(f"{row.number:<12}{row.date.isoformat():<12}{row.due_date.isoformat():<12}"
-                   f"{row.amount:>12}{row.balance:>12}  {row.status}")
+        click.echo(
+            f"{row.number:<12}{row.date.isoformat():<12}{row.due_date.isoformat():<12}"
+            f"{row.amount:>12}{row.balance:>12}  {row.status}"
+        )
     click.echo(f"Outstanding balance: {sum(r.balance for r in rows if r.status == 'open'):.2f}")

@@ -1,4 +1,5 @@
 """invoice_service's settings (the environment, typed) and Flask config."""
+
 from billpay_common.config import BaseConfig
 from billpay_common.settings import BillPaySettings, database_url_setting, setting
 
@@ -8,7 +9,8 @@ class InvoiceSettings(BillPaySettings):
 
     INVOICE_SERVICE_DATABASE_URL: str = database_url_setting("invoice_service")
     RESERVATION_TTL_SECONDS: int = setting(
-        1800, "how long a payment's reserved amounts hold before they stop counting", gt=0)
+        1800, "how long a payment's reserved amounts hold before they stop counting", gt=0
+    )
     INVOICE_IMPORT_BATCH_SIZE: int = setting(2000, "rows per transaction in the bulk import", gt=0)
 
     def flask_config(self):

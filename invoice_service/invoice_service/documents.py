@@ -1,4 +1,5 @@
 """Invoice PDFs from the database, and e-mailing them through the notification queue."""
+
 import base64
 import logging
 
@@ -26,9 +27,13 @@ def filename(number):
 
 def invoice_pdf(account, number):
     detail = billing.invoice_detail(account, number)
-    charges = [{column: getattr(charge, column) for column in
-                ("description", "period_start", "period_end", "quantity", "unit_price", "amount", "tax")}
-               for charge in billing.invoice_charges(account, number)["items"]]
+    charges = [
+        {
+            column: getattr(charge, column)
+            for column in ("description", "period_start", "period_end", "quantity", "unit_price", "amount", "tax")
+        }
+        for charge in billing.invoice_charges(account, number)["items"]
+    ]
     profile = billing.profile(billing.get_account(account))
     return pdf.render_invoice(_company(), profile, detail, charges, billing.applied_payments(number))
 
@@ -38,20 +43,33 @@ def email_invoice(account, number, email=None):
     profile = billing.profile(billing.get_account(account))
     to = email or profile["email"]
     if not to:
-        raise Unprocessable("No e-mail address is on file: enter the address to send the invoice to.",
-                            fields={"email": "Required."})
+        raise Unprocessable(
+            "No e-mail address is on file: enter the address to send the invoice to.", fields={"email": "Required."}
+        )
     detail = billing.invoice_detail(account, number)
     document = invoice_pdf(account, number)
-    job = EmailJob(type=INVOICE_EMAIL, to=to, account=account, request_id=current_request_id() or "", data={
-        "invoice": number, "date": detail["date"].isoformat(), "due_date": detail["due_date"].isoformat(),
-        "amount": str(detail["amount"]), "balance": str(detail["balance"]), "account": account,
-        "account_name": profile["name"], "filename": filename(number),
-        "pdf_base64": base64.b64encode(document).decode(),
-    })
+    job = EmailJob(
+        type=INVOICE_EMAIL,
+        to=to,
+        account=account,
+        request_id=current_request_id() or "",
+        data={
+            "invoice": number,
+            "date": detail["date"].isoformat(),
+            "due_date": detail["due_date"].isoformat(),
+            "amount": str(detail["amount"]),
+            "balance": str(detail["balance"]),
+            "account": account,
+            "account_name": profile["name"],
+            "filename": filename(number),
+            "pdf_base64": base64.b64encode(document).decode(),
+        },
+    )
     try:
         publish(redis_ext.client, redis_ext.prefix, job)
     except redis.RedisError as error:
         log.warning("invoice e-mail not queued: %s", error)
-        raise Unavailable("The invoice cannot be e-mailed right now. Please try again in a few minutes.",
-                          code="email_unavailable") from error
+        raise Unavailable(
+            "The invoice cannot be e-mailed right now. Please try again in a few minutes.", code="email_unavailable"
+        ) from error
     return to

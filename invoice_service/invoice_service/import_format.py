@@ -3,15 +3,39 @@
 Yields (line, kind, record) with kind "account" or "invoice" (charges folded into their invoice), or
 (line, "error", reason) for a row that cannot be read. See docs/invoice-import.md.
 """
+
 import csv
 import json
 from decimal import Decimal
 
 from .records import RecordError, check_total, clean_account, clean_charge, clean_invoice, clean_invoice_header
 
-CSV_COLUMNS = ("record", "account", "name", "line1", "line2", "city", "state", "zip", "account_type", "status",
-               "comm_type", "online_date", "phone", "email", "invoice", "date", "due_date", "amount",
-               "description", "period_start", "period_end", "quantity", "unit_price", "tax")
+CSV_COLUMNS = (
+    "record",
+    "account",
+    "name",
+    "line1",
+    "line2",
+    "city",
+    "state",
+    "zip",
+    "account_type",
+    "status",
+    "comm_type",
+    "online_date",
+    "phone",
+    "email",
+    "invoice",
+    "date",
+    "due_date",
+    "amount",
+    "description",
+    "period_start",
+    "period_end",
+    "quantity",
+    "unit_price",
+    "tax",
+)
 ACCOUNT_COLUMNS = CSV_COLUMNS[2:14]
 INVOICE_COLUMNS = ("date", "due_date", "amount")
 CHARGE_COLUMNS = CSV_COLUMNS[18:]
@@ -77,12 +101,20 @@ def _read_csv(lines):
             pending = None
         try:
             if kind == "account":
-                yield line, "account", clean_account({"system_number": row[position["account"]],
-                                                      **pick(row, ACCOUNT_COLUMNS)})
+                yield (
+                    line,
+                    "account",
+                    clean_account({"system_number": row[position["account"]], **pick(row, ACCOUNT_COLUMNS)}),
+                )
             elif kind == "invoice":
                 pending = (line, None, number)
-                pending = (line, clean_invoice_header({"number": number, "account": row[position["account"]],
-                                                       **pick(row, INVOICE_COLUMNS)}), number)
+                pending = (
+                    line,
+                    clean_invoice_header(
+                        {"number": number, "account": row[position["account"]], **pick(row, INVOICE_COLUMNS)}
+                    ),
+                    number,
+                )
             elif kind or any(row):
                 raise RecordError(f"record must be 'account', 'invoice' or 'charge', not {kind!r}")
         except RecordError as error:

@@ -4,10 +4,12 @@ New rows go in with multi-row INSERTs; existing ones are compared and left alone
 a file twice changes nothing. When a batch fails in the database, its records are retried one by one so
 one bad record is reported on its own and never leaves a half-written invoice.
 """
+
 import logging
 import queue
 import threading
 from collections import Counter
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -28,8 +30,7 @@ REJECTED = "rejected"
 
 class ImportSummary:
     def __init__(self):
-        self.counts = {"account": Counter(), "invoice": Counter()}
-        self.rejections = []
+        self.counts: dict[str, Counter[str]] = {"account": Counter(), "invoice": Counter()}
 
     def total(self, outcome):
         return sum(counter[outcome] for counter in self.counts.values())
@@ -49,7 +50,7 @@ def import_lines(lines, fmt, batch_size=2000, on_reject=None):
             if on_reject:
                 on_reject(line, reason)
 
-    writer = _Writer(current_app._get_current_object(), summary, reject)
+    writer = _Writer(current_app._get_current_object(), summary, reject)  # type: ignore[attr-defined]
     batch = _Batch()
     try:
         for line, kind, record in read_records(lines, fmt):
@@ -73,7 +74,8 @@ class _Writer(threading.Thread):
     def __init__(self, app, summary, reject):
         super().__init__(name="import-writer", daemon=True)
         self.app, self.summary, self.reject = app, summary, reject
-        self.batches = queue.Queue(maxsize=2)  # bounds memory: at most a few batches in flight
+        # bounds memory: at most a few batches in flight
+        self.batches: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
         self.error = None
         self.start()
 
@@ -100,7 +102,7 @@ class _Writer(threading.Thread):
 
 class _Batch:
     def __init__(self):
-        self.items = {"account": {}, "invoice": {}}
+        self.items: dict[str, dict[Any, tuple[int, Any]]] = {"account": {}, "invoice": {}}
 
     @property
     def size(self):
@@ -115,7 +117,7 @@ class _Batch:
     def write(self, summary, reject):
         if not self.size:
             return
-        outcomes = []
+        outcomes: list[Any] = []
         try:
             self._write_all(outcomes)
             db.session.commit()
@@ -132,8 +134,12 @@ class _Batch:
     def _write_all(self, outcomes):
         accounts, invoices = self.items["account"], self.items["invoice"]
         wanted = set(accounts) | {record["account"] for _, record in invoices.values()}
-        known = {row.system_number: row for row in db.session.execute(
-            select(BillingAccount.__table__).where(BillingAccount.system_number.in_(wanted)))}
+        known = {
+            row.system_number: row
+            for row in db.session.execute(
+                select(BillingAccount.__table__).where(BillingAccount.system_number.in_(wanted))
+            )
+        }
         new_accounts = []
         for number, (line, record) in accounts.items():
             if number not in known:
@@ -149,15 +155,23 @@ class _Batch:
         new_invoices, new_charges = [], []
         for number, (line, record) in invoices.items():
             if record["account"] not in known_accounts:
-                outcomes.append(("invoice", line, RecordError(
-                    f"account {record['account']} does not exist: add the account first")))
+                outcomes.append(
+                    ("invoice", line, RecordError(f"account {record['account']} does not exist: add the account first"))
+                )
             elif number in existing:
                 same = existing[number] == _comparable(record, record["charges"])
                 outcomes.append(("invoice", line, UNCHANGED if same else _store_existing(record)))
             else:
                 row = {name: record[name] for name in ("number", "account", "date", "due_date", "amount")}
-                new_invoices.append({**row, "paid_total": 0, "adjustment_total": 0, "balance": record["amount"],
-                                     "status": OPEN if record["amount"] > 0 else "paid"})
+                new_invoices.append(
+                    {
+                        **row,
+                        "paid_total": 0,
+                        "adjustment_total": 0,
+                        "balance": record["amount"],
+                        "status": OPEN if record["amount"] > 0 else "paid",
+                    }
+                )
                 new_charges.extend(invoicing.charge_rows(number, record["charges"]))
                 outcomes.append(("invoice", line, CREATED))
         _bulk_insert(Invoice.__table__, new_invoices)
@@ -181,18 +195,23 @@ class _Batch:
 
 
 def _comparable(invoice, charges):
-    return (tuple(invoice[name] for name in invoicing.INVOICE_FIELDS),
-            [tuple(charge[name] for name in invoicing.CHARGE_FIELDS) for charge in charges])
+    return (
+        tuple(invoice[name] for name in invoicing.INVOICE_FIELDS),
+        [tuple(charge[name] for name in invoicing.CHARGE_FIELDS) for charge in charges],
+    )
 
 
 def _stored_invoices(numbers):
     """{number: comparable form} of the invoices already on file, in two queries for the whole batch."""
-    invoices = {row.number: row._mapping for row in db.session.execute(
-        select(Invoice.__table__).where(Invoice.number.in_(numbers)))}
-    charges = {number: [] for number in invoices}
+    invoices = {
+        row.number: row._mapping
+        for row in db.session.execute(select(Invoice.__table__).where(Invoice.number.in_(numbers)))
+    }
+    charges: dict[str, list[Any]] = {number: [] for number in invoices}
     if invoices:
-        for row in db.session.execute(select(Charge.__table__).where(Charge.invoice.in_(list(invoices)))
-                                      .order_by(Charge.id)):
+        for row in db.session.execute(
+            select(Charge.__table__).where(Charge.invoice.in_(list(invoices))).order_by(Charge.id)
+        ):
             charges[row.invoice].append(row._mapping)
     return {number: _comparable(row, charges[number]) for number, row in invoices.items()}
 
@@ -209,10 +228,12 @@ def _bulk_insert(table, rows):
         connection.execute(table.insert(), rows)
         return
     columns = list(rows[0])
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in columns])
+    with (
+        connection.connection.driver_connection.cursor() as cursor,  # type: ignore[union-attr]
+        cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def _store_existing(record):

@@ -1,4 +1,5 @@
 """Internal endpoints for payment_service (X-Service-Key): account lookup and payment reservations."""
+
 from flask import current_app
 from flask_smorest import Blueprint
 
@@ -28,8 +29,9 @@ def account(account):
 @blp.arguments(ReservationRequestSchema)
 @blp.response(201, ReservationSchema)
 def reserve(body):
-    return reservations.reserve(body["payment_id"], body["account"], body["allocations"],
-                                current_app.config["RESERVATION_TTL_SECONDS"])
+    return reservations.reserve(
+        body["payment_id"], body["account"], body["allocations"], current_app.config["RESERVATION_TTL_SECONDS"]
+    )
 
 
 @blp.post("/reservations/<payment_id>/confirm")

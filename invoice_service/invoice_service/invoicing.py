@@ -1,4 +1,5 @@
 """The accounting office's use cases: billing accounts and invoices, created, updated, adjusted, voided."""
+
 from sqlalchemy import delete, select
 
 from billpay_common.errors import Conflict, NotFound, Unprocessable
@@ -43,8 +44,13 @@ def store_invoice(invoice):
         raise records.RecordError(f"account {invoice['account']} does not exist: add the account first")
     found = db.session.get(Invoice, invoice["number"])
     if found is None:
-        new = Invoice(number=invoice["number"], paid_total=ZERO, adjustment_total=ZERO, status=OPEN,
-                      **{name: invoice[name] for name in INVOICE_FIELDS})
+        new = Invoice(
+            number=invoice["number"],
+            paid_total=ZERO,
+            adjustment_total=ZERO,
+            status=OPEN,
+            **{name: invoice[name] for name in INVOICE_FIELDS},
+        )
         ledger.settle(new)
         db.session.add(new)
         db.session.flush()
@@ -54,9 +60,9 @@ def store_invoice(invoice):
     if found.account != invoice["account"]:
         raise records.RecordError(f"invoice {found.number} belongs to another account")
     stored = db.session.scalars(select(Charge).where(Charge.invoice == found.number).order_by(Charge.id)).all()
-    if (all(getattr(found, name) == invoice[name] for name in INVOICE_FIELDS)
-            and [tuple(getattr(c, n) for n in CHARGE_FIELDS) for c in stored]
-            == [tuple(c[n] for n in CHARGE_FIELDS) for c in invoice["charges"]]):
+    if all(getattr(found, name) == invoice[name] for name in INVOICE_FIELDS) and [
+        tuple(getattr(c, n) for n in CHARGE_FIELDS) for c in stored
+    ] == [tuple(c[n] for n in CHARGE_FIELDS) for c in invoice["charges"]]:
         return UNCHANGED
     if found.status == VOID:
         raise records.RecordError(f"invoice {found.number} is void and cannot change")
@@ -128,8 +134,9 @@ def void_invoice(number, reason, actor):
         raise Conflict(f"Invoice {number} has payments applied; refund them before voiding it.")
     if ledger.reserved_elsewhere([number], payment_id="").get(number):
         raise Conflict(f"A payment of invoice {number} is in progress; try again in a few minutes.")
-    db.session.add(Adjustment(invoice=number, amount=-invoice.balance, reason=f"void: {reason}"[:255],
-                              actor=actor[:80]))
+    db.session.add(
+        Adjustment(invoice=number, amount=-invoice.balance, reason=f"void: {reason}"[:255], actor=actor[:80])
+    )
     invoice.adjustment_total -= invoice.balance
     invoice.status = VOID
     ledger.settle(invoice)
@@ -140,8 +147,9 @@ def void_invoice(number, reason, actor):
 def account_invoices(system_number):
     if db.session.get(BillingAccount, system_number) is None:
         raise NotFound(f"There is no billing account {system_number}.")
-    invoices = db.session.scalars(select(Invoice).where(Invoice.account == system_number)
-                                  .order_by(Invoice.date.desc(), Invoice.number.desc())).all()
+    invoices = db.session.scalars(
+        select(Invoice).where(Invoice.account == system_number).order_by(Invoice.date.desc(), Invoice.number.desc())
+    ).all()
     held = ledger.reserved_elsewhere([invoice.number for invoice in invoices])
     return [_with_reserved(invoice, held.get(invoice.number, ZERO)) for invoice in invoices]
 

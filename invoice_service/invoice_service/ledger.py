@@ -1,4 +1,5 @@
 """Balances and the locks that keep them from being overdrawn."""
+
 from sqlalchemy import func, select, update
 
 from billpay_common.clock import utcnow
@@ -27,18 +28,27 @@ def lock_invoices(numbers):
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(update(Invoice).where(Invoice.number.in_(numbers)).values(balance=Invoice.balance))
     found = db.session.scalars(
-        select(Invoice).where(Invoice.number.in_(numbers)).order_by(Invoice.number)
-        .with_for_update().execution_options(populate_existing=True)).all()
+        select(Invoice)
+        .where(Invoice.number.in_(numbers))
+        .order_by(Invoice.number)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     return {invoice.number: invoice for invoice in found}
 
 
 def reserved_elsewhere(numbers, payment_id=None):
     """Per invoice, what live (unconfirmed, unexpired) reservations other than payment_id's hold."""
-    query = (select(ReservationLine.invoice, func.sum(ReservationLine.amount))
-             .join(Reservation, Reservation.payment_id == ReservationLine.payment_id)
-             .where(ReservationLine.invoice.in_(list(numbers)), Reservation.status == RESERVED,
-                    Reservation.expires_at > utcnow())
-             .group_by(ReservationLine.invoice))
+    query = (
+        select(ReservationLine.invoice, func.sum(ReservationLine.amount))
+        .join(Reservation, Reservation.payment_id == ReservationLine.payment_id)
+        .where(
+            ReservationLine.invoice.in_(list(numbers)),
+            Reservation.status == RESERVED,
+            Reservation.expires_at > utcnow(),
+        )
+        .group_by(ReservationLine.invoice)
+    )
     if payment_id is not None:
         query = query.where(Reservation.payment_id != payment_id)
     return {number: to_money(total) for number, total in db.session.execute(query).all()}

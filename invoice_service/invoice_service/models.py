@@ -53,8 +53,7 @@ class Invoice(db.Model):
 class Charge(db.Model):
     __tablename__ = "charges"
     id = db.Column(db.BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
-    invoice = db.Column(db.String(20), db.ForeignKey("invoices.number", ondelete="CASCADE"), nullable=False,
-                        index=True)
+    invoice = db.Column(db.String(20), db.ForeignKey("invoices.number", ondelete="CASCADE"), nullable=False, index=True)
     description = db.Column(db.String(200), nullable=False)
     period_start = db.Column(db.Date, nullable=True)
     period_end = db.Column(db.Date, nullable=True)

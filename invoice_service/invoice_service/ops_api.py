@@ -1,4 +1,5 @@
 """The accounting office's endpoints (X-Ops-Key): billing accounts and invoices."""
+
 from flask import g
 from flask_smorest import Blueprint
 

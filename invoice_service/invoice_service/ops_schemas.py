@@ -1,19 +1,37 @@
 """What the accounting office sends and gets back."""
+
 from marshmallow import Schema, fields, validate
 
 from billpay_common.money import Money
 
 from .schemas import ChargeSchema, InvoiceRowSchema
 
-TEXT = {name: fields.String(validate=validate.Length(max=limit)) for name, limit in
-        {"line1": 120, "line2": 120, "city": 80, "state": 20, "zip": 12, "account_type": 40, "status": 20,
-         "comm_type": 20, "phone": 40}.items()}
+TEXT = {
+    name: fields.String(validate=validate.Length(max=limit))
+    for name, limit in {
+        "line1": 120,
+        "line2": 120,
+        "city": 80,
+        "state": 20,
+        "zip": 12,
+        "account_type": 40,
+        "status": 20,
+        "comm_type": 20,
+        "phone": 40,
+    }.items()
+}
 
 
-class AccountUpdateSchema(Schema.from_dict({
-    **TEXT, "name": fields.String(validate=validate.Length(min=1, max=120)),
-    "email": fields.Email(validate=validate.Length(max=254)), "online_date": fields.Date(allow_none=True),
-})):
+class AccountUpdateSchema(
+    Schema.from_dict(
+        {
+            **TEXT,
+            "name": fields.String(validate=validate.Length(min=1, max=120)),
+            "email": fields.Email(validate=validate.Length(max=254)),
+            "online_date": fields.Date(allow_none=True),
+        }
+    )
+):
     pass
 
 

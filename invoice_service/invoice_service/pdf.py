@@ -1,4 +1,5 @@
 """An invoice as a one-or-more-page PDF. Pure: plain values in, bytes out, no database or Flask."""
+
 import io
 
 from reportlab.lib.pagesizes import letter
@@ -61,8 +62,13 @@ def render_invoice(company, account, invoice, charges, payments):
     page.down()
     address = account["address"]
     city_line = f"{address['city']}, {address['state']} {address['zip']}".strip(", ")
-    for line in (account["name"], address["line1"], address["line2"], city_line,
-                 f"Account: {account['system_number']}"):
+    for line in (
+        account["name"],
+        address["line1"],
+        address["line2"],
+        city_line,
+        f"Account: {account['system_number']}",
+    ):
         if line:
             page.text(LEFT, line)
             page.down()
@@ -77,8 +83,14 @@ def render_invoice(company, account, invoice, charges, payments):
 
 
 def _charges_table(page, charges):
-    for x, heading, right in ((LEFT, "Description", False), (300, "Service Period", False), (400, "Qty", True),
-                              (450, "Unit Price", True), (505, "Tax", True), (RIGHT, "Amount", True)):
+    for x, heading, right in (
+        (LEFT, "Description", False),
+        (300, "Service Period", False),
+        (400, "Qty", True),
+        (450, "Unit Price", True),
+        (505, "Tax", True),
+        (RIGHT, "Amount", True),
+    ):
         page.text(x, heading, bold=True, right=right)
     page.down()
     page.rule()
@@ -94,8 +106,7 @@ def _charges_table(page, charges):
 
 
 def _totals(page, invoice):
-    rows = [("Subtotal", invoice["charges_total"]), ("Tax", invoice["tax_total"]),
-            ("Invoice Total", invoice["amount"])]
+    rows = [("Subtotal", invoice["charges_total"]), ("Tax", invoice["tax_total"]), ("Invoice Total", invoice["amount"])]
     if invoice.get("adjustment_total"):
         rows.append(("Adjustments", invoice["adjustment_total"]))
     for label, value in rows:

@@ -1,4 +1,5 @@
 """The rules an account or invoice must meet, whether it comes from a file, the ops API or the CLI. Pure."""
+
 import re
 from datetime import date
 from decimal import Decimal
@@ -6,8 +7,19 @@ from decimal import Decimal
 from billpay_common.money import ZERO, MoneyError, parse_money, to_money
 
 NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
-ACCOUNT_FIELDS = {"name": 120, "line1": 120, "line2": 120, "city": 80, "state": 20, "zip": 12,
-                  "account_type": 40, "status": 20, "comm_type": 20, "phone": 40, "email": 254}
+ACCOUNT_FIELDS = {
+    "name": 120,
+    "line1": 120,
+    "line2": 120,
+    "city": 80,
+    "state": 20,
+    "zip": 12,
+    "account_type": 40,
+    "status": 20,
+    "comm_type": 20,
+    "phone": 40,
+    "email": 254,
+}
 ACCOUNT_DEFAULTS = {"account_type": "Residential", "status": "Active", "comm_type": "Digital"}
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -89,11 +101,14 @@ def clean_charge(raw):
         raise RecordError(f"quantity {quantity!r} is not a whole number") from None
     if not 1 <= quantity <= 100000:
         raise RecordError("quantity must be between 1 and 100000")
-    charge = {"description": _text(raw, "description", 200, required=True),
-              "period_start": _date(raw, "period_start", required=False),
-              "period_end": _date(raw, "period_end", required=False),
-              "quantity": quantity, "unit_price": _money(raw, "unit_price", signed=True),
-              "tax": _money(raw, "tax", default=ZERO)}
+    charge = {
+        "description": _text(raw, "description", 200, required=True),
+        "period_start": _date(raw, "period_start", required=False),
+        "period_end": _date(raw, "period_end", required=False),
+        "quantity": quantity,
+        "unit_price": _money(raw, "unit_price", signed=True),
+        "tax": _money(raw, "tax", default=ZERO),
+    }
     if charge["period_start"] and charge["period_end"] and charge["period_end"] < charge["period_start"]:
         raise RecordError("period_end is before period_start")
     charge["amount"] = to_money(charge["unit_price"] * quantity)
@@ -108,9 +123,14 @@ def clean_invoice(raw):
 
 
 def clean_invoice_header(raw):
-    invoice = {"number": _number(raw, "number"), "account": _number(raw, "account"),
-               "date": _date(raw, "date"), "due_date": _date(raw, "due_date"), "amount": _money(raw, "amount"),
-               "charges": []}
+    invoice = {
+        "number": _number(raw, "number"),
+        "account": _number(raw, "account"),
+        "date": _date(raw, "date"),
+        "due_date": _date(raw, "due_date"),
+        "amount": _money(raw, "amount"),
+        "charges": [],
+    }
     if invoice["due_date"] < invoice["date"]:
         raise RecordError(f"invoice {invoice['number']}: due_date is before the invoice date")
     return invoice
@@ -121,5 +141,7 @@ def check_total(invoice):
     if invoice["charges"]:
         total = sum((c["amount"] + c["tax"] for c in invoice["charges"]), ZERO)
         if total != invoice["amount"]:
-            raise RecordError(f"invoice {invoice['number']}: its charges and tax add up to {total}, "
-                              f"not to its amount {invoice['amount']}")
+            raise RecordError(
+                f"invoice {invoice['number']}: its charges and tax add up to {total}, "
+                f"not to its amount {invoice['amount']}"
+            )

@@ -2,7 +2,8 @@
 
 Every use case is idempotent on payment_id and locks the invoices it touches before it reads balances.
 """
-from datetime import timedelta, timezone
+
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,18 +18,25 @@ from .models import CONFIRMED, RELEASED, RESERVED, REVERSED, AppliedPayment, Res
 
 
 def _answer(reservation):
-    return {"payment_id": reservation.payment_id, "status": reservation.status,
-            "expires_at": reservation.expires_at.replace(tzinfo=timezone.utc)}
+    return {
+        "payment_id": reservation.payment_id,
+        "status": reservation.status,
+        "expires_at": reservation.expires_at.replace(tzinfo=UTC),
+    }
 
 
 def _same_request(reservation, account, allocations):
     wanted = sorted((a["invoice"], a["amount"]) for a in allocations)
-    return reservation.account == account and wanted == sorted((l.invoice, l.amount) for l in reservation.lines)
+    return reservation.account == account and wanted == sorted(
+        (line.invoice, line.amount) for line in reservation.lines
+    )
 
 
 def _exceeds(number, room):
-    return Conflict(f"The amount for invoice {number} is more than its open balance of {display_money(room)}.",
-                    code="amount_exceeds_balance")
+    return Conflict(
+        f"The amount for invoice {number} is more than its open balance of {display_money(room)}.",
+        code="amount_exceeds_balance",
+    )
 
 
 def _check_fits(invoices, wanted, payment_id):
@@ -55,11 +63,13 @@ def reserve(payment_id, account, allocations, ttl_seconds):
         if number not in invoices or invoices[number].account != account:
             raise NotFound(f"There is no invoice {number} on account {account}.")
     _check_fits(invoices, wanted, payment_id)
-    reservation = Reservation(payment_id=payment_id, account=account, status=RESERVED,
-                              expires_at=utcnow() + timedelta(seconds=ttl_seconds))
+    reservation = Reservation(
+        payment_id=payment_id, account=account, status=RESERVED, expires_at=utcnow() + timedelta(seconds=ttl_seconds)
+    )
     db.session.add(reservation)
-    db.session.add_all(ReservationLine(payment_id=payment_id, invoice=number, amount=amount)
-                       for number, amount in wanted.items())
+    db.session.add_all(
+        ReservationLine(payment_id=payment_id, invoice=number, amount=amount) for number, amount in wanted.items()
+    )
     try:
         db.session.commit()
     except IntegrityError:  # the same payment_id reserved at the same moment by a retry
@@ -78,9 +88,14 @@ def _locked(payment_id):
     reservation = db.session.get(Reservation, payment_id)
     if reservation is None:
         raise NotFound(f"There is no reservation for payment {payment_id}.")
-    invoices = ledger.lock_invoices(line.invoice for line in reservation.lines)
-    reservation = db.session.scalars(select(Reservation).where(Reservation.payment_id == payment_id)
-                                     .with_for_update().execution_options(populate_existing=True)).one()
+    lines: list[ReservationLine] = list(reservation.lines)
+    invoices = ledger.lock_invoices(line.invoice for line in lines)
+    reservation = db.session.scalars(
+        select(Reservation)
+        .where(Reservation.payment_id == payment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     return reservation, invoices
 
 
@@ -89,15 +104,25 @@ def confirm(payment_id, paid_at=None, brand="", last4=""):
     if reservation.status == CONFIRMED:
         return reservation
     if reservation.status != RESERVED:
-        raise Conflict(f"Payment {payment_id} was {reservation.status}; it cannot be confirmed.",
-                       code=f"reservation_{reservation.status}")
+        raise Conflict(
+            f"Payment {payment_id} was {reservation.status}; it cannot be confirmed.",
+            code=f"reservation_{reservation.status}",
+        )
     _check_fits(invoices, {line.invoice: line.amount for line in reservation.lines}, payment_id)
-    paid_at = (paid_at.astimezone(timezone.utc).replace(tzinfo=None) if paid_at and paid_at.tzinfo
-               else paid_at or utcnow())
+    paid_at = paid_at.astimezone(UTC).replace(tzinfo=None) if paid_at and paid_at.tzinfo else paid_at or utcnow()
     for line in reservation.lines:
         invoice = invoices[line.invoice]
-        db.session.add(AppliedPayment(payment_id=payment_id, invoice=line.invoice, account=reservation.account,
-                                      amount=line.amount, paid_at=paid_at, brand=brand, last4=last4))
+        db.session.add(
+            AppliedPayment(
+                payment_id=payment_id,
+                invoice=line.invoice,
+                account=reservation.account,
+                amount=line.amount,
+                paid_at=paid_at,
+                brand=brand,
+                last4=last4,
+            )
+        )
         invoice.paid_total += line.amount
         ledger.settle(invoice)
     reservation.status = CONFIRMED
@@ -108,8 +133,7 @@ def confirm(payment_id, paid_at=None, brand="", last4=""):
 def release(payment_id):
     reservation, _ = _locked(payment_id)
     if reservation.status in (CONFIRMED, REVERSED):
-        raise Conflict(f"Payment {payment_id} is already applied; reverse it instead.",
-                       code="reservation_confirmed")
+        raise Conflict(f"Payment {payment_id} is already applied; reverse it instead.", code="reservation_confirmed")
     reservation.status = RELEASED
     db.session.commit()
     return reservation
@@ -120,11 +144,13 @@ def reverse(payment_id):
     if reservation.status == REVERSED:
         return reservation
     if reservation.status != CONFIRMED:
-        raise Conflict(f"Payment {payment_id} was never applied; release it instead.",
-                       code=f"reservation_{reservation.status}")
+        raise Conflict(
+            f"Payment {payment_id} was never applied; release it instead.", code=f"reservation_{reservation.status}"
+        )
     now = utcnow()
-    applied = db.session.scalars(select(AppliedPayment).where(AppliedPayment.payment_id == payment_id,
-                                                              AppliedPayment.reversed_at.is_(None))).all()
+    applied = db.session.scalars(
+        select(AppliedPayment).where(AppliedPayment.payment_id == payment_id, AppliedPayment.reversed_at.is_(None))
+    ).all()
     for payment in applied:
         payment.reversed_at = now
         invoice = invoices[payment.invoice]

@@ -45,8 +45,12 @@ class AccountSchema(Schema):
 
 
 class InvoiceQuerySchema(PageQuerySchema):
-    start = fields.Date(metadata={"description": "inclusive; default 24 months before end for status=all, "
-                                                 "no limit for status=open (every open invoice)"})
+    start = fields.Date(
+        metadata={
+            "description": "inclusive; default 24 months before end for status=all, "
+            "no limit for status=open (every open invoice)"
+        }
+    )
     end = fields.Date(metadata={"description": "inclusive; default today for status=all, no limit for status=open"})
     status = fields.String(load_default="all", validate=validate.OneOf(["all", "open"]))
 
@@ -124,8 +128,7 @@ class AllocationSchema(Schema):
 class ReservationRequestSchema(Schema):
     payment_id = fields.String(required=True, validate=PAYMENT_ID)
     account = fields.String(required=True, validate=NUMBER)
-    allocations = fields.List(fields.Nested(AllocationSchema), required=True,
-                              validate=validate.Length(min=1, max=100))
+    allocations = fields.List(fields.Nested(AllocationSchema), required=True, validate=validate.Length(min=1, max=100))
 
 
 class ReservationSchema(Schema):

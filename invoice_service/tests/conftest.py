@@ -16,8 +16,14 @@ def tokens():
 
 @pytest.fixture(scope="session")
 def app(redis_url, tmp_path_factory, tokens):
-    with service_app(create_app, Config, "invoice_service", redis_url, tmp_path_factory.mktemp("invoice"),
-                     SERVICE_API_KEY=SERVICE_KEY) as app:
+    with service_app(
+        create_app,
+        Config,
+        "invoice_service",
+        redis_url,
+        tmp_path_factory.mktemp("invoice"),
+        SERVICE_API_KEY=SERVICE_KEY,
+    ) as app:
         tokens.install(app)
         yield app
 

@@ -16,8 +16,9 @@ def jobs_for(app, invoice):
 
 def test_email_queues_the_pdf_on_the_stream(app, client, account, add_invoice, as_subscriber):
     number = add_invoice(account, "42.50", date="2024-05-01", due_date="2024-05-31")
-    response = client.post(f"/invoices/{number}/email", json={"email": "someone@example.com"},
-                           headers=as_subscriber(account))
+    response = client.post(
+        f"/invoices/{number}/email", json={"email": "someone@example.com"}, headers=as_subscriber(account)
+    )
     assert response.status_code == 202
     assert response.json == {"status": "queued", "email": "someone@example.com"}
     [job] = jobs_for(app, number)

@@ -6,12 +6,17 @@ import pytest
 from devtools.testing import unique_account
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "deploy" / "examples"
-HEADER = ("record,account,name,line1,line2,city,state,zip,account_type,status,comm_type,online_date,phone,email,"
-          "invoice,date,due_date,amount,description,period_start,period_end,quantity,unit_price,tax")
+HEADER = (
+    "record,account,name,line1,line2,city,state,zip,account_type,status,comm_type,online_date,phone,email,"
+    "invoice,date,due_date,amount,description,period_start,period_end,quantity,unit_price,tax"
+)
 
 
 def account_row(number, name="Doe, Jane"):
-    return f"account,{number},\"{name}\",1 Oak St,,Syracuse,NY,13204,Residential,Active,Digital,2020-01-01,555,j@example.com" + "," * 10
+    return (
+        f'account,{number},"{name}",1 Oak St,,Syracuse,NY,13204,Residential,Active,Digital,2020-01-01,555,j@example.com'
+        + "," * 10
+    )
 
 
 def invoice_row(number, account, amount="54.00", date="2024-01-15", due="2024-02-15"):
@@ -49,8 +54,7 @@ def test_example_files_import_and_a_second_run_changes_nothing(runner, tmp_path)
 
 def test_imported_invoice_is_visible_with_its_charges(runner, client, tmp_path, as_subscriber):
     account, number = unique_account(), "I" + unique_account()
-    path = write(tmp_path, "one.csv", [HEADER, account_row(account), invoice_row(number, account),
-                                       charge_row(number)])
+    path = write(tmp_path, "one.csv", [HEADER, account_row(account), invoice_row(number, account), charge_row(number)])
     assert runner.invoke(args=["import", path]).exit_code == 0
     charges = client.get(f"/invoices/{number}/charges", headers=as_subscriber(account)).json
     assert (charges["subtotal"], charges["tax"], charges["total"]) == ("49.95", "4.05", "54.00")
@@ -58,11 +62,27 @@ def test_imported_invoice_is_visible_with_its_charges(runner, client, tmp_path, 
 
 def test_changed_rows_are_updated(runner, client, tmp_path, as_subscriber):
     account, number = unique_account(), "I" + unique_account()
-    runner.invoke(args=["import", write(tmp_path, "a.csv", [HEADER, account_row(account), invoice_row(number, account),
-                                                             charge_row(number)])])
-    result = runner.invoke(args=["import", write(tmp_path, "b.csv", [
-        HEADER, account_row(account, "Doe, Janet"), invoice_row(number, account, amount="60.00"),
-        charge_row(number, price="55.95")])])
+    runner.invoke(
+        args=[
+            "import",
+            write(tmp_path, "a.csv", [HEADER, account_row(account), invoice_row(number, account), charge_row(number)]),
+        ]
+    )
+    result = runner.invoke(
+        args=[
+            "import",
+            write(
+                tmp_path,
+                "b.csv",
+                [
+                    HEADER,
+                    account_row(account, "Doe, Janet"),
+                    invoice_row(number, account, amount="60.00"),
+                    charge_row(number, price="55.95"),
+                ],
+            ),
+        ]
+    )
     assert summary(result) == "created 0, updated 2, unchanged 0, rejected 0", result.output
     assert client.get("/account", headers=as_subscriber(account)).json["profile"]["name"] == "Doe, Janet"
     assert client.get(f"/invoices/{number}", headers=as_subscriber(account)).json["balance"] == "60.00"
@@ -71,15 +91,23 @@ def test_changed_rows_are_updated(runner, client, tmp_path, as_subscriber):
 def test_bad_rows_are_reported_with_their_line_and_never_half_written(runner, client, tmp_path, as_subscriber):
     account = unique_account()
     good, bad_charge, bad_total, orphan = ("I" + unique_account() for _ in range(4))
-    path = write(tmp_path, "bad.csv", [
-        HEADER, account_row(account),                                    # lines 1-2
-        invoice_row(good, account), charge_row(good),                    # 3-4
-        invoice_row(bad_charge, account), charge_row(bad_charge, start="2024-13-01"),  # 5-6
-        invoice_row(bad_total, account, amount="99.00"), charge_row(bad_total),        # 7-8
-        invoice_row(orphan, "0000000001"),                               # 9: unknown account
-        invoice_row("BAD NUMBER!", account),                             # 10
-        "mystery," + "," * 23,                                           # 11
-    ])
+    path = write(
+        tmp_path,
+        "bad.csv",
+        [
+            HEADER,
+            account_row(account),  # lines 1-2
+            invoice_row(good, account),
+            charge_row(good),  # 3-4
+            invoice_row(bad_charge, account),
+            charge_row(bad_charge, start="2024-13-01"),  # 5-6
+            invoice_row(bad_total, account, amount="99.00"),
+            charge_row(bad_total),  # 7-8
+            invoice_row(orphan, "0000000001"),  # 9: unknown account
+            invoice_row("BAD NUMBER!", account),  # 10
+            "mystery," + "," * 23,  # 11
+        ],
+    )
     result = runner.invoke(args=["import", path])
     assert result.exit_code == 1
     assert summary(result) == "created 2, updated 0, unchanged 0, rejected 5"
@@ -94,11 +122,30 @@ def test_bad_rows_are_reported_with_their_line_and_never_half_written(runner, cl
 
 def test_jsonl_errors_name_their_line(runner, tmp_path):
     account = unique_account()
-    lines = [json.dumps({"record": "account", "system_number": account, "name": "J"}), "{not json",
-             json.dumps({"record": "invoice", "number": "I" + account, "account": account, "date": "2024-01-01",
-                         "due_date": "2023-12-01", "amount": "1.00"}),
-             json.dumps({"record": "invoice", "number": "J" + account, "account": account, "date": "2024-01-01",
-                         "due_date": "2024-01-01", "amount": 1.5})]
+    lines = [
+        json.dumps({"record": "account", "system_number": account, "name": "J"}),
+        "{not json",
+        json.dumps(
+            {
+                "record": "invoice",
+                "number": "I" + account,
+                "account": account,
+                "date": "2024-01-01",
+                "due_date": "2023-12-01",
+                "amount": "1.00",
+            }
+        ),
+        json.dumps(
+            {
+                "record": "invoice",
+                "number": "J" + account,
+                "account": account,
+                "date": "2024-01-01",
+                "due_date": "2024-01-01",
+                "amount": 1.5,
+            }
+        ),
+    ]
     result = runner.invoke(args=["import", write(tmp_path, "x.jsonl", lines)])
     assert summary(result) == "created 2, updated 0, unchanged 0, rejected 2", result.output
     assert "line 2: not valid JSON" in result.output and "line 3: invoice" in result.output

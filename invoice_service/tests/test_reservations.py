@@ -13,8 +13,11 @@ def payment_id():
 
 
 def reserve(client, internal, account, *allocations, pid=None):
-    body = {"payment_id": pid or payment_id(), "account": account,
-            "allocations": [{"invoice": number, "amount": amount} for number, amount in allocations]}
+    body = {
+        "payment_id": pid or payment_id(),
+        "account": account,
+        "allocations": [{"invoice": number, "amount": amount} for number, amount in allocations],
+    }
     return client.post("/internal/reservations", json=body, headers=internal)
 
 
@@ -29,7 +32,10 @@ def test_internal_endpoints_need_the_service_key(client, account):
 
 def test_account_lookup(client, internal, account):
     assert client.get(f"/internal/accounts/{account}", headers=internal).json == {
-        "account": account, "name": "Test, Subscriber", "email": "subscriber@example.com"}
+        "account": account,
+        "name": "Test, Subscriber",
+        "email": "subscriber@example.com",
+    }
     assert client.get("/internal/accounts/0000", headers=internal).status_code == 404
 
 
@@ -69,8 +75,9 @@ def test_the_office_sees_what_payments_in_flight_hold(client, internal, account,
     pid = reserve(client, internal, account, (number, "30.00")).json["payment_id"]
 
     def listed():
-        [row] = [row for row in client.get(f"/ops/accounts/{account}/invoices", headers=ops).json
-                 if row["number"] == number]
+        [row] = [
+            row for row in client.get(f"/ops/accounts/{account}/invoices", headers=ops).json if row["number"] == number
+        ]
         return row["balance"], row["reserved"]
 
     assert listed() == ("50.00", "30.00")
@@ -125,10 +132,18 @@ def test_another_accounts_invoice_cannot_be_reserved(client, internal, account, 
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
 
 
-@pytest.mark.parametrize("allocations", [[], [{"invoice": "X1", "amount": "-1.00"}],
-                                         [{"invoice": "X1", "amount": "0"}], [{"invoice": "X1", "amount": "1.001"}],
-                                         [{"invoice": "X1", "amount": 1.5}], [{"invoice": "", "amount": "1"}],
-                                         "nope"])
+@pytest.mark.parametrize(
+    "allocations",
+    [
+        [],
+        [{"invoice": "X1", "amount": "-1.00"}],
+        [{"invoice": "X1", "amount": "0"}],
+        [{"invoice": "X1", "amount": "1.001"}],
+        [{"invoice": "X1", "amount": 1.5}],
+        [{"invoice": "", "amount": "1"}],
+        "nope",
+    ],
+)
 def test_bad_reservations_are_422(client, internal, account, allocations):
     body = {"payment_id": payment_id(), "account": account, "allocations": allocations}
     assert client.post("/internal/reservations", json=body, headers=internal).status_code == 422
@@ -141,8 +156,9 @@ def test_unknown_payment_is_404(client, internal):
 
 def test_concurrent_reservations_never_exceed_the_balance(app, client, account, add_invoice):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("SQLite serializes all writers; row locking is exercised on PostgreSQL "
-                    "(set INVOICE_SERVICE_DATABASE_URL)")
+        pytest.skip(
+            "SQLite serializes all writers; row locking is exercised on PostgreSQL (set INVOICE_SERVICE_DATABASE_URL)"
+        )
     number = add_invoice(account, "100.00")
     barrier, outcomes = threading.Barrier(12), []
 

@@ -1,4 +1,5 @@
 """notification_service: queued e-mail jobs, templates, SMTP delivery, retries, dead letters, delivery log."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -25,6 +26,7 @@ def create_app(config_class=Config):
     app.extensions["email_stream"] = EmailStream(redis_ext.client, app.config["REDIS_KEY_PREFIX"])
 
     from . import cli, ops_api
+
     init_common(app, [ops_api.blp])
     init_queue_metrics(app)
     app.register_blueprint(cli.commands)

@@ -1,4 +1,5 @@
 """flask --app notification_service <command>: the worker, and the office's resend at the command line."""
+
 import click
 from flask import Blueprint, current_app
 
@@ -42,8 +43,9 @@ def retry_dead():
 
 
 @commands.cli.command("prune-deliveries")
-@click.option("--older-than-days", type=click.IntRange(min=0), default=None,
-              help="Default: DELIVERY_LOG_RETENTION_DAYS.")
+@click.option(
+    "--older-than-days", type=click.IntRange(min=0), default=None, help="Default: DELIVERY_LOG_RETENTION_DAYS."
+)
 def prune_deliveries(older_than_days):
     """Drop sent e-mails from the delivery log (the workers do it once a day too)."""
     days = current_app.config["DELIVERY_LOG_RETENTION_DAYS"] if older_than_days is None else older_than_days

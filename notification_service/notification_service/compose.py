@@ -1,4 +1,5 @@
 """Turn an e-mail job into a MIME message (HTML and plain-text parts, attachments). Pure: no I/O but templates."""
+
 import base64
 import binascii
 import re
@@ -53,9 +54,13 @@ def _us_date(value):
 
 
 def _environment():
-    env = Environment(loader=PackageLoader("notification_service", "templates/email"),
-                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("notification_service", "templates/email"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["money"] = _money
     env.filters["us_date"] = _us_date
     return env

@@ -1,4 +1,5 @@
 """Queue depth and deliveries by status, refreshed each time /metrics is read."""
+
 import logging
 
 import redis
@@ -10,10 +11,14 @@ from . import services
 
 log = logging.getLogger(__name__)
 
-QUEUE = Gauge("notification_queue_jobs", "E-mail jobs on the queue: waiting (not yet read), in_hand (read, "
-              "not acknowledged), scheduled (waiting for a retry)", ["state"], multiprocess_mode="mostrecent")
-DELIVERIES = Gauge("notification_deliveries", "Delivery log rows by status", ["status"],
-                   multiprocess_mode="mostrecent")
+QUEUE = Gauge(
+    "notification_queue_jobs",
+    "E-mail jobs on the queue: waiting (not yet read), in_hand (read, "
+    "not acknowledged), scheduled (waiting for a retry)",
+    ["state"],
+    multiprocess_mode="mostrecent",
+)
+DELIVERIES = Gauge("notification_deliveries", "Delivery log rows by status", ["status"], multiprocess_mode="mostrecent")
 
 
 def refresh():

@@ -1,4 +1,5 @@
 """The accounting office's endpoints (ops credential): the delivery log, resending, retrying dead letters."""
+
 import logging
 
 from flask import current_app, g

@@ -1,4 +1,5 @@
 """Delivery log use cases: each one is one transaction on the deliveries table."""
+
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,14 +37,32 @@ def claim(jobs, worker, stale_after_seconds):
     now = utcnow()
     rows = {}
     for job, payload in jobs:
-        rows.setdefault(job.event_id, dict(
-            event_id=job.event_id, type=str(job.type)[:40], recipient=str(job.to)[:254],
-            account=str(job.account)[:20], status=SENDING, claimed_by=worker, claimed_at=now, payload=payload,
-            request_id=str(job.request_id)[:64], attempts=0, last_error="", created_at=now, updated_at=now))
+        rows.setdefault(
+            job.event_id,
+            dict(
+                event_id=job.event_id,
+                type=str(job.type)[:40],
+                recipient=str(job.to)[:254],
+                account=str(job.account)[:20],
+                status=SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                payload=payload,
+                request_id=str(job.request_id)[:64],
+                attempts=0,
+                last_error="",
+                created_at=now,
+                updated_at=now,
+            ),
+        )
     if not rows:
         return Claim(set(), set())
-    first_sight = (_dialect_insert()(Delivery).values(list(rows.values()))
-                   .on_conflict_do_nothing(index_elements=["event_id"]).returning(Delivery.event_id))
+    first_sight = (
+        _dialect_insert()(Delivery)
+        .values(list(rows.values()))
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(Delivery.event_id)
+    )
     taken = set(db.session.scalars(first_sight))
     busy = set()
     seen_before = set(rows) - taken
@@ -51,12 +70,22 @@ def claim(jobs, worker, stale_after_seconds):
         stale = now - timedelta(seconds=stale_after_seconds)
         abandoned = or_(Delivery.claimed_at < stale, Delivery.claimed_by == worker)
         takeable = or_(Delivery.status.in_([QUEUED, RETRYING]), and_(Delivery.status == SENDING, abandoned))
-        taken |= set(db.session.scalars(
-            update(Delivery).where(Delivery.event_id.in_(seen_before), takeable)
-            .values(status=SENDING, claimed_by=worker, claimed_at=now).returning(Delivery.event_id)))
+        taken |= set(
+            db.session.scalars(
+                update(Delivery)
+                .where(Delivery.event_id.in_(seen_before), takeable)
+                .values(status=SENDING, claimed_by=worker, claimed_at=now)
+                .returning(Delivery.event_id)
+            )
+        )
         if seen_before - taken:
-            busy = set(db.session.scalars(select(Delivery.event_id).where(
-                Delivery.event_id.in_(seen_before - taken), Delivery.status == SENDING)))
+            busy = set(
+                db.session.scalars(
+                    select(Delivery.event_id).where(
+                        Delivery.event_id.in_(seen_before - taken), Delivery.status == SENDING
+                    )
+                )
+            )
     db.session.commit()
     return Claim(taken, busy)
 
@@ -68,9 +97,18 @@ def _dialect_insert():
 
 def record_sent(event_id):
     """The SMTP server accepted it: sent, whoever holds the claim now."""
-    db.session.execute(update(Delivery).where(Delivery.event_id == event_id)
-                       .values(status=SENT, sent_at=utcnow(), attempts=Delivery.attempts + 1, last_error="",
-                               next_attempt_at=None, claimed_by=None))
+    db.session.execute(
+        update(Delivery)
+        .where(Delivery.event_id == event_id)
+        .values(
+            status=SENT,
+            sent_at=utcnow(),
+            attempts=Delivery.attempts + 1,
+            last_error="",
+            next_attempt_at=None,
+            claimed_by=None,
+        )
+    )
     db.session.commit()
 
 
@@ -102,12 +140,14 @@ def prune_sent(older_than_days, batch=1000):
     cutoff = utcnow() - timedelta(days=older_than_days)
     removed = 0
     while True:
-        old = db.session.scalars(select(Delivery.event_id).where(Delivery.status == SENT, Delivery.created_at < cutoff)
-                                 .limit(batch)).all()
+        old = db.session.scalars(
+            select(Delivery.event_id).where(Delivery.status == SENT, Delivery.created_at < cutoff).limit(batch)
+        ).all()
         if not old:
             return removed
-        removed += db.session.execute(delete(Delivery).where(Delivery.event_id.in_(old), Delivery.status == SENT)
-                                      ).rowcount
+        removed += db.session.execute(
+            delete(Delivery).where(Delivery.event_id.in_(old), Delivery.status == SENT)
+        ).rowcount
         db.session.commit()
 
 
@@ -131,8 +171,9 @@ def resend(event_id, stream):
 
 def requeue_dead(stream, limit=1000):
     """Queue the dead letters again with a fresh set of retries; returns them."""
-    dead = db.session.scalars(select(Delivery).where(Delivery.status == DEAD)
-                              .order_by(Delivery.created_at).limit(limit)).all()
+    dead = db.session.scalars(
+        select(Delivery).where(Delivery.status == DEAD).order_by(Delivery.created_at).limit(limit)
+    ).all()
     for delivery in dead:
         _requeue(delivery)
     db.session.commit()

@@ -1,4 +1,5 @@
 """SMTP delivery from SMTP_URL, with one kept-open connection and failures sorted into temporary or permanent."""
+
 import smtplib
 import ssl
 from urllib.parse import unquote, urlsplit
@@ -41,7 +42,7 @@ class SmtpTransport:
         except smtplib.SMTPServerDisconnected:
             self.close()
             if not reused:
-                raise TemporaryFailure("the SMTP server closed the connection")
+                raise TemporaryFailure("the SMTP server closed the connection") from None
             self._send(message)  # a kept-open connection the server dropped while idle: one fresh try
 
     def _send(self, message):
@@ -66,8 +67,9 @@ class SmtpTransport:
             return self.connection
         try:
             if self.implicit_tls:
-                self.connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                                   context=ssl.create_default_context())
+                self.connection = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
             else:
                 self.connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.starttls:

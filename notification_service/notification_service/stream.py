@@ -1,4 +1,5 @@
 """The e-mail queue on Redis Streams: one consumer group, acknowledgement after SMTP accepts, delayed retries."""
+
 import time
 
 import redis
@@ -41,8 +42,9 @@ class EmailStream:
 
     def claim_abandoned(self, consumer, min_idle_seconds, count):
         """Entries another consumer read but did not acknowledge for min_idle_seconds: its worker died."""
-        answer = self.client.xautoclaim(self.key, self.group, consumer, int(min_idle_seconds * 1000),
-                                        start_id="0-0", count=count)
+        answer = self.client.xautoclaim(
+            self.key, self.group, consumer, int(min_idle_seconds * 1000), start_id="0-0", count=count
+        )
         return [(entry_id, fields.get(b"job")) for entry_id, fields in answer[1] if fields]
 
     def ack(self, *entry_ids):

@@ -4,6 +4,7 @@ A job is acknowledged only after the SMTP server accepted it (or it is dead or s
 worker that dies leaves its jobs pending for another worker to claim. The one gap no queue can close is a
 crash after the server accepted a message and before the log says "sent": that job is sent again, under the
 same Message-ID."""
+
 import logging
 import os
 import signal
@@ -196,5 +197,14 @@ class Worker:
             self.stream.schedule_retry(entry_id, text, outcome.delay_seconds)
         else:
             self.done.append(entry_id)
-        log.warning("e-mail not sent", extra={"fields": {"event_id": job.event_id, "type": job.type,
-                                                         "status": outcome.status, "error": str(error)[:200]}})
+        log.warning(
+            "e-mail not sent",
+            extra={
+                "fields": {
+                    "event_id": job.event_id,
+                    "type": job.type,
+                    "status": outcome.status,
+                    "error": str(error)[:200],
+                }
+            },
+        )

@@ -29,9 +29,19 @@ def inbox(smtp):
 
 @pytest.fixture(scope="session")
 def app(redis_url, smtp, tmp_path_factory):
-    with service_app(create_app, Config, "notification_service", redis_url, tmp_path_factory.mktemp("notification"),
-                     SMTP_URL=smtp[1], SMTP_TIMEOUT_SECONDS=5.0, MAIL_FROM="billing@dss.example",
-                     RETRY_DELAYS_SECONDS=(0.1, 0.2), CLAIM_IDLE_SECONDS=1.0, WORKER_BLOCK_MS=100) as app:
+    with service_app(
+        create_app,
+        Config,
+        "notification_service",
+        redis_url,
+        tmp_path_factory.mktemp("notification"),
+        SMTP_URL=smtp[1],
+        SMTP_TIMEOUT_SECONDS=5.0,
+        MAIL_FROM="billing@dss.example",
+        RETRY_DELAYS_SECONDS=(0.1, 0.2),
+        CLAIM_IDLE_SECONDS=1.0,
+        WORKER_BLOCK_MS=100,
+    ) as app:
         yield app
 
 
@@ -75,16 +85,27 @@ def spawn_worker(app, stream, tmp_path):
     started = []
 
     def spawn(**extra_env):
-        env = {**os.environ,
-               "NOTIFICATION_SERVICE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-               "REDIS_URL": app.config["REDIS_URL"], "REDIS_KEY_PREFIX": stream.prefix,
-               "SMTP_URL": app.config["SMTP_URL"], "RETRY_DELAYS_SECONDS": "0.1,0.2",
-               "CLAIM_IDLE_SECONDS": "1", "WORKER_BLOCK_MS": "100", "LOG_LEVEL": "WARNING",
-               **{name: str(value) for name, value in extra_env.items()}}
+        env = {
+            **os.environ,
+            "NOTIFICATION_SERVICE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "REDIS_URL": app.config["REDIS_URL"],
+            "REDIS_KEY_PREFIX": stream.prefix,
+            "SMTP_URL": app.config["SMTP_URL"],
+            "RETRY_DELAYS_SECONDS": "0.1,0.2",
+            "CLAIM_IDLE_SECONDS": "1",
+            "WORKER_BLOCK_MS": "100",
+            "LOG_LEVEL": "WARNING",
+            **{name: str(value) for name, value in extra_env.items()},
+        }
         log_path = tmp_path / f"worker-{len(started) + 1}.log"
         with log_path.open("wb") as log_file:
-            process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "notification_service", "worker"],
-                                       env=env, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "notification_service", "worker"],
+                env=env,
+                cwd=REPO,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
         started.append((process, log_path))
         return process
 

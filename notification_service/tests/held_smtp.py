@@ -2,6 +2,8 @@
 
 A worker sending through it has claimed its job and is mid-send for as long as the test wants: the test can
 kill it there, or stop it there and then let the send finish."""
+
+import contextlib
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -60,8 +62,6 @@ def _pipe(source, sink):
 
 
 def _close(sock):
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

@@ -1,4 +1,5 @@
 """Helpers of notification_service's tests (not fixtures): jobs, an SMTP server, waiting."""
+
 import email
 import threading
 from contextlib import contextmanager
@@ -87,9 +88,14 @@ def status_of(app, event_id):
 
 
 def receipt_job(to, account="99939999", **overrides):
-    data = {"payment_id": "P-1001", "date": "2016-02-15", "total": "215.95",
-            "allocations": [{"invoice": "528132", "amount": "108.00"}, {"invoice": "528131", "amount": "107.95"}],
-            "card": {"brand": "Visa", "last4": "1111"}, "account": account,
-            "account_name": "Jones, Michael *Test Account*"}
+    data = {
+        "payment_id": "P-1001",
+        "date": "2016-02-15",
+        "total": "215.95",
+        "allocations": [{"invoice": "528132", "amount": "108.00"}, {"invoice": "528131", "amount": "107.95"}],
+        "card": {"brand": "Visa", "last4": "1111"},
+        "account": account,
+        "account_name": "Jones, Michael *Test Account*",
+    }
     data.update(overrides)
     return EmailJob(type="payment.receipt", to=to, account=account, data=data)

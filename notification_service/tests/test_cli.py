@@ -1,4 +1,5 @@
 """flask --app notification_service resend / retry-dead / prune-deliveries, through the CLI runner."""
+
 import uuid
 from datetime import timedelta
 
@@ -51,6 +52,7 @@ def test_a_running_worker_prunes_the_delivery_log(app, stream, send, drain):
 
 def _age(app, event_ids, days):
     with app.app_context():
-        db.session.execute(update(Delivery).where(Delivery.event_id.in_(event_ids))
-                           .values(created_at=utcnow() - timedelta(days=days)))
+        db.session.execute(
+            update(Delivery).where(Delivery.event_id.in_(event_ids)).values(created_at=utcnow() - timedelta(days=days))
+        )
         db.session.commit()

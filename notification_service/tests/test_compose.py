@@ -1,4 +1,5 @@
 """Each e-mail type renders both parts from the data of docs/internal-contracts.md (no I/O)."""
+
 import email
 from email import policy
 
@@ -7,16 +8,27 @@ import pytest
 from billpay_common.queue import EmailJob
 from notification_service.compose import InvalidJob, Sender, compose
 
-SENDER = Sender("billing@dss.example", "Dean Smith Security", "100 Clinton Square, Syracuse, NY 13202",
-                "1-844-837-5321")
+SENDER = Sender(
+    "billing@dss.example", "Dean Smith Security", "100 Clinton Square, Syracuse, NY 13202", "1-844-837-5321"
+)
 JOBS = {
-    "payment.refund": ({"payment_id": "P-9", "date": "2016-03-01", "amount": "108.00",
-                        "allocations": [{"invoice": "528132", "amount": "108.00"}],
-                        "card": {"brand": "Mastercard", "last4": "4444"}, "account": "99939999",
-                        "account_name": "Jones, Michael"}, ["P-9", "$108.00", "Mastercard ending in 4444", "528132"]),
+    "payment.refund": (
+        {
+            "payment_id": "P-9",
+            "date": "2016-03-01",
+            "amount": "108.00",
+            "allocations": [{"invoice": "528132", "amount": "108.00"}],
+            "card": {"brand": "Mastercard", "last4": "4444"},
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+        },
+        ["P-9", "$108.00", "Mastercard ending in 4444", "528132"],
+    ),
     "access.granted": ({"name": "Michael Jones", "account": "99939999"}, ["Welcome Michael Jones", "99939999"]),
-    "profile.expiring": ({"brand": "Visa", "last4": "1111", "exp_month": 3, "exp_year": 2026, "account": "99939999"},
-                         ["Visa card ending in 1111", "03/2026", "Manage Profiles"]),
+    "profile.expiring": (
+        {"brand": "Visa", "last4": "1111", "exp_month": 3, "exp_year": 2026, "account": "99939999"},
+        ["Visa card ending in 1111", "03/2026", "Manage Profiles"],
+    ),
 }
 
 
@@ -38,10 +50,15 @@ def test_malformed_address_is_invalid(to):
         compose(EmailJob(type="access.granted", to=to, data={"name": "N", "account": "1"}), SENDER)
 
 
-@pytest.mark.parametrize("kind, data", [("access.granted", {"account": "1"}),
-                                        ("payment.refund", {**JOBS["payment.refund"][0], "card": None}),
-                                        ("payment.refund", {**JOBS["payment.refund"][0], "date": "soon"}),
-                                        ("payment.receipt", "not a dict")])
+@pytest.mark.parametrize(
+    "kind, data",
+    [
+        ("access.granted", {"account": "1"}),
+        ("payment.refund", {**JOBS["payment.refund"][0], "card": None}),
+        ("payment.refund", {**JOBS["payment.refund"][0], "date": "soon"}),
+        ("payment.receipt", "not a dict"),
+    ],
+)
 def test_missing_or_wrong_data_is_invalid(kind, data):
     with pytest.raises(InvalidJob):
         compose(EmailJob(type=kind, to="a@example.com", data=data), SENDER)
@@ -49,9 +66,26 @@ def test_missing_or_wrong_data_is_invalid(kind, data):
 
 def test_bad_amount_or_pdf_is_invalid():
     with pytest.raises(InvalidJob):
-        compose(EmailJob(type="payment.refund", to="a@example.com", data={**JOBS["payment.refund"][0],
-                                                                          "amount": "lots"}), SENDER)
+        compose(
+            EmailJob(type="payment.refund", to="a@example.com", data={**JOBS["payment.refund"][0], "amount": "lots"}),
+            SENDER,
+        )
     with pytest.raises(InvalidJob):
-        compose(EmailJob(type="invoice.email", to="a@example.com", data={
-            "invoice": "1", "date": "2016-02-15", "due_date": "2016-03-01", "amount": "1.00", "balance": "1.00",
-            "account": "1", "account_name": "N", "filename": "i.pdf", "pdf_base64": "not base64!"}), SENDER)
+        compose(
+            EmailJob(
+                type="invoice.email",
+                to="a@example.com",
+                data={
+                    "invoice": "1",
+                    "date": "2016-02-15",
+                    "due_date": "2016-03-01",
+                    "amount": "1.00",
+                    "balance": "1.00",
+                    "account": "1",
+                    "account_name": "N",
+                    "filename": "i.pdf",
+                    "pdf_base64": "not base64!",
+                },
+            ),
+            SENDER,
+        )

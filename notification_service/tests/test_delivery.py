@@ -1,4 +1,5 @@
 """A worker against the real Redis stream and a real SMTP server (aiosmtpd), in this process."""
+
 import base64
 import uuid
 
@@ -24,8 +25,18 @@ def test_receipt_job_sends_one_message_with_both_parts_and_the_figures(app, send
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     for part in (text, html):
-        for figure in ("P-1001", "02/15/2016", "$215.95", "528132", "$108.00", "528131", "$107.95",
-                       "Visa ending in 1111", "99939999", "Dean Smith Security"):
+        for figure in (
+            "P-1001",
+            "02/15/2016",
+            "$215.95",
+            "528132",
+            "$108.00",
+            "528131",
+            "$107.95",
+            "Visa ending in 1111",
+            "99939999",
+            "Dean Smith Security",
+        ):
             assert figure in part
     assert "Jones, Michael *Test Account*" in text
     assert status_of(app, job.event_id) == "sent"
@@ -74,10 +85,24 @@ def test_html_part_escapes_what_the_job_carries(send, drain, inbox):
 
 def test_invoice_email_carries_the_pdf(send, drain, inbox):
     to, pdf = address(), b"%PDF-1.4 test invoice"
-    send(EmailJob(type="invoice.email", to=to, account="99939999", data={
-        "invoice": "528132", "date": "2016-02-15", "due_date": "2016-03-01", "amount": "108.00",
-        "balance": "108.00", "account": "99939999", "account_name": "Jones, Michael",
-        "filename": "invoice-528132.pdf", "pdf_base64": base64.b64encode(pdf).decode()}))
+    send(
+        EmailJob(
+            type="invoice.email",
+            to=to,
+            account="99939999",
+            data={
+                "invoice": "528132",
+                "date": "2016-02-15",
+                "due_date": "2016-03-01",
+                "amount": "108.00",
+                "balance": "108.00",
+                "account": "99939999",
+                "account_name": "Jones, Michael",
+                "filename": "invoice-528132.pdf",
+                "pdf_base64": base64.b64encode(pdf).decode(),
+            },
+        )
+    )
     drain()
     [message] = inbox.to(to)
     [attachment] = list(message.iter_attachments())

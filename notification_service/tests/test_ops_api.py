@@ -1,4 +1,5 @@
 """The accounting office's endpoints: the ops key, the delivery log, resend, /metrics."""
+
 import uuid
 
 import pytest
@@ -17,9 +18,15 @@ def delivered(app, send, drain):
 
 
 @pytest.mark.parametrize("headers, status", [({}, 401), ({"X-Ops-Key": "wrong"}, 403)])
-@pytest.mark.parametrize("method, path", [("get", "/ops/deliveries"), ("get", "/ops/deliveries/x"),
-                                          ("post", "/ops/deliveries/x/resend"),
-                                          ("post", "/ops/deliveries/retry-dead")])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/ops/deliveries"),
+        ("get", "/ops/deliveries/x"),
+        ("post", "/ops/deliveries/x/resend"),
+        ("post", "/ops/deliveries/retry-dead"),
+    ],
+)
 def test_ops_endpoints_need_the_ops_key(client, method, path, headers, status):
     response = getattr(client, method)(path, headers=headers)
     assert response.status_code == status

@@ -1,4 +1,5 @@
 """Real worker processes (`flask --app notification_service worker`) killed, stopped and run side by side."""
+
 import signal
 import subprocess
 import uuid
@@ -18,8 +19,9 @@ def held_smtp(app):
     held.close()
 
 
-def test_worker_killed_before_acknowledging_is_replaced_and_one_email_arrives(app, stream, send, spawn_worker,
-                                                                             inbox, held_smtp):
+def test_worker_killed_before_acknowledging_is_replaced_and_one_email_arrives(
+    app, stream, send, spawn_worker, inbox, held_smtp
+):
     to = f"{uuid.uuid4().hex[:12]}@example.com"
     # It claims the job, then waits on an SMTP server that does not answer (for longer than the test runs).
     stalled = spawn_worker(SMTP_URL=held_smtp.url, SMTP_TIMEOUT_SECONDS=600)
@@ -61,8 +63,10 @@ def test_three_workers_on_300_jobs_send_300_emails_and_no_duplicate(app, stream,
             pipe.xadd(stream.key, {"job": job.to_json()})
         pipe.execute()
     wait_for(lambda: len(inbox.to_domain(domain)) >= 300, timeout=90, what="300 e-mails")
-    wait_for(lambda: stream.client.xpending(stream.key, stream.group)["pending"] == 0
-             and not _waiting(stream), what="every job acknowledged")
+    wait_for(
+        lambda: stream.client.xpending(stream.key, stream.group)["pending"] == 0 and not _waiting(stream),
+        what="every job acknowledged",
+    )
     delivered = inbox.to_domain(domain)
     assert len(delivered) == 300
     assert len({message["Message-ID"] for message in delivered}) == 300

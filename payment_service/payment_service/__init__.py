@@ -1,5 +1,6 @@
 """payment_service: payments and their allocations, card rules, the processor adapter, saved profiles,
 idempotency records and the outbox."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +22,7 @@ def _sqlite_wal(app):
         return
 
     with app.app_context():
+
         @event.listens_for(db.engine, "connect")
         def set_pragmas(connection, _record):
             cursor = connection.cursor()
@@ -36,10 +38,12 @@ def create_app(config_class=Config):
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     redis_ext.init_app(app)
     init_token_verifier(app, redis_ext.client)
-    app.extensions["payment_processor"] = load_processor(app.config["PAYMENT_PROCESSOR"],
-                                                         app.config["PROCESSOR_TIMEOUT_SECONDS"])
+    app.extensions["payment_processor"] = load_processor(
+        app.config["PAYMENT_PROCESSOR"], app.config["PROCESSOR_TIMEOUT_SECONDS"]
+    )
 
     from . import api, cli, ops_api, profiles_api
+
     init_common(app, [api.blp, profiles_api.blp, ops_api.blp])
     app.register_blueprint(cli.commands)
     return app

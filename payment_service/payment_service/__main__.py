@@ -1,4 +1,6 @@
-"""`billpay-payment ...` (or `python -m payment_service ...`): the service's `flask` commands from any folder, no --app needed."""
+"""`billpay-payment ...` (or `python -m payment_service ...`): the service's `flask` commands from any folder,
+no --app needed."""
+
 from billpay_common.cli import run_commands
 
 from . import create_app

@@ -1,4 +1,5 @@
 """Subscriber endpoints: pay, and the account's payments. The account comes from the token only."""
+
 from flask import g
 from flask_smorest import Blueprint
 
@@ -20,9 +21,18 @@ blp = Blueprint("payments", __name__, url_prefix="/payments", description="Payin
 @blp.alt_response(409, description="amount_exceeds_balance or idempotency_key_in_use")
 @blp.alt_response(503, description="try_again_shortly: nothing was charged")
 def pay(headers, body):
-    return counted(lambda: payments.pay(
-        g.account, g.token_claims.get("name", ""), headers["key"], body["allocations"], card=body.get("card"),
-        profile_id=body.get("profile_id"), receipt_email=body.get("receipt_email"), save_card=body["save_card"]))
+    return counted(
+        lambda: payments.pay(
+            g.account,
+            g.token_claims.get("name", ""),
+            headers["key"],
+            body["allocations"],
+            card=body.get("card"),
+            profile_id=body.get("profile_id"),
+            receipt_email=body.get("receipt_email"),
+            save_card=body["save_card"],
+        )
+    )
 
 
 @blp.get("")

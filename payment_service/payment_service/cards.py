@@ -2,6 +2,7 @@
 
 Error messages never repeat the number or the code: they name the field and what is wrong.
 """
+
 import dataclasses
 import datetime
 
@@ -74,7 +75,7 @@ def brand_of(digits: str) -> tuple[str | None, tuple[int, ...]]:
     """(brand, allowed lengths) by prefix, or (None, ()) when no network matches."""
     for brand, ranges, lengths in _BRANDS:
         for low, high in ranges:
-            head = digits[:len(low)]
+            head = digits[: len(low)]
             if len(head) == len(low) and low <= head <= high:
                 return brand, lengths
     return None, ()
@@ -116,8 +117,9 @@ def full_year(exp_year: int) -> int:
     return exp_year + 2000 if exp_year < 100 else exp_year
 
 
-def validate_card(number: str | None, exp_month: int, exp_year: int, cvc: str | None,
-                  today: datetime.date | None = None) -> Card:
+def validate_card(
+    number: str | None, exp_month: int, exp_year: int, cvc: str | None, today: datetime.date | None = None
+) -> Card:
     """A Card, or CardInvalid with every problem found; spaces and dashes in the number are ignored."""
     today = today or datetime.date.today()
     digits = digits_only(number)

@@ -6,6 +6,7 @@ timeout) the payment is on record and the reconciler can finish it by looking th
 is committed as soon as it is known. Payment (the aggregate) decides each next status; this module only
 orders the calls. Every collaborator is passed in (see ports), so unit tests run it with fakes.
 """
+
 import logging
 from typing import NoReturn
 
@@ -22,8 +23,16 @@ log = logging.getLogger(__name__)
 NO_CHARGE = "We cannot take payments right now and nothing was charged. Please try again shortly."
 
 
-def charge(payment: Payment, source: PaymentSource, *, save_card: bool, request: RequestAnswers,
-           invoices: InvoiceReservations, processor: Processor, uow: UnitOfWork) -> Payment:
+def charge(
+    payment: Payment,
+    source: PaymentSource,
+    *,
+    save_card: bool,
+    request: RequestAnswers,
+    invoices: InvoiceReservations,
+    processor: Processor,
+    uow: UnitOfWork,
+) -> Payment:
     """The payment, succeeded or pending; or the DomainError it was refused with (402, 409, 503, ...). A retry
     with the same key gets the same answer, except after a 503 (nothing charged), which frees the key."""
     _reserve(payment, request, invoices, uow)
@@ -57,8 +66,9 @@ def _reserve(payment: Payment, request: RequestAnswers, invoices: InvoiceReserva
         _refuse(payment, request, uow, refused)
 
 
-def _refuse(payment: Payment, request: RequestAnswers, uow: UnitOfWork, error: DomainError,
-            release_pending: bool = False) -> NoReturn:
+def _refuse(
+    payment: Payment, request: RequestAnswers, uow: UnitOfWork, error: DomainError, release_pending: bool = False
+) -> NoReturn:
     payment.refuse(error.code, error.message, release_pending)
     if error.status == 503:
         request.forget()
@@ -68,8 +78,9 @@ def _refuse(payment: Payment, request: RequestAnswers, uow: UnitOfWork, error: D
     raise error
 
 
-def _decline(payment: Payment, result: ChargeResult, request: RequestAnswers, invoices: InvoiceReservations,
-             uow: UnitOfWork) -> NoReturn:
+def _decline(
+    payment: Payment, result: ChargeResult, request: RequestAnswers, invoices: InvoiceReservations, uow: UnitOfWork
+) -> NoReturn:
     release_quietly(invoices, payment.id)
     payment.decline(result.code, result.message)
     error = DomainError(result.message, code=result.code, status=402)

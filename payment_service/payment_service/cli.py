@@ -1,4 +1,5 @@
 """flask --app payment_service <command>: the background worker and the accounting office's commands."""
+
 import click
 from flask import Blueprint, current_app
 

@@ -1,4 +1,5 @@
 """Calls to invoice_service's internal endpoints (X-Service-Key), per docs/internal-contracts.md."""
+
 import logging
 
 from flask import current_app
@@ -17,19 +18,33 @@ class InvoiceClient:
 
     def _call(self, path, body=None, method="POST"):
         try:
-            return checked(self.http.request(method, path, json_body=body), f"invoice_service ({path})",
-                           default_message="invoice_service refused the request.", default_code=None).json() or {}
+            return (
+                checked(
+                    self.http.request(method, path, json_body=body),
+                    f"invoice_service ({path})",
+                    default_message="invoice_service refused the request.",
+                    default_code=None,
+                ).json()
+                or {}
+            )
         except UpstreamError as refused:
             raise _domain_error(path, refused) from None
 
     def reserve(self, payment_id, account, allocations):
-        return self._call("/internal/reservations", {
-            "payment_id": payment_id, "account": account,
-            "allocations": [{"invoice": invoice, "amount": str(amount)} for invoice, amount in allocations]})
+        return self._call(
+            "/internal/reservations",
+            {
+                "payment_id": payment_id,
+                "account": account,
+                "allocations": [{"invoice": invoice, "amount": str(amount)} for invoice, amount in allocations],
+            },
+        )
 
     def confirm(self, payment_id, paid_at, brand, last4):
-        return self._call(f"/internal/reservations/{payment_id}/confirm",
-                          {"paid_at": paid_at.isoformat() + "Z", "brand": brand, "last4": last4})
+        return self._call(
+            f"/internal/reservations/{payment_id}/confirm",
+            {"paid_at": paid_at.isoformat() + "Z", "brand": brand, "last4": last4},
+        )
 
     def release(self, payment_id):
         return self._call(f"/internal/reservations/{payment_id}/release", {})

@@ -1,4 +1,5 @@
 """payment_service's settings (the environment, typed) and Flask config."""
+
 import importlib
 
 from pydantic import field_validator
@@ -19,23 +20,33 @@ class PaymentSettings(BillPaySettings):
     label = "payment_service"
 
     PAYMENT_SERVICE_DATABASE_URL: str = database_url_setting("payment_service")
-    PAYMENT_PROCESSOR: str = setting("payment_service.processor.sandbox:SandboxProcessor",
-                                     "the card processor adapter (`module:Class`); the sandbox needs no network")
+    PAYMENT_PROCESSOR: str = setting(
+        "payment_service.processor.sandbox:SandboxProcessor",
+        "the card processor adapter (`module:Class`); the sandbox needs no network",
+    )
     PROCESSOR_TIMEOUT_SECONDS: float = setting(
-        20.0, "a processor call slower than this leaves the payment pending", gt=0)
+        20.0, "a processor call slower than this leaves the payment pending", gt=0
+    )
     IDEMPOTENCY_TTL_HOURS: int = setting(24, "how long idempotency keys are kept", gt=0)
     IDEMPOTENCY_WAIT_SECONDS: float = setting(
-        10.0, "how long a second request with a key in flight waits for the first one's answer before a 409", ge=0)
+        10.0, "how long a second request with a key in flight waits for the first one's answer before a 409", ge=0
+    )
     RECONCILE_AFTER_SECONDS: int = setting(
-        60, "the payment worker looks a pending payment up at the processor after this long (gateways settle "
-        "late)", ge=0)
+        60,
+        "the payment worker looks a pending payment up at the processor after this long (gateways settle late)",
+        ge=0,
+    )
     STALE_PROCESSING_SECONDS: int = setting(
-        600, "the payment worker reconciles a payment stuck in processing (its process died "
-        "mid-call) after this long", ge=0)
+        600,
+        "the payment worker reconciles a payment stuck in processing (its process died mid-call) after this long",
+        ge=0,
+    )
     WORKER_INTERVAL_SECONDS: float = setting(
-        2.0, "the payment worker's pause between outbox relay and reconciliation rounds", gt=0)
+        2.0, "the payment worker's pause between outbox relay and reconciliation rounds", gt=0
+    )
     EXPIRY_NOTICE_DAYS: int = setting(
-        30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0)
+        30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0
+    )
 
     @field_validator("PAYMENT_PROCESSOR")
     @classmethod
@@ -53,8 +64,11 @@ class PaymentSettings(BillPaySettings):
 
     def flask_config(self):
         url = self.PAYMENT_SERVICE_DATABASE_URL
-        return {**super().flask_config(), "SQLALCHEMY_DATABASE_URI": url,
-                "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url)}
+        return {
+            **super().flask_config(),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+        }
 
 
 class Config(BaseConfig):

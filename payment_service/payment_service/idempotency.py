@@ -4,6 +4,7 @@ transaction as the payment it admits, so concurrent requests with one key make e
 A request's fingerprint covers what it asks for but no card secret: the card enters it only as brand,
 last 4 and expiry.
 """
+
 import dataclasses
 import hashlib
 import json
@@ -34,12 +35,23 @@ def begin(account: str, key: str, request_fingerprint: str, payment: Payment) ->
     """None when this request is the key's first (payment and record are committed together);
     otherwise the finished record of the first request with this key."""
     now = utcnow()
-    db.session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.account == account, IdempotencyRecord.key == key, IdempotencyRecord.expires_at < now))
+    db.session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.account == account, IdempotencyRecord.key == key, IdempotencyRecord.expires_at < now
+        )
+    )
     ttl = timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
     db.session.add(payment)
-    db.session.add(IdempotencyRecord(account=account, key=key, fingerprint=request_fingerprint,
-                                     payment_id=payment.id, created_at=now, expires_at=now + ttl))
+    db.session.add(
+        IdempotencyRecord(
+            account=account,
+            key=key,
+            fingerprint=request_fingerprint,
+            payment_id=payment.id,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
     try:
         db.session.commit()
         return None
@@ -51,8 +63,14 @@ def begin(account: str, key: str, request_fingerprint: str, payment: Payment) ->
 def _load(account: str, key: str) -> RecordRow | None:
     """The record as a plain row (not an ORM object, whose expired attributes would reopen a transaction)."""
     record = IdempotencyRecord
-    query = select(record.fingerprint, record.state, record.payment_id, record.response_status, record.error_code,
-                   record.error_message).where(record.account == account, record.key == key)
+    query = select(
+        record.fingerprint,
+        record.state,
+        record.payment_id,
+        record.response_status,
+        record.error_code,
+        record.error_message,
+    ).where(record.account == account, record.key == key)
     return db.session.execute(query).first()
 
 
@@ -62,13 +80,18 @@ def _wait_for_first(account: str, key: str, request_fingerprint: str) -> RecordR
         record = _load(account, key)
         db.session.rollback()  # give the connection back while waiting; the next poll sees new commits
         if record is not None and record.fingerprint != request_fingerprint:
-            raise Unprocessable("This Idempotency-Key was already used for a different payment. "
-                                "Use a new key for a new payment.", code="idempotency_key_reused")
+            raise Unprocessable(
+                "This Idempotency-Key was already used for a different payment. Use a new key for a new payment.",
+                code="idempotency_key_reused",
+            )
         if record is not None and record.state == "done":
             return record
         if time.monotonic() > deadline:
-            raise Conflict("A payment with this Idempotency-Key is still being processed. "
-                           "Check your payments before trying again.", code="idempotency_key_in_use")
+            raise Conflict(
+                "A payment with this Idempotency-Key is still being processed. "
+                "Check your payments before trying again.",
+                code="idempotency_key_in_use",
+            )
         time.sleep(POLL_SECONDS)
 
 
@@ -82,8 +105,9 @@ def finish(account: str, key: str, status: int, error: DomainError | None = None
 
 def forget(account: str, key: str) -> None:
     """The request changed nothing that matters (no charge): the same key may try again."""
-    db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.account == account,
-                                                       IdempotencyRecord.key == key))
+    db.session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.account == account, IdempotencyRecord.key == key)
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,9 +126,11 @@ class RequestKey:
 
 def close_abandoned(payment_id: str) -> None:
     """A request that died mid-way left its key in use: let replays see the payment from now on."""
-    db.session.execute(update(IdempotencyRecord).where(IdempotencyRecord.payment_id == payment_id,
-                                                       IdempotencyRecord.state == "in_progress")
-                       .values(state="done", response_status=201))
+    db.session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.payment_id == payment_id, IdempotencyRecord.state == "in_progress")
+        .values(state="done", response_status=201)
+    )
 
 
 def replay_error(record: RecordRow) -> None:
@@ -114,7 +140,8 @@ def replay_error(record: RecordRow) -> None:
 
 
 def purge_expired() -> int:
-    result = cast(CursorResult[Any], db.session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.expires_at < utcnow())))
+    result = cast(
+        CursorResult[Any], db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < utcnow()))
+    )
     db.session.commit()
     return result.rowcount

@@ -1,4 +1,5 @@
 """payments_total{outcome}: what subscribers' payment attempts came to (Prometheus, on /metrics)."""
+
 from prometheus_client import Counter
 
 from billpay_common.errors import DomainError

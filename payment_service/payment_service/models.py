@@ -3,6 +3,7 @@
 `Payment` is also the aggregate of the payment flow: each outcome (refused, declined, charged, applied, ...)
 has a method that decides the next status, and payment_status refuses any move its table does not allow.
 """
+
 import uuid
 from datetime import datetime
 from typing import Any, ClassVar
@@ -18,8 +19,9 @@ from .payment_status import PaymentStatus, checked_move
 MONEY = db.Numeric(12, 2)
 # failure_code of a payment refused while invoice_service was away and may still hold its reservation
 RELEASE_PENDING = "release_pending"
-NOT_APPLIED = ("Your payment could not be applied to the invoices, so it was refunded. "
-               "Please check your balance and pay again.")
+NOT_APPLIED = (
+    "Your payment could not be applied to the invoices, so it was refunded. Please check your balance and pay again."
+)
 NOT_CHARGED = "The card processor did not take this payment, so nothing was charged. Please pay again."
 
 
@@ -65,8 +67,9 @@ class Payment(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     paid_at = db.Column(db.DateTime, nullable=True)
-    allocations: Mapped[list["Allocation"]] = relationship("Allocation", order_by="Allocation.position",
-                                                           cascade="all, delete-orphan", lazy="selectin")
+    allocations: Mapped[list["Allocation"]] = relationship(
+        "Allocation", order_by="Allocation.position", cascade="all, delete-orphan", lazy="selectin"
+    )
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": status, "version_id_generator": False}
 
     @validates("status")

@@ -1,4 +1,5 @@
 """The accounting office's endpoints (ops credential): find payments, see pending ones, refund or void."""
+
 from datetime import datetime, time, timedelta
 
 from flask_smorest import Blueprint
@@ -18,8 +19,7 @@ blp = Blueprint("ops_payments", __name__, url_prefix="/ops/payments", descriptio
 def list_payments(query):
     start = datetime.combine(query["start"], time()) if query.get("start") else None
     end = datetime.combine(query["end"] + timedelta(days=1), time()) if query.get("end") else None
-    return refunds.list_for_ops(query.get("account"), start, end, query.get("status"), query["page"],
-                                query["per_page"])
+    return refunds.list_for_ops(query.get("account"), start, end, query.get("status"), query["page"], query["per_page"])
 
 
 @blp.get("/pending")
@@ -27,8 +27,7 @@ def list_payments(query):
 @blp.arguments(OpsQuerySchema, location="query")
 @blp.response(200, OpsPaymentPageSchema)
 def pending(query):
-    return refunds.list_for_ops(query.get("account"), status="pending", page=query["page"],
-                                per_page=query["per_page"])
+    return refunds.list_for_ops(query.get("account"), status="pending", page=query["page"], per_page=query["per_page"])
 
 
 @blp.post("/<payment_id>/refund")

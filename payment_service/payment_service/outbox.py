@@ -1,4 +1,5 @@
 """The outbox: e-mail jobs written with the change they announce, then relayed to the Redis stream."""
+
 import logging
 
 import redis
@@ -19,8 +20,9 @@ BATCH = 100
 
 def add_event(event_type, account, to, data):
     """Stage an event in the caller's transaction."""
-    event = OutboxEvent(type=event_type, account=account, to=to or None, data=data,
-                        request_id=current_request_id() or "")
+    event = OutboxEvent(
+        type=event_type, account=account, to=to or None, data=data, request_id=current_request_id() or ""
+    )
     db.session.add(event)
     return event
 
@@ -49,8 +51,14 @@ def _complete(event, accounts):
 
 def relay(redis_client, key_prefix, invoice_client):
     """Publish unsent events in order; Redis down leaves them for the next run. Returns how many were sent."""
-    events = (db.session.query(OutboxEvent).filter(OutboxEvent.sent_at.is_(None)).order_by(OutboxEvent.id)
-              .limit(BATCH).with_for_update(skip_locked=True).all())
+    events = (
+        db.session.query(OutboxEvent)
+        .filter(OutboxEvent.sent_at.is_(None))
+        .order_by(OutboxEvent.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+        .all()
+    )
     accounts, sent = _Accounts(invoice_client), 0
     for event in events:
         try:
@@ -65,8 +73,14 @@ def relay(redis_client, key_prefix, invoice_client):
         if not to:
             event.sent_at, event.last_error = utcnow(), "no e-mail address on file; not sent"
             continue
-        job = EmailJob(type=event.type, to=to, data=data, account=event.account, event_id=event.event_id,
-                       request_id=event.request_id)
+        job = EmailJob(
+            type=event.type,
+            to=to,
+            data=data,
+            account=event.account,
+            event_id=event.event_id,
+            request_id=event.request_id,
+        )
         try:
             publish(redis_client, key_prefix, job)
         except redis.RedisError as error:

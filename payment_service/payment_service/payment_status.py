@@ -2,6 +2,7 @@
 
 The values are the strings stored in `payments.status` (and shown in the API), so they must not change.
 """
+
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -22,16 +23,19 @@ class PaymentStatus(StrEnum):
 
 INITIAL: Final = PaymentStatus.PROCESSING
 
-ALLOWED_MOVES: Final[Mapping[PaymentStatus, frozenset[PaymentStatus]]] = MappingProxyType({
-    PaymentStatus.PROCESSING: frozenset({PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, PaymentStatus.DECLINED,
-                                         PaymentStatus.FAILED}),
-    PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED}),
-    PaymentStatus.SUCCEEDED: frozenset({PaymentStatus.REFUNDED, PaymentStatus.VOIDED}),
-    PaymentStatus.DECLINED: frozenset(),
-    PaymentStatus.FAILED: frozenset(),
-    PaymentStatus.REFUNDED: frozenset(),
-    PaymentStatus.VOIDED: frozenset(),
-})
+ALLOWED_MOVES: Final[Mapping[PaymentStatus, frozenset[PaymentStatus]]] = MappingProxyType(
+    {
+        PaymentStatus.PROCESSING: frozenset(
+            {PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, PaymentStatus.DECLINED, PaymentStatus.FAILED}
+        ),
+        PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED}),
+        PaymentStatus.SUCCEEDED: frozenset({PaymentStatus.REFUNDED, PaymentStatus.VOIDED}),
+        PaymentStatus.DECLINED: frozenset(),
+        PaymentStatus.FAILED: frozenset(),
+        PaymentStatus.REFUNDED: frozenset(),
+        PaymentStatus.VOIDED: frozenset(),
+    }
+)
 
 
 class IllegalTransition(Conflict):

@@ -1,5 +1,6 @@
 """Paying invoices: check the request, record the payment under its Idempotency-Key, then run the payment flow
 (charging) with the real invoice_service, processor and database. Card data lives only in this call's memory."""
+
 import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
@@ -39,16 +40,19 @@ def checked_allocations(allocations: Sequence[dict[str, Any]]) -> list[tuple[str
     seen = set()
     for position, allocation in enumerate(allocations):
         if allocation["invoice"] in seen:
-            raise Unprocessable(f"Invoice {allocation['invoice']} is in this payment twice.",
-                                fields={f"allocations.{position}.invoice": "This invoice is already listed."})
+            raise Unprocessable(
+                f"Invoice {allocation['invoice']} is in this payment twice.",
+                fields={f"allocations.{position}.invoice": "This invoice is already listed."},
+            )
         seen.add(allocation["invoice"])
     return [(allocation["invoice"], allocation["amount"]) for allocation in allocations]
 
 
 def _entered_card(card: dict[str, Any]) -> ChosenCard:
     try:
-        checked = cards.validate_card(card.get("number"), card.get("exp_month", 0), card.get("exp_year", 0),
-                                      card.get("cvc"))
+        checked = cards.validate_card(
+            card.get("number"), card.get("exp_month", 0), card.get("exp_year", 0), card.get("cvc")
+        )
     except cards.CardInvalid as invalid:
         first = next(iter(invalid.fields.values()))
         raise Unprocessable(first, fields=invalid.fields) from None
@@ -65,38 +69,77 @@ def choose_card(account: str, card: dict[str, Any] | None, profile_id: str | Non
     profile = profile_of(account, profile_id)
     if cards.expiry_problem(profile.exp_month, profile.exp_year, utcnow().date()):
         raise Unprocessable("That saved card has expired. Please use another card.", fields={"profile_id": "Expired."})
-    return ChosenCard(PaymentSource(token=profile.token), profile.brand, profile.last4, profile.exp_month,
-                      profile.exp_year, profile.id)
+    return ChosenCard(
+        PaymentSource(token=profile.token),
+        profile.brand,
+        profile.last4,
+        profile.exp_month,
+        profile.exp_year,
+        profile.id,
+    )
 
 
-def _fingerprint(pairs: list[tuple[str, Decimal]], chosen: ChosenCard, receipt_email: str | None,
-                 save_card: bool) -> str:
-    return idempotency.fingerprint({
-        "allocations": pairs, "brand": chosen.brand, "last4": chosen.last4,
-        "exp": [chosen.exp_month, chosen.exp_year], "profile_id": chosen.profile_id,
-        "receipt_email": receipt_email, "save_card": bool(save_card)})
+def _fingerprint(
+    pairs: list[tuple[str, Decimal]], chosen: ChosenCard, receipt_email: str | None, save_card: bool
+) -> str:
+    return idempotency.fingerprint(
+        {
+            "allocations": pairs,
+            "brand": chosen.brand,
+            "last4": chosen.last4,
+            "exp": [chosen.exp_month, chosen.exp_year],
+            "profile_id": chosen.profile_id,
+            "receipt_email": receipt_email,
+            "save_card": bool(save_card),
+        }
+    )
 
 
-def pay(account: str, account_name: str | None, key: str, allocations: Sequence[dict[str, Any]],
-        card: dict[str, Any] | None = None, profile_id: str | None = None, receipt_email: str | None = None,
-        save_card: bool = False) -> Payment:
+def pay(
+    account: str,
+    account_name: str | None,
+    key: str,
+    allocations: Sequence[dict[str, Any]],
+    card: dict[str, Any] | None = None,
+    profile_id: str | None = None,
+    receipt_email: str | None = None,
+    save_card: bool = False,
+) -> Payment:
     """The payment (succeeded or pending), or a DomainError: 402 declined, 404, 409, 422, 503."""
     pairs = checked_allocations(allocations)
     chosen = choose_card(account, card, profile_id)
-    payment = Payment(id=new_id(), account=account, account_name=(account_name or "")[:120], status=INITIAL,
-                      amount=sum(amount for _, amount in pairs), brand=chosen.brand, last4=chosen.last4,
-                      exp_month=chosen.exp_month, exp_year=chosen.exp_year, profile_id=chosen.profile_id,
-                      receipt_email=receipt_email,
-                      allocations=[Allocation(invoice=invoice, amount=amount, position=position)
-                                   for position, (invoice, amount) in enumerate(pairs)])
+    payment = Payment(
+        id=new_id(),
+        account=account,
+        account_name=(account_name or "")[:120],
+        status=INITIAL,
+        amount=sum(amount for _, amount in pairs),
+        brand=chosen.brand,
+        last4=chosen.last4,
+        exp_month=chosen.exp_month,
+        exp_year=chosen.exp_year,
+        profile_id=chosen.profile_id,
+        receipt_email=receipt_email,
+        allocations=[
+            Allocation(invoice=invoice, amount=amount, position=position)
+            for position, (invoice, amount) in enumerate(pairs)
+        ],
+    )
     first = idempotency.begin(account, key, _fingerprint(pairs, chosen, receipt_email, save_card), payment)
     if first is not None:
         idempotency.replay_error(first)
         return db.session.get_one(Payment, first.payment_id)
     invoices = invoice_client()
     request = idempotency.RequestKey(account, key)
-    payment = charging.charge(payment, chosen.source, save_card=save_card, request=request, invoices=invoices,
-                              processor=current_processor(), uow=SqlUnitOfWork())
+    payment = charging.charge(
+        payment,
+        chosen.source,
+        save_card=save_card,
+        request=request,
+        invoices=invoices,
+        processor=current_processor(),
+        uow=SqlUnitOfWork(),
+    )
     if payment.status is PaymentStatus.SUCCEEDED:
         outbox.relay_now(redis_ext.client, redis_ext.prefix, invoices)
     return payment

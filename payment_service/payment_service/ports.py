@@ -1,6 +1,7 @@
 """What the payment use cases need from outside the domain, as protocols: invoice_service's reservations, the
 unit of work, and the answer kept under the request's Idempotency-Key. The real ones are clients.InvoiceClient,
 unit_of_work.SqlUnitOfWork and idempotency.RequestKey; unit tests pass fakes."""
+
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal

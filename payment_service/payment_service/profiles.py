@@ -1,4 +1,5 @@
 """Saved payment profiles (Manage Profiles): processor tokens plus brand, last 4 and expiry."""
+
 from sqlalchemy.exc import IntegrityError
 
 from billpay_common.errors import NotFound, Unprocessable
@@ -13,8 +14,12 @@ MAX_PROFILES = 10
 
 
 def list_profiles(account):
-    return (db.session.query(PaymentProfile).filter(PaymentProfile.account == account)
-            .order_by(PaymentProfile.is_default.desc(), PaymentProfile.created_at.desc()).all())
+    return (
+        db.session.query(PaymentProfile)
+        .filter(PaymentProfile.account == account)
+        .order_by(PaymentProfile.is_default.desc(), PaymentProfile.created_at.desc())
+        .all()
+    )
 
 
 def profile_of(account, profile_id):
@@ -28,8 +33,15 @@ def stage_profile(account, card, token, make_default=False):
     existing = list_profiles(account)
     if len(existing) >= MAX_PROFILES:
         raise Unprocessable(f"You can save up to {MAX_PROFILES} cards. Delete one first.", code="too_many_profiles")
-    profile = PaymentProfile(account=account, token=token, brand=card.brand, last4=card.last4,
-                             exp_month=card.exp_month, exp_year=card.exp_year, is_default=not existing)
+    profile = PaymentProfile(
+        account=account,
+        token=token,
+        brand=card.brand,
+        last4=card.last4,
+        exp_month=card.exp_month,
+        exp_year=card.exp_year,
+        is_default=not existing,
+    )
     db.session.add(profile)
     if make_default:
         _make_default(account, profile)
@@ -79,9 +91,18 @@ def queue_expiry_reminders(today, days):
         if db.session.get(ExpiryReminder, (profile.id, month)) is not None:
             continue
         db.session.add(ExpiryReminder(profile_id=profile.id, month=month))
-        outbox.add_event(PROFILE_EXPIRING, profile.account, None, {
-            "brand": profile.brand, "last4": profile.last4, "exp_month": profile.exp_month,
-            "exp_year": profile.exp_year, "account": profile.account})
+        outbox.add_event(
+            PROFILE_EXPIRING,
+            profile.account,
+            None,
+            {
+                "brand": profile.brand,
+                "last4": profile.last4,
+                "exp_month": profile.exp_month,
+                "exp_year": profile.exp_year,
+                "account": profile.account,
+            },
+        )
         queued += 1
     try:
         db.session.commit()

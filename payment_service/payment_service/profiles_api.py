@@ -1,4 +1,5 @@
 """Subscriber endpoints for saved cards (Manage Profiles)."""
+
 from flask import g
 from flask_smorest import Blueprint
 
@@ -23,8 +24,9 @@ def list_profiles():
 @blp.response(201, ProfileSchema)
 def create_profile(body):
     card = body["card"]
-    return profiles.create_profile(g.account, card["number"], card["exp_month"], card["exp_year"], card["cvc"],
-                                   body["make_default"])
+    return profiles.create_profile(
+        g.account, card["number"], card["exp_month"], card["exp_year"], card["cvc"], body["make_default"]
+    )
 
 
 @blp.delete("/<profile_id>")

@@ -1,4 +1,5 @@
 """Settling payments whose charge outcome is unknown (timeout, crash): look up by reference, never charge again."""
+
 import logging
 from datetime import datetime, timedelta
 
@@ -25,11 +26,17 @@ def due_payment_ids(now: datetime | None = None) -> list[str]:
     config = current_app.config
     pending_before = now - timedelta(seconds=config["RECONCILE_AFTER_SECONDS"])
     processing_before = now - timedelta(seconds=config["STALE_PROCESSING_SECONDS"])
-    query = select(Payment.id).where(or_(
-        and_(Payment.status == PaymentStatus.PENDING, Payment.updated_at <= pending_before),
-        and_(Payment.status == PaymentStatus.PROCESSING, Payment.updated_at <= processing_before),
-        and_(Payment.status == PaymentStatus.FAILED, Payment.failure_code == RELEASE_PENDING),
-    )).order_by(Payment.created_at)
+    query = (
+        select(Payment.id)
+        .where(
+            or_(
+                and_(Payment.status == PaymentStatus.PENDING, Payment.updated_at <= pending_before),
+                and_(Payment.status == PaymentStatus.PROCESSING, Payment.updated_at <= processing_before),
+                and_(Payment.status == PaymentStatus.FAILED, Payment.failure_code == RELEASE_PENDING),
+            )
+        )
+        .order_by(Payment.created_at)
+    )
     ids = list(db.session.execute(query.limit(200)).scalars())
     db.session.rollback()
     return ids

@@ -1,4 +1,5 @@
 """The accounting office's refund and void: processor first, then invoice balances, then the e-mail."""
+
 from datetime import datetime
 from typing import Any
 
@@ -29,14 +30,18 @@ def reverse_payment(payment_id: str, kind: str) -> Payment:
     if payment.status in DONE.values():
         return payment
     if payment.status is not PaymentStatus.SUCCEEDED:
-        raise Conflict(f"Only a succeeded payment can be reversed; payment {payment_id} is {payment.status}.",
-                       code="not_reversible")
+        raise Conflict(
+            f"Only a succeeded payment can be reversed; payment {payment_id} is {payment.status}.",
+            code="not_reversible",
+        )
     _reverse_at_processor(payment, kind, current_processor())
     try:
         invoice_client().reverse(payment.id)
     except ServiceUnavailable as down:
-        raise Unavailable("The card was refunded but the invoices cannot be updated right now. "
-                          "Repeat the request shortly to finish.", code="try_again_shortly") from down
+        raise Unavailable(
+            "The card was refunded but the invoices cannot be updated right now. Repeat the request shortly to finish.",
+            code="try_again_shortly",
+        ) from down
     payment.reverse(DONE[kind])
     data = payment_event_data(payment, utcnow().date())
     data["amount"] = str(payment.amount)
@@ -52,15 +57,22 @@ def _reverse_at_processor(payment: Payment, kind: str, processor: Processor) -> 
         else:
             processor.refund(payment.id, payment.amount)
     except ProcessorTimeout as timeout:
-        raise Unavailable("The card processor did not answer. Repeat the request shortly.",
-                          code="try_again_shortly") from timeout
+        raise Unavailable(
+            "The card processor did not answer. Repeat the request shortly.", code="try_again_shortly"
+        ) from timeout
     except ProcessorError as refused:
         if processor.lookup(payment.id).status not in DONE.values():
             raise Conflict(f"The card processor refused: {refused}", code="processor_refused") from refused
 
 
-def list_for_ops(account: str | None = None, start: datetime | None = None, end: datetime | None = None,
-                 status: str | None = None, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+def list_for_ops(
+    account: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> dict[str, Any]:
     query = select(Payment)
     if account:
         query = query.where(Payment.account == account)

@@ -48,9 +48,13 @@ class IdempotencyHeaderSchema(Schema):
     class Meta:
         unknown = "exclude"
 
-    key = fields.String(required=True, data_key="Idempotency-Key", validate=validate.Length(min=1, max=255),
-                        error_messages={"required": "Send an Idempotency-Key header: a new random value per payment."},
-                        metadata={"description": "a new random value per payment, the same on every retry"})
+    key = fields.String(
+        required=True,
+        data_key="Idempotency-Key",
+        validate=validate.Length(min=1, max=255),
+        error_messages={"required": "Send an Idempotency-Key header: a new random value per payment."},
+        metadata={"description": "a new random value per payment, the same on every retry"},
+    )
 
 
 class PaymentSchema(Schema):

@@ -2,6 +2,7 @@
 
 Shared by the payment flow (charging) and the reconciler; the collaborators are passed in (see ports).
 """
+
 import logging
 from datetime import date
 from typing import Any
@@ -19,14 +20,24 @@ log = logging.getLogger(__name__)
 
 
 def payment_event_data(payment: Payment, day: date) -> dict[str, Any]:
-    return {"payment_id": payment.id, "date": day.isoformat(), "account": payment.account,
-            "account_name": payment.account_name,
-            "allocations": [{"invoice": item.invoice, "amount": str(item.amount)} for item in payment.allocations],
-            "card": {"brand": payment.brand, "last4": payment.last4}}
+    return {
+        "payment_id": payment.id,
+        "date": day.isoformat(),
+        "account": payment.account,
+        "account_name": payment.account_name,
+        "allocations": [{"invoice": item.invoice, "amount": str(item.amount)} for item in payment.allocations],
+        "card": {"brand": payment.brand, "last4": payment.last4},
+    }
 
 
-def settle_charged(payment: Payment, *, invoices: InvoiceReservations, processor: Processor, uow: UnitOfWork,
-                   raise_conflict: bool = False) -> Payment:
+def settle_charged(
+    payment: Payment,
+    *,
+    invoices: InvoiceReservations,
+    processor: Processor,
+    uow: UnitOfWork,
+    raise_conflict: bool = False,
+) -> Payment:
     """The processor took the money: apply it to the invoices and queue the receipt."""
     paid_at = utcnow()
     try:
@@ -46,8 +57,9 @@ def settle_charged(payment: Payment, *, invoices: InvoiceReservations, processor
     return payment
 
 
-def _refund_unapplied(payment: Payment, refused: Conflict, processor: Processor, uow: UnitOfWork,
-                      raise_conflict: bool) -> Payment:
+def _refund_unapplied(
+    payment: Payment, refused: Conflict, processor: Processor, uow: UnitOfWork, raise_conflict: bool
+) -> Payment:
     log.error("payment %s charged but invoice_service refused to confirm it: %s", payment.id, refused.code)
     try:
         processor.refund(payment.id, payment.amount)

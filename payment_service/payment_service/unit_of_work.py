@@ -1,4 +1,5 @@
 """The database session as the payment use cases' unit of work."""
+
 import logging
 from typing import Any
 

@@ -1,5 +1,6 @@
 """The background loop (`flask --app payment_service worker`): relay the outbox, reconcile pending
 payments, and once a day queue expiry reminders and drop expired idempotency keys."""
+
 import logging
 import signal
 import threading
@@ -24,8 +25,11 @@ class Worker:
     def run_once(self):
         """One pass; each part's failure is logged and the others still run."""
         done = {}
-        for name, step in (("relayed", self._relay), ("reconciled", reconcile.reconcile_pending),
-                           ("daily", self._daily)):
+        for name, step in (
+            ("relayed", self._relay),
+            ("reconciled", reconcile.reconcile_pending),
+            ("daily", self._daily),
+        ):
             try:
                 done[name] = step()
             except Exception:  # logged; one step's trouble (say, Redis down) must not stop the others or the loop

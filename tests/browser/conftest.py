@@ -3,6 +3,7 @@
 Playwright's own browser download cannot run here, so its launch fixture is pointed at the system Chromium;
 without it every browser test is skipped, saying why.
 """
+
 import os
 import shutil
 from pathlib import Path
@@ -12,8 +13,16 @@ import pytest
 from tests.support.accounts import GUIDE_INVOICES, create_subscriber
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
@@ -32,8 +41,13 @@ def base_url(browser_type_launch_args, stack):
 
 @pytest.fixture(scope="session")
 def browser_context_args(base_url):
-    return {"base_url": base_url, "viewport": {"width": 1280, "height": 900}, "locale": "en-US",
-            "timezone_id": "America/New_York", "accept_downloads": True}
+    return {
+        "base_url": base_url,
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "en-US",
+        "timezone_id": "America/New_York",
+        "accept_downloads": True,
+    }
 
 
 @pytest.fixture(autouse=True)

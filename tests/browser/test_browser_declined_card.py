@@ -1,4 +1,5 @@
 """A card the processor declines: the portal shows the processor's message and nothing is charged."""
+
 from datetime import date
 
 import pytest

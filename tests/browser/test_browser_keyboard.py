@@ -1,5 +1,6 @@
 """Keyboard only: Tab reaches every link, button and field of the login, billing and payment pages, and Enter
 moves from one page to the next (the Account menu opens from the keyboard too)."""
+
 import pytest
 
 pytest.importorskip("playwright", reason="playwright is not installed: make setup")

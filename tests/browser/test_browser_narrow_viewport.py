@@ -1,4 +1,5 @@
 """A 375-px-wide phone screen shows every portal page without scrolling sideways."""
+
 from datetime import date
 
 import pytest
@@ -13,8 +14,10 @@ from tests.support.chromium_portal import account_menu, login, logout  # noqa: E
 WIDTH = 375
 PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
 
-pytestmark = [pytest.mark.browser, pytest.mark.browser_context_args(viewport={"width": WIDTH, "height": 812},
-                                                                     is_mobile=True, has_touch=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_context_args(viewport={"width": WIDTH, "height": 812}, is_mobile=True, has_touch=True),
+]
 
 
 def test_every_page_fits_a_375_px_screen(page, subscriber, screenshots):
@@ -32,12 +35,16 @@ def test_every_page_fits_a_375_px_screen(page, subscriber, screenshots):
     login(page, subscriber.account, subscriber.passcode)
     check("billing")
     number = subscriber.invoices[0]
-    for name, path in (("view-invoices", "/invoices?start=1990-01-01&end=2020-01-01&status=all"),
-                       ("open-invoices", "/invoices?status=open"),
-                       ("invoice-range-error", "/invoices?start=2020-01-01&end=1990-01-01"),
-                       ("charges", f"/invoices/{number}/charges"), ("payments", f"/invoices/{number}/payments"),
-                       ("email-invoice", f"/invoices/{number}/email"), ("manage-profiles", "/profiles"),
-                       ("not-found", "/invoices/no-such-invoice/charges")):
+    for name, path in (
+        ("view-invoices", "/invoices?start=1990-01-01&end=2020-01-01&status=all"),
+        ("open-invoices", "/invoices?status=open"),
+        ("invoice-range-error", "/invoices?start=2020-01-01&end=1990-01-01"),
+        ("charges", f"/invoices/{number}/charges"),
+        ("payments", f"/invoices/{number}/payments"),
+        ("email-invoice", f"/invoices/{number}/email"),
+        ("manage-profiles", "/profiles"),
+        ("not-found", "/invoices/no-such-invoice/charges"),
+    ):
         page.goto(path)
         check(name)
     page.goto("/pay")

@@ -3,6 +3,7 @@
 This is the only test that pays the demo account's invoices; it refunds its payment through the office's API
 afterwards so that the demo account is as seeded again for whatever runs next on the same stack.
 """
+
 import io
 import re
 import uuid
@@ -41,8 +42,11 @@ def refund_afterwards(stack):
         refunded = office.post(f"/ops/payments/{payment_id}/refund", {})
         assert refunded.status == 200, refunded.json_body
     if made:
-        token = ApiClient(stack.url("auth_service")).post(
-            "/auth/login", {"username": DEMO, "password": stack.env["DEMO_PASSCODE"]}).json_body["access_token"]
+        token = (
+            ApiClient(stack.url("auth_service"))
+            .post("/auth/login", {"username": DEMO, "password": stack.env["DEMO_PASSCODE"]})
+            .json_body["access_token"]
+        )
         account = ApiClient(stack.url("invoice_service")).get("/account", headers={"Authorization": f"Bearer {token}"})
         assert account.json_body["payment_status"]["outstanding_balance"] == "215.95", account.json_body
 
@@ -167,8 +171,13 @@ def test_guide_walkthrough_from_login_to_payment_receipt_and_logout(page, stack,
     receipt = wait_for_mail(stack.mail_dir, lambda m: m["To"] == receipt_to)
     assert confirmation in receipt["Subject"]
     body = plain_text(receipt)
-    for expected in (f"Confirmation Number: {confirmation}", f"Account: {DEMO}", "Card: Visa ending in 4242",
-                     "Total: $50.00", "Invoice 528132: $50.00"):
+    for expected in (
+        f"Confirmation Number: {confirmation}",
+        f"Account: {DEMO}",
+        "Card: Visa ending in 4242",
+        "Total: $50.00",
+        "Invoice 528132: $50.00",
+    ):
         assert expected in body
     assert "528131" not in body and VISA not in receipt.as_string()
 

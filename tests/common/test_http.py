@@ -1,4 +1,5 @@
 """billpay_common.http turns another service's answer into a result or one kind of exception, over real HTTP."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,14 +10,22 @@ from billpay_common.http import ServiceClient, ServiceUnavailable, UpstreamError
 
 ANSWERS = {
     "/ok": (200, {"Content-Type": "application/json"}, json.dumps({"amount": 1.5})),
-    "/missing": (404, {"Content-Type": "application/json"},
-                 json.dumps({"error": {"code": "not_found", "message": "No such invoice.",
-                                       "fields": {"number": "unknown"}}})),
-    "/throttled": (429, {"Retry-After": "30", "Content-Type": "application/json"},
-                   json.dumps({"error": {"code": "too_many_requests", "message": "Slow down."}})),
+    "/missing": (
+        404,
+        {"Content-Type": "application/json"},
+        json.dumps({"error": {"code": "not_found", "message": "No such invoice.", "fields": {"number": "unknown"}}}),
+    ),
+    "/throttled": (
+        429,
+        {"Retry-After": "30", "Content-Type": "application/json"},
+        json.dumps({"error": {"code": "too_many_requests", "message": "Slow down."}}),
+    ),
     "/html": (413, {"Content-Type": "text/html"}, "<h1>Request Entity Too Large</h1>"),
-    "/outage": (503, {"Retry-After": "5", "Content-Type": "application/json"},
-                json.dumps({"error": {"code": "try_again_shortly", "message": "Try again shortly."}})),
+    "/outage": (
+        503,
+        {"Retry-After": "5", "Content-Type": "application/json"},
+        json.dumps({"error": {"code": "try_again_shortly", "message": "Try again shortly."}}),
+    ),
     "/broken": (500, {"Content-Type": "application/json"}, json.dumps({"error": {"code": "internal"}})),
 }
 
@@ -54,7 +63,11 @@ def test_a_4xx_carries_the_envelope(other_service):
         checked(other_service.get("/missing"), "other")
     error = refused.value
     assert (error.status, error.code, error.message, error.fields) == (
-        404, "not_found", "No such invoice.", {"number": "unknown"})
+        404,
+        "not_found",
+        "No such invoice.",
+        {"number": "unknown"},
+    )
 
 
 def test_retry_after_is_kept(other_service):

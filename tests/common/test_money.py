@@ -1,4 +1,5 @@
 """billpay_common.money: one way to read an amount, two ways to write one."""
+
 from decimal import Decimal
 
 import pytest
@@ -7,9 +8,18 @@ from marshmallow import ValidationError
 from billpay_common.money import Money, MoneyError, display_money, format_money, parse_money
 
 
-@pytest.mark.parametrize("value, amount", [
-    ("12.3", "12.30"), (" 7 ", "7.00"), ("-5.25", "-5.25"), (".5", "0.50"), ("1e3", "1000.00"), (108, "108.00"),
-    (Decimal("0.10"), "0.10")])
+@pytest.mark.parametrize(
+    "value, amount",
+    [
+        ("12.3", "12.30"),
+        (" 7 ", "7.00"),
+        ("-5.25", "-5.25"),
+        (".5", "0.50"),
+        ("1e3", "1000.00"),
+        (108, "108.00"),
+        (Decimal("0.10"), "0.10"),
+    ],
+)
 def test_amounts_are_read_as_cents(value, amount):
     parsed = parse_money(value)
     assert parsed == Decimal(amount) and str(parsed) == amount
@@ -47,16 +57,29 @@ def test_floats_are_never_money():
         parse_money(0.1)
 
 
-@pytest.mark.parametrize("value, plain, shown", [
-    (Decimal("215.95"), "215.95", "$215.95"), ("1234567.5", "1,234,567.50", "$1,234,567.50"),
-    (Decimal("-5"), "-5.00", "-$5.00"), (0, "0.00", "$0.00")])
+@pytest.mark.parametrize(
+    "value, plain, shown",
+    [
+        (Decimal("215.95"), "215.95", "$215.95"),
+        ("1234567.5", "1,234,567.50", "$1,234,567.50"),
+        (Decimal("-5"), "-5.00", "-$5.00"),
+        (0, "0.00", "$0.00"),
+    ],
+)
 def test_amounts_are_written_with_cents_and_thousands(value, plain, shown):
     assert format_money(value) == plain and display_money(value) == shown
 
 
-@pytest.mark.parametrize("value, reason", [
-    ("12.345", "places"), ("NaN", "invalid"), (12.5, "invalid"), ("1000000000", "too_large"),
-    (-415214470856930133652013056, "too_large")])
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        ("12.345", "places"),
+        ("NaN", "invalid"),
+        (12.5, "invalid"),
+        ("1000000000", "too_large"),
+        (-415214470856930133652013056, "too_large"),
+    ],
+)
 def test_the_json_money_field_refuses_with_the_reason(value, reason):
     field = Money()
     with pytest.raises(ValidationError) as refused:

@@ -1,4 +1,5 @@
 """billpay_common.pagination against a real (SQLite) database."""
+
 import pytest
 from sqlalchemy import Integer, String, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column
@@ -43,7 +44,12 @@ def test_a_page_of_columns_gives_mappings(session):
 
 def test_an_empty_listing_has_no_pages(session):
     assert paginate(session, select(Row).where(Row.id > 99), 1, 25) == {
-        "items": [], "page": 1, "per_page": 25, "total": 0, "pages": 0}
+        "items": [],
+        "page": 1,
+        "per_page": 25,
+        "total": 0,
+        "pages": 0,
+    }
 
 
 @pytest.mark.parametrize("query", [{"page": "0"}, {"per_page": "101"}, {"per_page": "0"}, {"page": "x"}])

@@ -1,4 +1,5 @@
 """The test cards of tests.support.cards do in the sandbox processor what their names say."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -11,12 +12,19 @@ def outcome(number):
     return sandbox.outcome_of(SimpleNamespace(token=None, card=SimpleNamespace(number=number)))
 
 
-@pytest.mark.parametrize("number, expected", [
-    (cards.VISA, sandbox.APPROVE), (cards.MASTERCARD, sandbox.APPROVE), (cards.AMEX, sandbox.APPROVE),
-    (cards.VISA_DECLINED, sandbox.DECLINED), (cards.DISCOVER_DECLINED, sandbox.DECLINED),
-    (cards.VISA_INSUFFICIENT_FUNDS, sandbox.INSUFFICIENT),
-    (cards.VISA_TIMES_OUT_CHARGED, sandbox.TIMEOUT_CHARGED),
-    (cards.VISA_TIMES_OUT_NOT_CHARGED, sandbox.TIMEOUT_NOT_CHARGED)])
+@pytest.mark.parametrize(
+    "number, expected",
+    [
+        (cards.VISA, sandbox.APPROVE),
+        (cards.MASTERCARD, sandbox.APPROVE),
+        (cards.AMEX, sandbox.APPROVE),
+        (cards.VISA_DECLINED, sandbox.DECLINED),
+        (cards.DISCOVER_DECLINED, sandbox.DECLINED),
+        (cards.VISA_INSUFFICIENT_FUNDS, sandbox.INSUFFICIENT),
+        (cards.VISA_TIMES_OUT_CHARGED, sandbox.TIMEOUT_CHARGED),
+        (cards.VISA_TIMES_OUT_NOT_CHARGED, sandbox.TIMEOUT_NOT_CHARGED),
+    ],
+)
 def test_each_card_has_its_outcome_in_the_sandbox(number, expected):
     assert outcome(number) == expected
 

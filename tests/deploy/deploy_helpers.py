@@ -1,4 +1,5 @@
 """What the deploy tests share: where things are, and which settings classes each deployed process reads."""
+
 import shutil
 import socket
 import subprocess
@@ -13,8 +14,13 @@ from billpay_common.settings_table import service_settings_classes
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 
-SERVICES = {"gateway": 8000, "auth_service": 8001, "invoice_service": 8002, "payment_service": 8003,
-            "notification_service": 8004}
+SERVICES = {
+    "gateway": 8000,
+    "auth_service": 8001,
+    "invoice_service": 8002,
+    "payment_service": 8003,
+    "notification_service": 8004,
+}
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
 
 
@@ -42,9 +48,12 @@ def _flag(field, name):
 def variables(process, command="web", secret=None, local_default=None):
     """Names of the process's settings; with secret= or local_default=, only those with that flag (a secret
     comes from a Secret; a local default suits one developer machine only)."""
-    return {name for name, field in fields(process, command).items()
-            if (secret is None or _flag(field, "secret") == secret)
-            and (local_default is None or _flag(field, "local_default") == local_default)}
+    return {
+        name
+        for name, field in fields(process, command).items()
+        if (secret is None or _flag(field, "secret") == secret)
+        and (local_default is None or _flag(field, "local_default") == local_default)
+    }
 
 
 def check_values(process, command, environment):

@@ -1,5 +1,6 @@
 """The README's Configuration table is the one the settings classes print, and it documents every variable
 they read with its default and meaning."""
+
 from deploy_helpers import REPO
 
 from billpay_common import settings_table
@@ -7,8 +8,8 @@ from billpay_common import settings_table
 
 def _readme_table():
     text = (REPO / "README.md").read_text()
-    section = text[text.index("## Configuration\n"):]
-    section = section[:section.index("\n## ")]
+    section = text[text.index("## Configuration\n") :]
+    section = section[: section.index("\n## ")]
     return "".join(line + "\n" for line in section.splitlines() if line.startswith("|"))
 
 

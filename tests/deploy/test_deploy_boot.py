@@ -1,5 +1,6 @@
 """The image's entry point (deploy/boot.sh) and health probe, run here as real processes without a container,
 plus the Dockerfile's promises that can be read without building it."""
+
 import json
 import os
 import re
@@ -16,10 +17,16 @@ PROBE = str(DEPLOY / "probe.py")
 
 
 def environment(tmp_path, **extra):
-    env = dict(os.environ, SERVICE="auth_service", BILLPAY_VAR_DIR=str(tmp_path / "var"),
-               AUTH_SERVICE_DATABASE_URL=f"sqlite:///{tmp_path}/auth_service.db",
-               PATH=f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
-               ARGON2_TIME_COST="1", ARGON2_MEMORY_COST="1024", ARGON2_PARALLELISM="1")
+    env = dict(
+        os.environ,
+        SERVICE="auth_service",
+        BILLPAY_VAR_DIR=str(tmp_path / "var"),
+        AUTH_SERVICE_DATABASE_URL=f"sqlite:///{tmp_path}/auth_service.db",
+        PATH=f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}",
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_COST="1024",
+        ARGON2_PARALLELISM="1",
+    )
     env.update(extra)
     return env
 
@@ -58,10 +65,18 @@ def test_migrate_and_web_serves_health_readiness_and_metrics_under_gunicorn(tmp_
     metrics_dir = tmp_path / "prometheus"
     metrics_dir.mkdir()
     (metrics_dir / "counter_stale.db").write_bytes(b"left by a previous run")
-    env = environment(tmp_path, PORT=str(port), HOST="127.0.0.1", REDIS_URL=redis_url, WEB_CONCURRENCY="2",
-                      PROMETHEUS_MULTIPROC_DIR=str(metrics_dir), REDIS_KEY_PREFIX=f"deploy-test-{port}:")
-    process = subprocess.Popen([BOOT, "migrate-and-web"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    env = environment(
+        tmp_path,
+        PORT=str(port),
+        HOST="127.0.0.1",
+        REDIS_URL=redis_url,
+        WEB_CONCURRENCY="2",
+        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        REDIS_KEY_PREFIX=f"deploy-test-{port}:",
+    )
+    process = subprocess.Popen(
+        [BOOT, "migrate-and-web"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert wait_until_serving(f"http://127.0.0.1:{port}/healthz", process, 60)[0] == 200
         status, body = get(f"http://127.0.0.1:{port}/readyz")
@@ -79,16 +94,21 @@ def test_migrate_and_web_serves_health_readiness_and_metrics_under_gunicorn(tmp_
 
 
 def test_probe_fails_when_nothing_listens(tmp_path):
-    result = subprocess.run([sys.executable, PROBE, "/healthz"], env=environment(tmp_path, PORT=str(free_port())),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, PROBE, "/healthz"],
+        env=environment(tmp_path, PORT=str(free_port())),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1 and "probe http://127.0.0.1:" in result.stderr
 
 
 @pytest.mark.parametrize("package", sorted(set(WORKERS.values())))
 def test_each_worker_command_exists_in_its_service(tmp_path, package):
     env = environment(tmp_path, SERVICE=package)
-    result = subprocess.run(["flask", "--app", package, "worker", "--help"], env=env, capture_output=True,
-                            text=True, timeout=120, cwd=REPO)
+    result = subprocess.run(
+        ["flask", "--app", package, "worker", "--help"], env=env, capture_output=True, text=True, timeout=120, cwd=REPO
+    )
     assert result.returncode == 0 and "Usage:" in result.stdout, result.stderr
 
 
@@ -105,5 +125,3 @@ def test_dockerfile_builds_a_small_non_root_image_per_service_with_only_its_requ
         for path in source.split():
             path = path.replace("${SERVICE}", "auth_service")
             assert (REPO / path).exists(), f"Dockerfile copies {path}, which does not exist"
-
-

@@ -1,4 +1,5 @@
 """deploy/docker-compose.yml: the whole stack on one machine, checked without a container engine."""
+
 import re
 import shutil
 import subprocess
@@ -97,16 +98,18 @@ def test_every_setting_without_a_safe_embedded_default_is_set_for_every_process(
 @pytest.mark.parametrize("name", PROCESSES)
 def test_the_values_compose_gives_pass_the_settings_validation(services, name):
     """`${NAME:-default}` is read as its default, as Compose does when NAME is unset."""
-    environment = {key: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
-                   for key, value in services[name]["environment"].items()}
+    environment = {
+        key: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value)) for key, value in services[name]["environment"].items()
+    }
     check_values(name, _command(services[name]), environment)
 
 
-@pytest.mark.skipif(not shutil.which("docker-compose"),
-                    reason="docker-compose not installed (apt-get install --no-install-recommends docker-compose)")
+@pytest.mark.skipif(
+    not shutil.which("docker-compose"),
+    reason="docker-compose not installed (apt-get install --no-install-recommends docker-compose)",
+)
 @pytest.mark.parametrize("files", [["docker-compose.yml"], ["docker-compose.yml", "docker-compose.inbox.yml"]])
 def test_docker_compose_accepts_the_file(files):
     arguments = [argument for name in files for argument in ("-f", str(DEPLOY / name))]
-    result = subprocess.run(["docker-compose", *arguments, "config", "-q"], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(["docker-compose", *arguments, "config", "-q"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -1,6 +1,7 @@
 """The Kustomize base and production overlay: rendered with `kubectl kustomize`, schema-checked, and checked
 for what the operator relies on (probes, limits, non-root, autoscaling, network isolation, and every setting
 each process's settings classes read)."""
+
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,8 @@ WEB = [k8s_name(package) for package in SERVICES]
 MIGRATED = ["auth-service", "invoice-service", "payment-service", "notification-service"]
 # next to the interpreter running the tests (the project's virtual environment), else on PATH
 VALIDATOR = shutil.which("kubernetes-validate", path=str(Path(sys.executable).parent)) or shutil.which(
-    "kubernetes-validate")
+    "kubernetes-validate"
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +41,9 @@ def test_every_rendered_manifest_passes_strict_schema_validation(overlay, versio
     assert VALIDATOR, "kubernetes-validate is not installed: make setup"
     rendered = tmp_path / "rendered.yaml"
     rendered.write_text(yaml.safe_dump_all(kustomize(overlay)))
-    result = subprocess.run([VALIDATOR, "--strict", "--quiet", "-k", version, str(rendered)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [VALIDATOR, "--strict", "--quiet", "-k", version, str(rendered)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -100,8 +103,9 @@ def test_workers_run_the_worker_command_and_the_notification_worker_autoscales(p
 
 def test_ingress_exposes_only_the_gateway(production):
     [ingress] = find(production, "Ingress")
-    backends = {path["backend"]["service"]["name"]
-                for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    backends = {
+        path["backend"]["service"]["name"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]
+    }
     assert backends == {"gateway"}
     assert ingress["spec"]["tls"][0]["secretName"]
     assert all(service["spec"].get("type", "ClusterIP") == "ClusterIP" for service in find(production, "Service"))

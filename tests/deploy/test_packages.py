@@ -1,5 +1,7 @@
 """Every service and billpay_common is an installable package: its dependencies pinned once in constraints.txt,
 its wheel carrying its migrations and templates but no tests, its office commands working from any folder."""
+
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -13,8 +15,12 @@ from deploy_helpers import REPO, SERVICES
 from packaging.requirements import Requirement
 
 PACKAGES = ["billpay_common", *SERVICES]
-CONSOLE_SCRIPTS = {"auth_service": "billpay-auth", "invoice_service": "billpay-invoice",
-                   "payment_service": "billpay-payment", "notification_service": "billpay-notification"}
+CONSOLE_SCRIPTS = {
+    "auth_service": "billpay-auth",
+    "invoice_service": "billpay-invoice",
+    "payment_service": "billpay-payment",
+    "notification_service": "billpay-notification",
+}
 
 
 def pins():
@@ -23,8 +29,9 @@ def pins():
         line = line.split("#")[0].strip()
         if line:
             requirement = Requirement(line)
-            assert requirement.name not in found, f"{requirement.name} is pinned twice"
-            found[requirement.name] = str(requirement.specifier)
+            name = requirement.name.replace("_", "-").replace(".", "-").lower()
+            assert name not in found, f"{requirement.name} is pinned twice"
+            found[name] = str(requirement.specifier)
     return found
 
 
@@ -51,11 +58,25 @@ def wheels(tmp_path_factory):
     """Built from copies of the sources, as an image build does, so that no build/ folder lands in the tree."""
     sources, folder = tmp_path_factory.mktemp("sources"), tmp_path_factory.mktemp("wheels")
     for package in PACKAGES:
-        shutil.copytree(REPO / package, sources / package,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(folder),
-                             *(str(sources / package) for package in PACKAGES)],
-                            capture_output=True, text=True, timeout=300)
+        shutil.copytree(
+            REPO / package, sources / package, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+        )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(folder),
+            *(str(sources / package) for package in PACKAGES),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return {wheel.name.split("-")[0]: zipfile.ZipFile(wheel).namelist() for wheel in folder.glob("*.whl")}
 
@@ -88,11 +109,38 @@ def test_templates_and_static_files_travel_in_the_wheels(wheels):
 def test_office_commands_run_from_any_folder_without_pythonpath(tmp_path, package):
     script = Path(sys.executable).parent / CONSOLE_SCRIPTS[package]
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    env.update(BILLPAY_VAR_DIR=str(tmp_path / "var"),
-               **{f"{name.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{name}.db" for name in CONSOLE_SCRIPTS})
-    result = subprocess.run([str(script), "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=120)
+    env.update(
+        BILLPAY_VAR_DIR=str(tmp_path / "var"),
+        **{f"{name.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{name}.db" for name in CONSOLE_SCRIPTS},
+    )
+    result = subprocess.run(
+        [str(script), "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
-    current = subprocess.run([str(script), "db", "current"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                             timeout=120)
+    current = subprocess.run(
+        [str(script), "db", "current"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert "(head)" in current.stdout
+
+
+def test_the_constraints_pin_every_distribution_installed_for_development():
+    """The lock is whole: nothing in the development environment came in at a version nobody chose."""
+    pinned = pins()
+    installed = {
+        dist.metadata["Name"].replace("_", "-").replace(".", "-").lower(): dist.version
+        for dist in importlib.metadata.distributions()
+    }
+    unpinned = {
+        name: version
+        for name, version in installed.items()
+        if name.replace(".", "-") not in {key.replace(".", "-") for key in pinned}
+        and not name.startswith("billpay-")
+        and name not in {"pip", "setuptools"}
+    }
+    assert not unpinned, f"installed but not in constraints.txt: {unpinned}"
+    differ = {
+        name: (version, pinned[name])
+        for name, version in installed.items()
+        if name in pinned and pinned[name] != f"=={version}"
+    }
+    assert not differ, f"installed at another version than constraints.txt pins: {differ}"

@@ -1,5 +1,6 @@
 """A wrong setting stops a real process at start: one line on stderr naming the variable, no traceback, and a
 non-zero exit, under gunicorn (deploy/gunicorn.conf.py) and under `flask --app <service>`."""
+
 import os
 import subprocess
 import sys
@@ -12,8 +13,7 @@ from billpay_common.settings import SETTINGS_ERROR_EXIT, EnvironmentSettings, re
 
 def _environment(tmp_path, **settings):
     env = {name: value for name, value in os.environ.items() if name not in {"PORT", "PAYMENT_PROCESSOR"}}
-    env.update(BILLPAY_VAR_DIR=str(tmp_path / "var"), PORT=str(free_port()), HOST="127.0.0.1",
-               WEB_CONCURRENCY="1")
+    env.update(BILLPAY_VAR_DIR=str(tmp_path / "var"), PORT=str(free_port()), HOST="127.0.0.1", WEB_CONCURRENCY="1")
     env.update(settings)
     return env
 
@@ -44,10 +44,12 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize("server, package, variable, value, reason", WRONG,
-                         ids=[f"{server}-{package}-{variable}" for server, package, variable, *_ in WRONG])
-def test_a_wrong_value_stops_the_start_with_one_line_naming_it(tmp_path, server, package, variable, value,
-                                                                 reason):
+@pytest.mark.parametrize(
+    "server, package, variable, value, reason",
+    WRONG,
+    ids=[f"{server}-{package}-{variable}" for server, package, variable, *_ in WRONG],
+)
+def test_a_wrong_value_stops_the_start_with_one_line_naming_it(tmp_path, server, package, variable, value, reason):
     command = _gunicorn(package) if server == "gunicorn" else _flask(package, "routes")
     code, lines = _run(command, _environment(tmp_path, **{variable: value}))
     assert code != 0

@@ -1,6 +1,7 @@
 """The full card number and card code reach payment_service only, in memory: after paying, declining, failing
 validation and saving a card with a number made for this test, no log, no table of any service and no Redis key
 holds it."""
+
 import random
 import uuid
 
@@ -24,15 +25,27 @@ def luhn_visa():
 
 
 def _subscriber(stack):
-    subscriber = create_subscriber(stack, [NewInvoice("80.00", "2026-01-05", "2026-02-05", charged=False)],
-                                   name="Card Tester", billing_name="Tester, Card", email="cards@example.com")
+    subscriber = create_subscriber(
+        stack,
+        [NewInvoice("80.00", "2026-01-05", "2026-02-05", charged=False)],
+        name="Card Tester",
+        billing_name="Tester, Card",
+        email="cards@example.com",
+    )
     return subscriber.api(), subscriber.invoices[0]
 
 
 def _pay(client, invoice, card, amount="10.00", **extra):
-    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}], "card": card,
-                                         "receipt_email": "cards@example.com", **extra},
-                       headers={"Idempotency-Key": uuid.uuid4().hex})
+    return client.post(
+        "/api/payments",
+        {
+            "allocations": [{"invoice": invoice, "amount": amount}],
+            "card": card,
+            "receipt_email": "cards@example.com",
+            **extra,
+        },
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
 
 
 def _database_text(stack, service):
@@ -80,8 +93,9 @@ def test_card_number_is_never_stored_logged_queued_or_echoed(stack):
         _pay(client, invoice, dict(card, exp_month=13)),
         _pay(client, invoice, card, amount="9999.00"),
         _pay(client, invoice, dict(card, number=in_groups(VISA_DECLINED))),
-        client.post("/api/payment-profiles", {"card": {"number": number, "exp_month": 11, "exp_year": 2033,
-                                                      "cvc": "987"}}),
+        client.post(
+            "/api/payment-profiles", {"card": {"number": number, "exp_month": 11, "exp_year": 2033, "cvc": "987"}}
+        ),
     ]
     assert responses[0].status == 201, responses[0].data
     assert responses[-1].status == 201, responses[-1].data

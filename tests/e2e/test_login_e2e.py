@@ -1,4 +1,5 @@
 """Login through the gateway against the real processes."""
+
 import time
 import uuid
 
@@ -58,6 +59,7 @@ def _forged_tokens(valid, account):
     claims = jwt.decode(valid, options={"verify_signature": False})
     kid = jwt.get_unverified_header(valid)["kid"]
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     header, payload, signature = valid.split(".")
     tampered_claims = dict(claims, sub="1" + account)
     tampered_payload = jwt.utils.base64url_encode(jwt.api_jws.json.dumps(tampered_claims).encode()).decode()
@@ -65,10 +67,15 @@ def _forged_tokens(valid, account):
         "wrong_key": jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": kid}),
         "alg_none": jwt.encode(claims, None, algorithm="none"),
         "tampered": f"{header}.{tampered_payload}.{signature}",
-        "expired_lookalike": jwt.encode(dict(claims, exp=int(time.time()) - 60), Ed25519PrivateKey.generate(),
-                                        algorithm="EdDSA", headers={"kid": kid}),
-        "unknown_kid": jwt.encode(claims, Ed25519PrivateKey.generate(), algorithm="EdDSA",
-                                  headers={"kid": uuid.uuid4().hex}),
+        "expired_lookalike": jwt.encode(
+            dict(claims, exp=int(time.time()) - 60),
+            Ed25519PrivateKey.generate(),
+            algorithm="EdDSA",
+            headers={"kid": kid},
+        ),
+        "unknown_kid": jwt.encode(
+            claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": uuid.uuid4().hex}
+        ),
     }
 
 

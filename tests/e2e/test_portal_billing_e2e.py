@@ -2,6 +2,7 @@
 
 Read-only on the demo account 99939999, whose invoices must stay unpaid for the browser walkthrough.
 """
+
 import re
 from decimal import Decimal
 from html import unescape
@@ -33,9 +34,21 @@ def test_billing_shows_account_summary_and_payment_status_of_the_guide(browser):
     page = browser.request("GET", "/billing")
     assert page.status == 200
     words = text(page)
-    for expected in ("Account Summary", "System #: 99939999", "Jones, Michael *Test Account*", "123 Main Street",
-                     "Syracuse, NY 13204", "Account Type: Residential", "Active", "Digital", "06/05/2013", "8253",
-                     "Payment Status", "Outstanding Balance $215.95", "Payment Due $215.95"):
+    for expected in (
+        "Account Summary",
+        "System #: 99939999",
+        "Jones, Michael *Test Account*",
+        "123 Main Street",
+        "Syracuse, NY 13204",
+        "Account Type: Residential",
+        "Active",
+        "Digital",
+        "06/05/2013",
+        "8253",
+        "Payment Status",
+        "Outstanding Balance $215.95",
+        "Payment Due $215.95",
+    ):
         assert expected in words
     for link in ("View Invoices", "View Open Invoices", "Make A Payment"):
         assert f">{link}</a>" in page.text
@@ -66,8 +79,9 @@ def link_of(page, words):
 
 
 def listed_balance(page):
-    return sum(Decimal(cell.replace(",", "")) for cell in re.findall(r'data-label="Balance" class="money">([^<]+)<',
-                                                                      page.text))
+    return sum(
+        Decimal(cell.replace(",", "")) for cell in re.findall(r'data-label="Balance" class="money">([^<]+)<', page.text)
+    )
 
 
 def test_view_open_invoices_from_billing_lists_every_open_invoice_adding_up_to_the_balance(browser):
@@ -94,8 +108,11 @@ def test_open_invoices_api_without_dates_adds_up_to_the_outstanding_balance(gate
     assert listed.status == 200
     assert [row["number"] for row in listed.json_body["items"]] == ["528132", "528131"]
     account = gateway.get("/api/account", headers=bearer).json_body
-    assert sum(Decimal(row["balance"]) for row in listed.json_body["items"]) == Decimal(
-        account["payment_status"]["outstanding_balance"]) == Decimal("215.95")
+    assert (
+        sum(Decimal(row["balance"]) for row in listed.json_body["items"])
+        == Decimal(account["payment_status"]["outstanding_balance"])
+        == Decimal("215.95")
+    )
 
 
 def test_empty_range_says_so(browser):
@@ -149,8 +166,12 @@ def test_view_streams_the_pdf_inline(browser):
 
 
 def test_another_accounts_or_unknown_invoice_is_not_found(browser):
-    for path in ("/invoices/NOPE-1/charges", "/invoices/NOPE-1/payments", "/invoices/NOPE-1/pdf",
-                 "/invoices/NOPE-1/email"):
+    for path in (
+        "/invoices/NOPE-1/charges",
+        "/invoices/NOPE-1/payments",
+        "/invoices/NOPE-1/pdf",
+        "/invoices/NOPE-1/email",
+    ):
         assert browser.request("GET", path).status == 404
 
 

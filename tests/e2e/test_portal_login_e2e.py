@@ -1,4 +1,5 @@
 """The portal's Login and Logout as a browser without JavaScript sees them (real HTTP, real cookies)."""
+
 import re
 
 from devtools.portal_browser import PortalBrowser

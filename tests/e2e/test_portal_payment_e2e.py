@@ -2,6 +2,7 @@
 
 Each test pays on an account of its own (created through the ops APIs), never on the demo account.
 """
+
 import re
 import threading
 from datetime import date
@@ -48,8 +49,15 @@ def choose_and_continue(browser, **overrides):
 
 
 def card_form(page, number=GOOD_VISA, cvc=CARD_CODE, **extra):
-    return {"csrf_token": PortalBrowser.csrf_of(page), "card_number": number, "exp_month": "12", "exp_year": NEXT_YEAR,
-            "card_code": cvc, "receipt_email": "pat@example.com", **extra}
+    return {
+        "csrf_token": PortalBrowser.csrf_of(page),
+        "card_number": number,
+        "exp_month": "12",
+        "exp_year": NEXT_YEAR,
+        "card_code": cvc,
+        "receipt_email": "pat@example.com",
+        **extra,
+    }
 
 
 def test_enter_payment_amounts_lists_open_invoices_selected_for_their_balance(subscriber):
@@ -71,9 +79,16 @@ def test_update_recomputes_the_total_on_the_server(subscriber):
     assert re.search(r'id="payment-total">\$157\.95<', updated.text)
 
 
-@pytest.mark.parametrize("amount, message", [
-    ("108.01", "cannot be more than the balance"), ("0", "greater than $0.00"), ("-5", "greater than $0.00"),
-    ("10.005", "at most two decimal places"), ("ten", "such as 12.34")])
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("108.01", "cannot be more than the balance"),
+        ("0", "greater than $0.00"),
+        ("-5", "greater than $0.00"),
+        ("10.005", "at most two decimal places"),
+        ("ten", "such as 12.34"),
+    ],
+)
 def test_bad_amounts_are_refused_next_to_the_field(subscriber, amount, message):
     field = f"amount-{subscriber.account}A"
     page = subscriber.request("GET", "/pay")
@@ -115,8 +130,9 @@ def test_a_second_submit_of_the_same_checkout_charges_once(subscriber):
     card_page = subscriber.request("GET", "/pay/card")
     form = card_form(card_page)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(subscriber.request("POST", "/pay/card", form)))
-               for _ in range(2)]
+    threads = [
+        threading.Thread(target=lambda: results.append(subscriber.request("POST", "/pay/card", form))) for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -161,8 +177,7 @@ def test_a_processor_timeout_is_shown_as_pending(subscriber):
 
 def test_a_saved_card_pays_without_the_card_form_and_profiles_can_be_managed(subscriber):
     profiles = subscriber.request("GET", "/profiles")
-    added = subscriber.request("POST", "/profiles", {**card_form(profiles, number=MASTERCARD),
-                                                     "make_default": "y"})
+    added = subscriber.request("POST", "/profiles", {**card_form(profiles, number=MASTERCARD), "make_default": "y"})
     assert added.status == 302
     listing = subscriber.request("GET", "/profiles")
     assert "Mastercard ending 4444" in text(listing) and "Default" in text(listing)
@@ -170,8 +185,9 @@ def test_a_saved_card_pays_without_the_card_form_and_profiles_can_be_managed(sub
     saved_link = re.search(r'href="(/pay/saved/[^"]+)"', method.text).group(1)
     confirm = subscriber.request("GET", saved_link)
     assert "Submit Payment" in confirm.text and 'name="card_number"' not in confirm.text
-    paid = subscriber.request("POST", saved_link, {"csrf_token": PortalBrowser.csrf_of(confirm),
-                                                   "receipt_email": "pat@example.com"})
+    paid = subscriber.request(
+        "POST", saved_link, {"csrf_token": PortalBrowser.csrf_of(confirm), "receipt_email": "pat@example.com"}
+    )
     assert paid.status == 302
     assert "Mastercard ending 4444" in text(subscriber.request("GET", paid.headers["Location"]))
     remove_path = re.search(r'action="(/profiles/[^"]+/remove)"', listing.text).group(1)

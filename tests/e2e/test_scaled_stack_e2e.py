@@ -1,6 +1,7 @@
 """Scaled out on one machine: two payment_service processes and three notification workers behind the gateway.
 Concurrent payments leave every balance right and every receipt sent exactly once (PostgreSQL in CI's second
 pass, SQLite in the first)."""
+
 import collections
 import re
 import time
@@ -18,8 +19,12 @@ from tests.support.stacks import make_stack
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory):
-    stack = make_stack(tmp_path_factory, "scaled", scale={"payment_service": 2, "notification_worker": 3},
-                       extra_env={"WORKER_INTERVAL_SECONDS": "0.2", "CLAIM_IDLE_SECONDS": "5"})
+    stack = make_stack(
+        tmp_path_factory,
+        "scaled",
+        scale={"payment_service": 2, "notification_worker": 3},
+        extra_env={"WORKER_INTERVAL_SECONDS": "0.2", "CLAIM_IDLE_SECONDS": "5"},
+    )
     try:
         yield stack.prepare().start()
     finally:
@@ -34,23 +39,29 @@ def subscriber(stack, invoice_count):
 
 
 def pay(client, invoice, amount):
-    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}],
-                                         "card": APPROVED_CARD, "receipt_email": "receipts@example.com"},
-                       headers={"Idempotency-Key": uuid.uuid4().hex})
+    return client.post(
+        "/api/payments",
+        {
+            "allocations": [{"invoice": invoice, "amount": amount}],
+            "card": APPROVED_CARD,
+            "receipt_email": "receipts@example.com",
+        },
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
 
 
 def test_concurrent_payments_on_a_scaled_stack_keep_balances_and_receipts_exact(scaled):
     people = [subscriber(scaled, 3) for _ in range(3)]
     attempts = []
-    for account, numbers, client in people:
-        attempts += [(client, number, "20.00") for number in numbers]   # fits: 50 - 20
-        attempts += [(client, numbers[0], "30.00")] * 2                 # only one of these two can fit
+    for _account, numbers, client in people:
+        attempts += [(client, number, "20.00") for number in numbers]  # fits: 50 - 20
+        attempts += [(client, numbers[0], "30.00")] * 2  # only one of these two can fit
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda attempt: (attempt, pay(*attempt)), attempts))
 
     paid = collections.defaultdict(Decimal)
     succeeded = []
-    for (client, invoice, amount), response in results:
+    for (_client, invoice, amount), response in results:
         assert response.status in (201, 409), response.data
         if response.status == 201:
             assert response.json_body["status"] == "succeeded"
@@ -69,8 +80,9 @@ def test_concurrent_payments_on_a_scaled_stack_keep_balances_and_receipts_exact(
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         mails = [path.read_text(errors="replace") for path in scaled.mail_dir.glob("*.eml")]
-        receipts = collections.Counter(payment_id for text in mails for payment_id in succeeded
-                                       if re.search(payment_id, text))
+        receipts = collections.Counter(
+            payment_id for text in mails for payment_id in succeeded if re.search(payment_id, text)
+        )
         if len(receipts) == len(succeeded):
             break
         time.sleep(0.2)

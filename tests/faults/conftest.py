@@ -1,5 +1,6 @@
 """One stack for the fault tests, separate from the shared `stack` fixture: these tests kill its processes and
 stop its Redis and database links. Each test puts back what it broke before it ends."""
+
 import pytest
 from fault_helpers import FaultStack
 

@@ -1,5 +1,6 @@
 """The fault tests' own stack (private Redis, proxies in front of invoice_service and its database) and the
 things a test does as a subscriber or as the office: accounts, invoices, payments, e-mails, sandbox charges."""
+
 import email
 import email.policy
 import os
@@ -20,9 +21,16 @@ from tests.support.cards import VISA, card
 from tests.support.databases import drop_databases, fresh_postgres_databases
 
 # Short intervals so that a claim, a retry or a reconciliation happens in a second, not in minutes.
-FAST = {"CLAIM_IDLE_SECONDS": "2", "RETRY_DELAYS_SECONDS": "1,1,1", "WORKER_BLOCK_MS": "200",
-        "WORKER_INTERVAL_SECONDS": "0.3", "RECONCILE_AFTER_SECONDS": "1", "STALE_PROCESSING_SECONDS": "5",
-        "SMTP_TIMEOUT_SECONDS": "3", "HTTP_TIMEOUT_SECONDS": "5"}
+FAST = {
+    "CLAIM_IDLE_SECONDS": "2",
+    "RETRY_DELAYS_SECONDS": "1,1,1",
+    "WORKER_BLOCK_MS": "200",
+    "WORKER_INTERVAL_SECONDS": "0.3",
+    "RECONCILE_AFTER_SECONDS": "1",
+    "STALE_PROCESSING_SECONDS": "5",
+    "SMTP_TIMEOUT_SECONDS": "3",
+    "HTTP_TIMEOUT_SECONDS": "5",
+}
 
 
 class SilentSmtp:
@@ -53,25 +61,41 @@ class FaultStack:
 
     def __init__(self, var_dir):
         self.var_dir = var_dir
-        environ = {key: value for key, value in os.environ.items()
-                   if not key.endswith("_DATABASE_URL") and key not in ("REDIS_URL", "SMTP_URL")}
+        environ = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.endswith("_DATABASE_URL") and key not in ("REDIS_URL", "SMTP_URL")
+        }
         databases, self.created_databases = fresh_postgres_databases("faults")
         self.db_proxy = None
         invoice_db = databases.get("INVOICE_SERVICE_DATABASE_URL")
         if invoice_db:
             url = make_url(invoice_db)
             self.db_proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-            databases["INVOICE_SERVICE_DATABASE_URL"] = url.set(host="127.0.0.1", port=self.db_proxy.port) \
-                .render_as_string(hide_password=False)
+            databases["INVOICE_SERVICE_DATABASE_URL"] = url.set(
+                host="127.0.0.1", port=self.db_proxy.port
+            ).render_as_string(hide_password=False)
         else:  # a folder of its own, so that the test can take it away (see test_database_down.py)
             self.invoice_db_dir = var_dir / "invoice_db"
             self.invoice_db_dir.mkdir()
             databases["INVOICE_SERVICE_DATABASE_URL"] = f"sqlite:///{self.invoice_db_dir}/invoice_service.db"
         environ.update(databases)
-        environ.update(FAST, REDIS_KEY_PREFIX=f"faults-{uuid.uuid4().hex[:8]}:", ARGON2_TIME_COST="1",
-                       ARGON2_MEMORY_COST="1024", ARGON2_PARALLELISM="1", LOG_LEVEL="INFO")
-        self.stack = Stack(var_dir, ports={service: free_port() for service in WEB_SERVICES}, environ=environ,
-                           log_dir=var_dir / "logs", web_concurrency=1, mail_port=free_port())
+        environ.update(
+            FAST,
+            REDIS_KEY_PREFIX=f"faults-{uuid.uuid4().hex[:8]}:",
+            ARGON2_TIME_COST="1",
+            ARGON2_MEMORY_COST="1024",
+            ARGON2_PARALLELISM="1",
+            LOG_LEVEL="INFO",
+        )
+        self.stack = Stack(
+            var_dir,
+            ports={service: free_port() for service in WEB_SERVICES},
+            environ=environ,
+            log_dir=var_dir / "logs",
+            web_concurrency=1,
+            mail_port=free_port(),
+        )
         self.invoice_proxy = None
 
     def start(self):
@@ -117,18 +141,23 @@ class FaultStack:
     def new_subscriber(self, *amounts):
         """A portal user with a billing account and one open invoice per amount; logged in through the gateway."""
         account, passcode = unique_account(), "fault-passcode"
-        granted = self.ops("auth_service").post("/ops/access", {"account": account, "email": f"{account}@example.com",
-                                                                "name": "Faye Tester", "passcode": passcode})
+        granted = self.ops("auth_service").post(
+            "/ops/access",
+            {"account": account, "email": f"{account}@example.com", "name": "Faye Tester", "passcode": passcode},
+        )
         assert granted.status == 201, granted.data
-        created = self.ops("invoice_service").post("/ops/accounts", {
-            "system_number": account, "name": "Tester, Faye", "email": f"{account}@example.com"})
+        created = self.ops("invoice_service").post(
+            "/ops/accounts", {"system_number": account, "name": "Tester, Faye", "email": f"{account}@example.com"}
+        )
         assert created.status == 201, created.data
         invoices = []
         for position, amount in enumerate(amounts):
             number = f"F{account}{position}"
             today = date.today().isoformat()
-            response = self.ops("invoice_service").post("/ops/invoices", {
-                "number": number, "account": account, "date": today, "due_date": today, "amount": amount})
+            response = self.ops("invoice_service").post(
+                "/ops/invoices",
+                {"number": number, "account": account, "date": today, "due_date": today, "amount": amount},
+            )
             assert response.status == 201, response.data
             invoices.append(number)
         login = self.gateway.post("/api/auth/login", {"username": account, "password": passcode})
@@ -184,10 +213,14 @@ class Subscriber:
 
     def pay(self, allocations, number=VISA, key=None):
         """POST /api/payments through the gateway; allocations: [(invoice, "amount")]."""
-        body = {"allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
-                "card": card(number), "receipt_email": self.email}
-        return self.faults.gateway.post("/api/payments", body, headers={
-            **self.bearer, "Idempotency-Key": key or uuid.uuid4().hex})
+        body = {
+            "allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
+            "card": card(number),
+            "receipt_email": self.email,
+        }
+        return self.faults.gateway.post(
+            "/api/payments", body, headers={**self.bearer, "Idempotency-Key": key or uuid.uuid4().hex}
+        )
 
     def invoice(self, number):
         response = self.faults.gateway.get(f"/api/invoices/{number}", headers=self.bearer)

@@ -1,5 +1,7 @@
 """A TCP proxy in a thread of the test, so a test can cut a link (database, service) without touching the server
 behind it, or lose one answer on the way back."""
+
+import contextlib
 import socket
 import threading
 
@@ -89,11 +91,7 @@ class TcpProxy:
 
 
 def _close(sock):
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    try:
+    with contextlib.suppress(OSError):
         sock.close()
-    except OSError:
-        pass

@@ -12,6 +12,7 @@ How the outage is made, per backend:
   file". Moving the folder back ends the outage without another restart (failed connections are not pooled).
 (Permissions are no tool here: the tests run as root, which ignores them.)
 """
+
 import uuid
 from datetime import date
 
@@ -63,9 +64,13 @@ def outage(faults):
     try:
         answers["readyz"] = invoice_service.get("/readyz")
         answers["service_api"] = invoice_service.get("/account", headers=subscriber.bearer)
-        answers["gateway_api"] = faults.gateway.get(f"/api/invoices/{subscriber.invoices[0]}", headers=subscriber.bearer)
-        answers["ops_write"] = faults.ops("invoice_service").post("/ops/invoices", {
-            "number": new_invoice, "account": subscriber.account, "date": today, "due_date": today, "amount": "5.00"})
+        answers["gateway_api"] = faults.gateway.get(
+            f"/api/invoices/{subscriber.invoices[0]}", headers=subscriber.bearer
+        )
+        answers["ops_write"] = faults.ops("invoice_service").post(
+            "/ops/invoices",
+            {"number": new_invoice, "account": subscriber.account, "date": today, "due_date": today, "amount": "5.00"},
+        )
         answers["billing_page"] = browser.request("GET", "/billing")
         answers["payment"] = subscriber.pay([(subscriber.invoices[0], "55.00")], key=uuid.uuid4().hex)
     finally:

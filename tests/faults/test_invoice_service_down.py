@@ -1,4 +1,5 @@
 """invoice_service away during a payment: a clear "try again shortly", no charge, and nothing held for ever."""
+
 import signal
 
 from tests.support.waiting import wait_for

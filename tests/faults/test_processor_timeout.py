@@ -1,5 +1,6 @@
 """The card processor does not answer: the payment is pending, then the reconciler settles it by its reference,
 never by charging again."""
+
 from decimal import Decimal
 
 from tests.support.cards import VISA_TIMES_OUT_CHARGED, VISA_TIMES_OUT_NOT_CHARGED
@@ -21,8 +22,9 @@ def test_timeout_after_charging_is_pending_then_succeeds_with_one_charge(faults)
 
     assert wait_for(lambda: _settled(subscriber, payment_id), what="the reconciler") == "succeeded"
     charges = faults.sandbox_charges(faults.payments_of(subscriber.account))
-    assert [(charge["reference"], charge["status"], Decimal(charge["amount"])) for charge in charges] == \
-        [(payment_id, "charged", Decimal("70.00"))]
+    assert [(charge["reference"], charge["status"], Decimal(charge["amount"])) for charge in charges] == [
+        (payment_id, "charged", Decimal("70.00"))
+    ]
     assert subscriber.balance(first) == "0.00"
     assert subscriber.balance(second) == "20.00"
     wait_for(lambda: faults.receipts(subscriber.email, payment_id), what="the receipt")

@@ -1,4 +1,5 @@
 """Receipts survive a killed notification worker and a stopped Redis: each arrives, and arrives once."""
+
 import signal
 
 from fault_helpers import SilentSmtp
@@ -51,8 +52,9 @@ def test_redis_stopped_during_a_payment_the_payment_succeeds_and_the_receipt_fol
     finally:
         stack.redis.start()  # a Redis that keeps nothing on disk, as this stack's own: it comes back empty
     try:
-        wait_for(lambda: faults.receipts(subscriber.email, payment_id), timeout=20,
-                 what="the receipt after Redis is back")
+        wait_for(
+            lambda: faults.receipts(subscriber.email, payment_id), timeout=20, what="the receipt after Redis is back"
+        )
         wait_for(lambda: _receipt_status(faults, subscriber.account) == "sent", what="the delivery log to say sent")
         assert len(faults.receipts(subscriber.email, payment_id)) == 1
     finally:

@@ -1,6 +1,7 @@
 """Schemathesis over one OpenAPI document: every operation, a bounded and reproducible number of generated
 requests, two checks (no 5xx; the response matches its documented schema). Failures are collected per
 operation, so one defect does not hide the others."""
+
 import json
 import time
 
@@ -21,9 +22,15 @@ def load(url):
 
 
 def _settings(examples):
-    return settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-                    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
-                    print_blob=False)
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
 
 
 def _touches(case, protected):
@@ -45,14 +52,16 @@ def fuzz_operation(operation, base_url, credentials, protected=()):
 
     session = requests.Session()
     for mode, examples in _modes(operation):
+
         @given(case=operation.as_strategy(generation_mode=mode))
         @_settings(examples)
         def run(case):
             if _touches(case, protected):
                 return
             sent[0] += 1
-            case.call_and_validate(base_url=base_url, session=session, headers=credentials(operation),
-                                   checks=CHECKS, timeout=30)
+            case.call_and_validate(
+                base_url=base_url, session=session, headers=credentials(operation), checks=CHECKS, timeout=30
+            )
 
         try:
             run()

@@ -1,5 +1,6 @@
 """Fixtures of the security probes: two subscribers of our own (attacker and victim), the victim with a payment
 and a saved card, and a portal session for each."""
+
 import pytest
 
 from devtools.portal_browser import PortalBrowser

@@ -1,5 +1,6 @@
 """One account's token against another account's things: every answer is the 404 of a thing that does not exist
 (same status, same body), nothing changes, and ops/internal endpoints refuse subscriber tokens."""
+
 import re
 import uuid
 
@@ -26,8 +27,13 @@ def _same_as_missing(response, missing, owned_id, missing_id):
     assert response.json_body["error"]["code"] == "not_found"
 
 
-INVOICE_PROBES = [("GET", "/invoices/{}"), ("GET", "/invoices/{}/charges"), ("GET", "/invoices/{}/payments"),
-                  ("GET", "/invoices/{}/pdf"), ("POST", "/invoices/{}/email")]
+INVOICE_PROBES = [
+    ("GET", "/invoices/{}"),
+    ("GET", "/invoices/{}/charges"),
+    ("GET", "/invoices/{}/payments"),
+    ("GET", "/invoices/{}/pdf"),
+    ("POST", "/invoices/{}/email"),
+]
 
 
 @pytest.mark.parametrize("via", VIA)
@@ -45,17 +51,23 @@ def test_another_accounts_invoice_is_404_like_a_missing_one(stack, attacker, vic
 def test_another_accounts_payment_is_404_like_a_missing_one(stack, attacker, victim, via):
     client, prefix = api(stack, via, "payment_service", attacker.bearer())
     missing_id = uuid.uuid4().hex
-    _same_as_missing(client.get(f"{prefix}/payments/{victim.payment_id}"), client.get(f"{prefix}/payments/{missing_id}"),
-                     victim.payment_id, missing_id)
+    _same_as_missing(
+        client.get(f"{prefix}/payments/{victim.payment_id}"),
+        client.get(f"{prefix}/payments/{missing_id}"),
+        victim.payment_id,
+        missing_id,
+    )
     listed = client.get(f"{prefix}/payments")
     assert listed.status == 200 and victim.payment_id not in listed.data.decode()
 
 
 @pytest.mark.parametrize("via", VIA)
-@pytest.mark.parametrize("method,template", [("DELETE", "/payment-profiles/{}"),
-                                             ("POST", "/payment-profiles/{}/default")])
-def test_another_accounts_saved_card_is_404_like_a_missing_one_and_stays(stack, attacker, victim, via, method,
-                                                                         template):
+@pytest.mark.parametrize(
+    "method,template", [("DELETE", "/payment-profiles/{}"), ("POST", "/payment-profiles/{}/default")]
+)
+def test_another_accounts_saved_card_is_404_like_a_missing_one_and_stays(
+    stack, attacker, victim, via, method, template
+):
     client, prefix = api(stack, via, "payment_service", attacker.bearer())
     missing_id = uuid.uuid4().hex
     response = client.request(method, prefix + template.format(victim.profile_id))
@@ -77,14 +89,18 @@ def test_paying_another_accounts_invoice_or_with_its_card_is_404_and_charges_not
     client, prefix = api(stack, via, "payment_service", attacker.bearer())
     target = victim.invoices[2]
     before = _balance(stack, victim, target)
-    on_their_invoice = client.post(f"{prefix}/payments", {"allocations": [{"invoice": target, "amount": "1.00"}],
-                                                          "card": APPROVED_CARD},
-                                   headers={"Idempotency-Key": uuid.uuid4().hex})
+    on_their_invoice = client.post(
+        f"{prefix}/payments",
+        {"allocations": [{"invoice": target, "amount": "1.00"}], "card": APPROVED_CARD},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
     assert on_their_invoice.status == 404, on_their_invoice.data
     assert on_their_invoice.json_body["error"]["code"] == "not_found"
-    with_their_card = client.post(f"{prefix}/payments", {
-        "allocations": [{"invoice": attacker.invoices[0], "amount": "1.00"}], "profile_id": victim.profile_id},
-        headers={"Idempotency-Key": uuid.uuid4().hex})
+    with_their_card = client.post(
+        f"{prefix}/payments",
+        {"allocations": [{"invoice": attacker.invoices[0], "amount": "1.00"}], "profile_id": victim.profile_id},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
     assert with_their_card.status == 404, with_their_card.data
     assert _balance(stack, victim, target) == before
     assert _balance(stack, attacker, attacker.invoices[0]) == "40.00"
@@ -118,9 +134,18 @@ def test_ops_and_internal_endpoints_refuse_subscriber_tokens(stack, attacker, se
         assert as_service_key.status in (401, 403), (method, path, as_service_key.data)
 
 
-@pytest.mark.parametrize("path", ["/api/ops/access/1", "/api/auth/../../ops/access/1", "/api/auth/%2e%2e/ops/audit",
-                                  "/api/invoices/..%2F..%2Finternal/accounts/1", "/api/auth/..%5Cops/audit",
-                                  "/api/internal/accounts/1", "/api/account/../ops/accounts/1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/ops/access/1",
+        "/api/auth/../../ops/access/1",
+        "/api/auth/%2e%2e/ops/audit",
+        "/api/invoices/..%2F..%2Finternal/accounts/1",
+        "/api/auth/..%5Cops/audit",
+        "/api/internal/accounts/1",
+        "/api/account/../ops/accounts/1",
+    ],
+)
 def test_the_gateway_routes_no_ops_or_internal_path(stack, attacker, path):
     client = ApiClient(stack.url("gateway"), {"X-Ops-Key": stack.env["OPS_API_KEY"], **attacker.bearer()})
     response = client.get(path)

@@ -1,6 +1,7 @@
 """Login throttling and https on a small stack of our own (gateway + auth_service), so that a tight limit and a
 trusted proxy never affect the shared stack: LOGIN_RATE_LIMIT="5 per minute" per client address, the lockout
 after 10 failures per account whatever the address, and HSTS when the (trusted) proxy says https."""
+
 import pytest
 
 from devtools.api_client import ApiClient
@@ -14,9 +15,12 @@ ADDRESSES = [f"203.0.113.{n}" for n in range(10, 40)]
 
 @pytest.fixture(scope="module")
 def throttled(tmp_path_factory):
-    stack = make_stack(tmp_path_factory, "throttled", services=["gateway", "auth_service"],
-                       extra_env={"LOGIN_RATE_LIMIT": "5 per minute", "TRUSTED_PROXY_COUNT": "1",
-                                  "LOGIN_LOCKOUT_THRESHOLD": "10"})
+    stack = make_stack(
+        tmp_path_factory,
+        "throttled",
+        services=["gateway", "auth_service"],
+        extra_env={"LOGIN_RATE_LIMIT": "5 per minute", "TRUSTED_PROXY_COUNT": "1", "LOGIN_LOCKOUT_THRESHOLD": "10"},
+    )
     try:
         yield stack.prepare().start()
     finally:
@@ -25,8 +29,9 @@ def throttled(tmp_path_factory):
 
 
 def login(stack, address, username, password):
-    return ApiClient(stack.url()).post("/api/auth/login", {"username": username, "password": password},
-                                       headers={"X-Forwarded-For": address})
+    return ApiClient(stack.url()).post(
+        "/api/auth/login", {"username": username, "password": password}, headers={"X-Forwarded-For": address}
+    )
 
 
 def test_the_sixth_attempt_from_one_address_is_429_but_other_addresses_go_on(throttled):

@@ -2,6 +2,7 @@
 another session's), session-cookie writes to /api/* need X-CSRFToken, every page carries the security headers,
 and cookies are HttpOnly and SameSite=Lax. The list of pages and forms comes from the gateway's own URL map, so
 a page added later is probed without anyone editing this file."""
+
 import re
 import uuid
 
@@ -23,8 +24,11 @@ def portal_routes(redis_url, tmp_path_factory):
     from gateway.config import Config
 
     routes_only = offline_gateway_config(Config, redis_url, tmp_path_factory.mktemp("gateway-routes"))
-    rules = [rule for rule in create_app(routes_only).url_map.iter_rules()
-             if rule.endpoint.startswith("portal.") and rule.endpoint != "portal.static"]
+    rules = [
+        rule
+        for rule in create_app(routes_only).url_map.iter_rules()
+        if rule.endpoint.startswith("portal.") and rule.endpoint != "portal.static"
+    ]
     gets = sorted(rule.rule for rule in rules if "GET" in rule.methods)
     posts = sorted(rule.rule for rule in rules if "POST" in rule.methods)
     assert "/login" in posts and "/logout" in posts, posts
@@ -52,19 +56,32 @@ def _signed_in_with_checkout(stack, customer):
     """A logged-in browser that has chosen an invoice to pay, so the payment forms would act if allowed to."""
     browser = customer.portal()
     number = customer.invoices[1]
-    chosen = browser.request("POST", "/pay", {"csrf_token": browser.csrf_token("/pay"), "invoice": number,
-                                              f"amount-{number}": "1.00", "action": "continue"})
+    chosen = browser.request(
+        "POST",
+        "/pay",
+        {"csrf_token": browser.csrf_token("/pay"), "invoice": number, f"amount-{number}": "1.00", "action": "continue"},
+    )
     assert chosen.status == 302, (chosen.status, chosen.text[:400])
     return browser
 
 
 def _everything_a_form_could_want(customer):
     number = customer.invoices[1]
-    return {"username": customer.account, "password": customer.passcode, "invoice": number,
-            f"amount-{number}": "1.00", "action": "continue", "card_number": APPROVED_CARD["number"],
-            "exp_month": "12", "exp_year": str(APPROVED_CARD["exp_year"]), "card_code": APPROVED_CARD["cvc"],
-            "receipt_email": "csrf@example.com",
-            "email": "csrf@example.com", "make_default": "y", "save_card": "y"}
+    return {
+        "username": customer.account,
+        "password": customer.passcode,
+        "invoice": number,
+        f"amount-{number}": "1.00",
+        "action": "continue",
+        "card_number": APPROVED_CARD["number"],
+        "exp_month": "12",
+        "exp_year": str(APPROVED_CARD["exp_year"]),
+        "card_code": APPROVED_CARD["cvc"],
+        "receipt_email": "csrf@example.com",
+        "email": "csrf@example.com",
+        "make_default": "y",
+        "save_card": "y",
+    }
 
 
 def _state(stack, customer):
@@ -107,17 +124,19 @@ def test_session_writes_to_the_api_need_the_csrf_header(stack, customer):
     number = customer.invoices[1]
     email = f"/api/invoices/{number}/email"
     before = _state(stack, customer)
-    attempts = [("POST", email, {"email": "x@example.com"}),
-                ("POST", "/api/payments", {"allocations": [{"invoice": number, "amount": "1.00"}],
-                                           "card": APPROVED_CARD}),
-                ("POST", "/api/payment-profiles", {"card": APPROVED_CARD}),
-                ("DELETE", f"/api/payment-profiles/{customer.profile_id}", None),
-                ("POST", "/api/auth/logout", {})]
+    attempts = [
+        ("POST", email, {"email": "x@example.com"}),
+        ("POST", "/api/payments", {"allocations": [{"invoice": number, "amount": "1.00"}], "card": APPROVED_CARD}),
+        ("POST", "/api/payment-profiles", {"card": APPROVED_CARD}),
+        ("DELETE", f"/api/payment-profiles/{customer.profile_id}", None),
+        ("POST", "/api/auth/logout", {}),
+    ]
     answers = []
     for method, path, body in attempts:
         for header in ({}, {"X-CSRFToken": "forged"}):
-            response = browser.request(method, path, json_body=body or {},
-                                       headers={"Idempotency-Key": uuid.uuid4().hex, **header})
+            response = browser.request(
+                method, path, json_body=body or {}, headers={"Idempotency-Key": uuid.uuid4().hex, **header}
+            )
             answers.append((method, path, header, response.status, response.text.strip()))
     assert _state(stack, customer) == before, "a session-cookie write went through without X-CSRFToken"
     assert browser.signed_in(), "a session-cookie logout went through without X-CSRFToken"
@@ -186,4 +205,5 @@ def test_https_is_not_claimed_on_an_untrusted_forwarded_header(stack):
     assert response.status == 200
     assert "Strict-Transport-Security" not in response.headers, (
         "a client on 127.0.0.1 made the gateway believe it was https without TRUSTED_PROXY_COUNT: gunicorn's own "
-        "forwarded_allow_ips (deploy/gunicorn.conf.py, default 127.0.0.1) trusts X-Forwarded-Proto from loopback")
+        "forwarded_allow_ips (deploy/gunicorn.conf.py, default 127.0.0.1) trusts X-Forwarded-Proto from loopback"
+    )

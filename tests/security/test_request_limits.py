@@ -1,5 +1,6 @@
 """Bodies an attacker sends: over 1 MiB (MAX_CONTENT_LENGTH) and malformed JSON get a 4xx with the JSON error
 envelope, on every operation that takes a JSON body, of every service and of the gateway's public API."""
+
 import re
 
 import pytest
@@ -10,15 +11,23 @@ from devtools.api_client import ApiClient
 SERVICES = ["gateway", "auth_service", "invoice_service", "payment_service", "notification_service"]
 OVERSIZED = b'{"pad": "' + b"x" * (1024 * 1024) + b'"}'
 MALFORMED = [b"{bad json", b'{"email": "a@example.com"', b"\xff\xfe\x00garbage", b'{"a": 1}}', b"[1, 2"]
-ENVELOPE_CODES = {"bad_request", "request_entity_too_large", "payload_too_large", "validation_error",
-                  "unprocessable_entity", "invalid_json"}
+ENVELOPE_CODES = {
+    "bad_request",
+    "request_entity_too_large",
+    "payload_too_large",
+    "validation_error",
+    "unprocessable_entity",
+    "invalid_json",
+}
 
 
 def _json_body_operations(stack, service):
     document = ApiClient(stack.url(service)).get("/openapi.json").json_body
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            if isinstance(operation, dict) and "application/json" in operation.get("requestBody", {}).get("content", {}):
+            if isinstance(operation, dict) and "application/json" in operation.get("requestBody", {}).get(
+                "content", {}
+            ):
                 yield method.upper(), re.sub(r"\{[^}]+\}", "0", path)
 
 
@@ -32,8 +41,13 @@ def _assert_envelope(response, what):
 
 @pytest.fixture(scope="module")
 def credentials(stack, attacker):
-    return {"X-Ops-Key": stack.env["OPS_API_KEY"], "X-Service-Key": stack.env["SERVICE_API_KEY"],
-            "Idempotency-Key": "limits-probe", "Content-Type": "application/json", **attacker.bearer()}
+    return {
+        "X-Ops-Key": stack.env["OPS_API_KEY"],
+        "X-Service-Key": stack.env["SERVICE_API_KEY"],
+        "Idempotency-Key": "limits-probe",
+        "Content-Type": "application/json",
+        **attacker.bearer(),
+    }
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -45,6 +59,7 @@ def test_oversized_and_malformed_bodies_are_4xx_with_the_error_envelope(stack, c
         assert not operations  # its ops API takes no body; the oversized probe below still applies
         operations = [("POST", "/ops/deliveries/0/resend")]
     assert operations
+
     def send(method, path, body):
         # A new connection each time: after a 413 the server closes the connection it did not read to the end,
         # although it answered keep-alive, and a reused connection would fail for the next probe.
@@ -61,6 +76,7 @@ def test_oversized_and_malformed_bodies_are_4xx_with_the_error_envelope(stack, c
 
 def test_an_oversized_chunked_body_is_refused_too(stack, credentials):
     """No Content-Length to check up front: the limit must hold while reading."""
+
     def chunks():
         yield b'{"pad": "'
         for _ in range(17):
@@ -68,16 +84,19 @@ def test_an_oversized_chunked_body_is_refused_too(stack, credentials):
         yield b'"}'
 
     http = urllib3.PoolManager(retries=False, timeout=30)
-    response = http.request("POST", stack.url("payment_service") + "/payments", body=chunks(), chunked=True,
-                            headers=credentials)
+    response = http.request(
+        "POST", stack.url("payment_service") + "/payments", body=chunks(), chunked=True, headers=credentials
+    )
     response.json_body = response.json() if response.data.startswith(b"{") else None
     _assert_envelope(response, "chunked 1 MiB")
 
 
 def test_the_login_takes_bad_bodies_without_a_5xx(stack):
     """The gateway's login is limited per address on the shared stack, so it gets two probes only."""
-    _assert_envelope(ApiClient(stack.url()).post("/api/auth/login", raw=b"{bad json",
-                                                 headers={"Content-Type": "application/json"}), "malformed login")
+    _assert_envelope(
+        ApiClient(stack.url()).post("/api/auth/login", raw=b"{bad json", headers={"Content-Type": "application/json"}),
+        "malformed login",
+    )
     big = ApiClient(stack.url()).post("/api/auth/login", raw=OVERSIZED, headers={"Content-Type": "application/json"})
     _assert_envelope(big, "oversized login")
     assert big.status == 413

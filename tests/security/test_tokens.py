@@ -1,5 +1,6 @@
 """Bad subscriber tokens are 401 on every service and through the gateway: missing, expired, forged (wrong key),
 tampered, alg:none, and the usual confusions (HS256 keyed with the public key, wrong audience or issuer)."""
+
 import base64
 import hashlib
 import hmac
@@ -15,8 +16,12 @@ from sqlalchemy import create_engine, text
 
 from devtools.api_client import ApiClient
 
-SUBSCRIBER_PATHS = {"gateway": "/api/account", "auth_service": "/auth/me", "invoice_service": "/account",
-                    "payment_service": "/payments"}
+SUBSCRIBER_PATHS = {
+    "gateway": "/api/account",
+    "auth_service": "/auth/me",
+    "invoice_service": "/account",
+    "payment_service": "/payments",
+}
 TOKEN_CODES = {"invalid_token", "token_expired", "missing_token"}
 
 
@@ -31,8 +36,9 @@ def _auth_signing_key(stack):
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            kid, pem = connection.execute(text(
-                "SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC")).first()
+            kid, pem = connection.execute(
+                text("SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC")
+            ).first()
     finally:
         engine.dispose()
     return kid, serialization.load_pem_private_key(pem.encode(), password=None)
@@ -45,12 +51,17 @@ def bad_tokens(stack, attacker):
     kid, real_key = _auth_signing_key(stack)
     now = int(time.time())
     header, payload, signature = valid.split(".")
-    public_pem = real_key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = real_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
     def signed(changes, key=real_key, algorithm="EdDSA", headers=None):
-        return jwt.encode({**claims, "jti": uuid.uuid4().hex, **changes}, key, algorithm=algorithm,
-                          headers={"kid": kid, **(headers or {})})
+        return jwt.encode(
+            {**claims, "jti": uuid.uuid4().hex, **changes},
+            key,
+            algorithm=algorithm,
+            headers={"kid": kid, **(headers or {})},
+        )
 
     hs256_header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
     hs256_body = _b64(json.dumps(claims).encode())
@@ -66,8 +77,9 @@ def bad_tokens(stack, attacker):
         "hs256_with_public_key": f"{hs256_header}.{hs256_body}.{hs256_signature}",
         "wrong_audience": signed({"aud": "someone-else"}),
         "wrong_issuer": signed({"iss": "not-billpay"}),
-        "no_expiry": jwt.encode({k: v for k, v in claims.items() if k != "exp"}, real_key, algorithm="EdDSA",
-                                headers={"kid": kid}),
+        "no_expiry": jwt.encode(
+            {k: v for k, v in claims.items() if k != "exp"}, real_key, algorithm="EdDSA", headers={"kid": kid}
+        ),
         "garbage": "not.a.token",
         "empty_signature": f"{header}.{payload}.",
     }

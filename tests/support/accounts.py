@@ -1,6 +1,7 @@
 """Subscribers of a test's own: a portal login, a billing account and open invoices, made through the ops APIs with
 fresh numbers, so that no test touches the demo account 99939999 or another test's data. The request bodies are
 also what a service suite posts to its own test client."""
+
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -12,8 +13,20 @@ from devtools.testing import unique_account
 
 from .cards import APPROVED_CARD
 
-__all__ = ["DEMO_ACCOUNT", "DEMO_INVOICES", "GUIDE_INVOICES", "NewInvoice", "Subscriber", "billing_account",
-           "create_subscriber", "grant_access", "invoice", "ops", "pay_and_save_card", "unique_invoice_number"]
+__all__ = [
+    "DEMO_ACCOUNT",
+    "DEMO_INVOICES",
+    "GUIDE_INVOICES",
+    "NewInvoice",
+    "Subscriber",
+    "billing_account",
+    "create_subscriber",
+    "grant_access",
+    "invoice",
+    "ops",
+    "pay_and_save_card",
+    "unique_invoice_number",
+]
 
 DEMO_INVOICES = ("528132", "528131")  # the demo account's open invoices, as in the user guide
 
@@ -28,8 +41,10 @@ class NewInvoice:
 
 
 # Two open invoices like the demo account's (108.00 + 107.95 = $215.95), numbered <account>A and <account>B.
-GUIDE_INVOICES = (NewInvoice("108.00", "2016-02-15", "2016-03-15", "A"),
-                  NewInvoice("107.95", "2016-02-15", "2016-03-15", "B"))
+GUIDE_INVOICES = (
+    NewInvoice("108.00", "2016-02-15", "2016-03-15", "A"),
+    NewInvoice("107.95", "2016-02-15", "2016-03-15", "B"),
+)
 
 
 def unique_invoice_number():
@@ -38,8 +53,16 @@ def unique_invoice_number():
 
 def billing_account(system_number, name="Payer, Pat", email=None, **fields):
     """The body of POST /ops/accounts."""
-    return {"system_number": system_number, "name": name, "email": email or f"pat{system_number}@example.com",
-            "line1": "1 Elm St", "city": "Syracuse", "state": "NY", "zip": "13204", **fields}
+    return {
+        "system_number": system_number,
+        "name": name,
+        "email": email or f"pat{system_number}@example.com",
+        "line1": "1 Elm St",
+        "city": "Syracuse",
+        "state": "NY",
+        "zip": "13204",
+        **fields,
+    }
 
 
 def invoice(account, amount, number=None, date="2026-01-15", due_date=None, charges=None):
@@ -47,8 +70,14 @@ def invoice(account, amount, number=None, date="2026-01-15", due_date=None, char
     of it (pass [] for none)."""
     if charges is None:
         charges = [{"description": "Alarm monitoring", "unit_price": amount}]
-    return {"number": number or unique_invoice_number(), "account": account, "date": date,
-            "due_date": due_date or date, "amount": amount, "charges": charges}
+    return {
+        "number": number or unique_invoice_number(),
+        "account": account,
+        "date": date,
+        "due_date": due_date or date,
+        "amount": amount,
+        "charges": charges,
+    }
 
 
 def ops(stack, service, actor="tests"):
@@ -57,8 +86,10 @@ def ops(stack, service, actor="tests"):
 
 
 def grant_access(stack, account, passcode, name="Pat Payer", email=None):
-    granted = ops(stack, "auth_service").post("/ops/access", {
-        "account": account, "email": email or f"pat{account}@example.com", "name": name, "passcode": passcode})
+    granted = ops(stack, "auth_service").post(
+        "/ops/access",
+        {"account": account, "email": email or f"pat{account}@example.com", "name": name, "passcode": passcode},
+    )
     assert granted.status == 201, granted.data
 
 
@@ -73,7 +104,8 @@ class Subscriber:
     def token(self):
         """A fresh token from auth_service itself (the gateway's per-address login limit is not drawn on)."""
         response = ApiClient(self.stack.url("auth_service")).post(
-            "/auth/login", {"username": self.account, "password": self.passcode})
+            "/auth/login", {"username": self.account, "password": self.passcode}
+        )
         assert response.status == 200, response.data
         return response.json_body["access_token"]
 
@@ -92,8 +124,9 @@ class Subscriber:
         return browser
 
 
-def create_subscriber(stack, invoices=("40.00", "25.50"), name="Pat Payer", billing_name=None, email=None,
-                      passcode=None):
+def create_subscriber(
+    stack, invoices=("40.00", "25.50"), name="Pat Payer", billing_name=None, email=None, passcode=None
+):
     """A portal login plus, when the stack runs invoice_service, a billing account with one open invoice per item
     of `invoices` (an amount, or a NewInvoice)."""
     account = unique_account()
@@ -119,8 +152,11 @@ def pay_and_save_card(subscriber, amount):
     """Pay `amount` of the subscriber's first invoice and save a card, at payment_service directly; sets
     subscriber.payment_id and subscriber.profile_id, so that list and detail pages have rows to show."""
     payments = ApiClient(subscriber.stack.url("payment_service"), subscriber.bearer())
-    paid = payments.post("/payments", {"allocations": [{"invoice": subscriber.invoices[0], "amount": amount}],
-                                       "card": APPROVED_CARD}, headers={"Idempotency-Key": uuid.uuid4().hex})
+    paid = payments.post(
+        "/payments",
+        {"allocations": [{"invoice": subscriber.invoices[0], "amount": amount}], "card": APPROVED_CARD},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
     assert paid.status == 201, paid.data
     profile = payments.post("/payment-profiles", {"card": APPROVED_CARD})
     assert profile.status == 201, profile.data

@@ -1,5 +1,6 @@
 """The sandbox processor's test cards (documented in payment_service/payment_service/processor/sandbox.py), by what
 they do there. tests/common/test_test_cards.py checks them against the sandbox itself."""
+
 VISA = "4242424242424242"  # approves
 MASTERCARD = "5555555555554444"  # approves
 AMEX = "378282246310005"  # approves
@@ -14,7 +15,7 @@ CARD_CODE = "123"
 
 def in_groups(number):
     """'4242424242424242' -> '4242 4242 4242 4242', as a person types it."""
-    return " ".join(number[start:start + 4] for start in range(0, len(number), 4))
+    return " ".join(number[start : start + 4] for start in range(0, len(number), 4))
 
 
 def card(number=VISA, cvc=CARD_CODE, exp_month=12, exp_year=2035):

@@ -1,5 +1,6 @@
 """Steps the Chromium tests take again and again on the portal through Playwright: log in, log out, use the
 Account menu, read the visible words. (Without JavaScript, tests use devtools.portal_browser.PortalBrowser.)"""
+
 import re
 
 from playwright.sync_api import Page, expect

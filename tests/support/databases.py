@@ -1,4 +1,5 @@
 """Databases of their own for one set of service processes in CI's PostgreSQL pass."""
+
 import os
 import uuid
 
@@ -34,5 +35,6 @@ def drop_databases(created):
 def _postgres_admin(url):
     import psycopg
 
-    return psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                           autocommit=True)
+    return psycopg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, dbname=url.database, autocommit=True
+    )

@@ -1,4 +1,5 @@
 """The e-mails the stack's SMTP sink wrote as .eml files (devtools/mail_sink.py)."""
+
 import email
 from email import policy
 
@@ -13,6 +14,7 @@ def messages(mail_dir):
 
 def wait_for_mail(mail_dir, predicate, timeout=30):
     """The first message in the SMTP sink's folder that satisfies `predicate`, polled to a deadline."""
+
     def first_match():
         return next((message for message in messages(mail_dir) if predicate(message)), None)
 

@@ -1,4 +1,5 @@
 """A service suite's app: a migrated database of its own, the ops key every suite configures, a Redis key prefix."""
+
 import contextlib
 import os
 import uuid
@@ -16,8 +17,14 @@ def config_for_tests(base, **settings):
 def service_app(create_app, base, service, redis_url, directory, **settings):
     """`service`'s app on a migrated database of its own (in `directory`, or CI's), with a Redis key prefix of its
     own and OPS_KEY as its ops key; `settings` override the rest of `base`."""
-    config = config_for_tests(base, SQLALCHEMY_DATABASE_URI=database_url(service, directory), REDIS_URL=redis_url,
-                              REDIS_KEY_PREFIX=unique_prefix(), OPS_API_KEY=OPS_KEY, **settings)
+    config = config_for_tests(
+        base,
+        SQLALCHEMY_DATABASE_URI=database_url(service, directory),
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=unique_prefix(),
+        OPS_API_KEY=OPS_KEY,
+        **settings,
+    )
     with migrated_app(create_app, config) as app:
         yield app
 
@@ -25,8 +32,14 @@ def service_app(create_app, base, service, redis_url, directory, **settings):
 def offline_gateway_config(base, redis_url, var_dir, **settings):
     """The gateway's Config with every service it calls unreachable (unless `settings` name one): for what the
     gateway does on its own."""
-    offline = dict(REDIS_URL=redis_url, REDIS_KEY_PREFIX=unique_prefix(), BILLPAY_VAR_DIR=var_dir,
-                   AUTH_SERVICE_URL=NOWHERE, INVOICE_SERVICE_URL=NOWHERE, PAYMENT_SERVICE_URL=NOWHERE)
+    offline = dict(
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=unique_prefix(),
+        BILLPAY_VAR_DIR=var_dir,
+        AUTH_SERVICE_URL=NOWHERE,
+        INVOICE_SERVICE_URL=NOWHERE,
+        PAYMENT_SERVICE_URL=NOWHERE,
+    )
     return config_for_tests(base, **{**offline, **settings})
 
 

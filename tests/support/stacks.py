@@ -1,4 +1,5 @@
 """The real stack for cross-service tests: every service under gunicorn on free ports, databases of its own."""
+
 import os
 import uuid
 
@@ -13,11 +14,23 @@ def make_stack(tmp_path_factory, name, **kwargs):
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     databases, created = fresh_postgres_databases("e2e")
     environ.update(databases)
-    environ.update(REDIS_KEY_PREFIX=f"e2e-{uuid.uuid4().hex[:8]}:", ARGON2_TIME_COST="1",
-                   ARGON2_MEMORY_COST="1024", ARGON2_PARALLELISM="1", LOG_LEVEL="INFO")
+    environ.update(
+        REDIS_KEY_PREFIX=f"e2e-{uuid.uuid4().hex[:8]}:",
+        ARGON2_TIME_COST="1",
+        ARGON2_MEMORY_COST="1024",
+        ARGON2_PARALLELISM="1",
+        LOG_LEVEL="INFO",
+    )
     environ.update(kwargs.pop("extra_env", {}))
     var_dir = tmp_path_factory.mktemp(name)
-    stack = Stack(var_dir, ports={service: free_port() for service in WEB_SERVICES}, environ=environ,
-                  log_dir=var_dir / "logs", web_concurrency=1, mail_port=free_port(), **kwargs)
+    stack = Stack(
+        var_dir,
+        ports={service: free_port() for service in WEB_SERVICES},
+        environ=environ,
+        log_dir=var_dir / "logs",
+        web_concurrency=1,
+        mail_port=free_port(),
+        **kwargs,
+    )
     stack.created_databases = created
     return stack

@@ -1,4 +1,5 @@
 """Waiting on something another process does: poll to a deadline, never a bare sleep."""
+
 import time
 
 

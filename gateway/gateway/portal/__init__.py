@@ -1,10 +1,10 @@
 """The subscriber portal: server-rendered pages built from the services' APIs."""
+
 from flask import Blueprint
 
 from . import formatting
 
-portal = Blueprint("portal", __name__, template_folder="templates", static_folder="static",
-                   static_url_path="/static")
+portal = Blueprint("portal", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
 
 def register_pages(app):

@@ -1,4 +1,5 @@
 """Calls the portal makes to the services as the signed-in subscriber."""
+
 import functools
 
 from flask import flash, redirect, request, session, url_for
@@ -27,9 +28,14 @@ def call(name, method, path, json_body=None, headers=None):
     if token is None:
         raise SignedOut()
     try:
-        response = checked(service(name).request(method, path, json_body=json_body,
-                                                 headers={"Authorization": f"Bearer {token}", **(headers or {})}),
-                           name, BackendError, default_message="That did not work.")
+        response = checked(
+            service(name).request(
+                method, path, json_body=json_body, headers={"Authorization": f"Bearer {token}", **(headers or {})}
+            ),
+            name,
+            BackendError,
+            default_message="That did not work.",
+        )
     except ServiceUnavailable as error:
         raise Unreachable(str(error)) from error
     except BackendError as error:

@@ -1,4 +1,5 @@
 """Account menu: Billing (Account Summary and Payment Status)."""
+
 from flask import render_template
 
 from . import portal
@@ -12,5 +13,6 @@ from .pages import fetch
 def billing():
     account = fetch("invoice", "/account")
     profile = account["profile"]
-    return render_template("billing.html", profile=profile, address=address_lines(profile.get("address")),
-                           status=account["payment_status"])
+    return render_template(
+        "billing.html", profile=profile, address=address_lines(profile.get("address")), status=account["payment_status"]
+    )

@@ -2,6 +2,7 @@
 
 The balances always come from invoice_service, never from the form; payment_service checks everything again.
 """
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,8 +33,7 @@ class Selection:
 
     @property
     def allocations(self):
-        return [{"invoice": row.number, "amount": str(Decimal(row.amount_text))} for row in self.rows
-                if row.selected]
+        return [{"invoice": row.number, "amount": str(Decimal(row.amount_text))} for row in self.rows if row.selected]
 
 
 def parse_amount(text, balance):
@@ -54,8 +54,10 @@ def parse_amount(text, balance):
 
 def initial_rows(open_invoices):
     """Every open invoice selected, each for its whole balance."""
-    return [Row(item["number"], item["date"], Decimal(item["balance"]), True, str(Decimal(item["balance"])))
-            for item in open_invoices[:MAX_INVOICES]]
+    return [
+        Row(item["number"], item["date"], Decimal(item["balance"]), True, str(Decimal(item["balance"])))
+        for item in open_invoices[:MAX_INVOICES]
+    ]
 
 
 def select(open_invoices, selected, amounts):

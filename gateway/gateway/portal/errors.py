@@ -1,4 +1,5 @@
 """Friendly pages instead of JSON for the portal's own URLs."""
+
 import logging
 
 import redis
@@ -19,6 +20,7 @@ def _page(status, title, message):
 
 def register(app):
     """Pages for portal URLs; JSON (the shared envelope) for /api/*."""
+
     def is_api():
         return request.path.startswith("/api/")
 
@@ -27,8 +29,11 @@ def register(app):
         log.warning("service unreachable: %s", error)
         if is_api():
             return error_response(503, "try_again_shortly", "Please try again shortly.")
-        return _page(503, "Temporarily unavailable",
-                     "This part of Bill Pay is not answering right now. Please try again in a few minutes.")
+        return _page(
+            503,
+            "Temporarily unavailable",
+            "This part of Bill Pay is not answering right now. Please try again in a few minutes.",
+        )
 
     @app.errorhandler(redis.RedisError)
     def session_store_down(error):

@@ -1,4 +1,5 @@
 """How the portal writes money and dates, and reads the dates a subscriber types. Pure: no Flask, no I/O."""
+
 from datetime import date
 
 from billpay_common.dates import months_before
@@ -69,6 +70,9 @@ def date_range(start_text, end_text, today, open_only=False):
 def address_lines(address):
     """The account's address as the lines a letter would show."""
     address = address or {}
-    city_line = " ".join(part for part in (
-        ", ".join(p for p in (address.get("city"), address.get("state")) if p), address.get("zip")) if part)
+    city_line = " ".join(
+        part
+        for part in (", ".join(p for p in (address.get("city"), address.get("state")) if p), address.get("zip"))
+        if part
+    )
     return [line for line in (address.get("line1"), address.get("line2"), city_line) if line]

@@ -1,4 +1,5 @@
 """Portal forms (Flask-WTF): each carries its CSRF token."""
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
@@ -17,21 +18,34 @@ class EmptyForm(FlaskForm):
 
 
 class EmailInvoiceForm(FlaskForm):
-    email = StringField("E-mail address", validators=[InputRequired("Enter the e-mail address to send it to."),
-                                                       Length(max=254), EMAIL])
+    email = StringField(
+        "E-mail address", validators=[InputRequired("Enter the e-mail address to send it to."), Length(max=254), EMAIL]
+    )
 
 
 class CardFieldsForm(FlaskForm):
     """A card as typed. The number and code are never put back into the page, the session or a log."""
-    card_number = StringField("Card Number", validators=[
-        InputRequired("Enter the card number."), Length(max=40, message="That card number is too long."),
-        Regexp(r"^[\d\s-]+$", message="Enter the card number using digits only.")])
+
+    card_number = StringField(
+        "Card Number",
+        validators=[
+            InputRequired("Enter the card number."),
+            Length(max=40, message="That card number is too long."),
+            Regexp(r"^[\d\s-]+$", message="Enter the card number using digits only."),
+        ],
+    )
     # plain fields rendered as <select> by the template (options from .choices); AnyOf checks what comes back
     exp_month = StringField("Expiration month", validators=[AnyOf(MONTHS, message="Choose the month on the card.")])
     exp_year = StringField("Expiration year")
-    card_code = StringField("Card Code", validators=[
-        InputRequired("Enter the card code from the back of the card (4 digits on the front for American Express)."),
-        Regexp(r"^\d{3,4}$", message="The card code is 3 digits (4 for American Express).")])
+    card_code = StringField(
+        "Card Code",
+        validators=[
+            InputRequired(
+                "Enter the card code from the back of the card (4 digits on the front for American Express)."
+            ),
+            Regexp(r"^\d{3,4}$", message="The card code is 3 digits (4 for American Express)."),
+        ],
+    )
 
     def __init__(self, *args, year_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,14 +55,16 @@ class CardFieldsForm(FlaskForm):
 
 
 class CardPaymentForm(CardFieldsForm):
-    receipt_email = StringField("Send receipt to the following email address",
-                                validators=[Optional(), Length(max=254), EMAIL])
+    receipt_email = StringField(
+        "Send receipt to the following email address", validators=[Optional(), Length(max=254), EMAIL]
+    )
     save_card = BooleanField("Save this card for future payments")
 
 
 class SavedCardPaymentForm(FlaskForm):
-    receipt_email = StringField("Send receipt to the following email address",
-                                validators=[Optional(), Length(max=254), EMAIL])
+    receipt_email = StringField(
+        "Send receipt to the following email address", validators=[Optional(), Length(max=254), EMAIL]
+    )
 
 
 class ProfileForm(CardFieldsForm):

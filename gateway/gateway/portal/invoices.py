@@ -1,4 +1,5 @@
 """View Invoices / View Open Invoices, and per invoice: Charges, Payments, View (PDF) and Email."""
+
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -21,13 +22,27 @@ def invoices():
     start, end, errors = date_range(typed["start"], typed["end"], date.today(), open_only=status == "open")
     result = {"items": [], "page": 1, "pages": 0, "total": 0}
     if not errors:
-        result = fetch("invoice", "/invoices", start=start and start.isoformat(), end=end and end.isoformat(),
-                       status=status, page=page_number(request.args.get("page")), per_page=PER_PAGE)
+        result = fetch(
+            "invoice",
+            "/invoices",
+            start=start and start.isoformat(),
+            end=end and end.isoformat(),
+            status=status,
+            page=page_number(request.args.get("page")),
+            per_page=PER_PAGE,
+        )
     # Fields and page links carry only what the subscriber typed, never a default: a default range carried
     # into List Open Invoices would hide older open invoices that the balance still counts.
     query = {"status": status, **{field: text for field, text in typed.items() if text}}
-    page = render_template("invoices.html", result=result, query=query, shown={"start": start, "end": end},
-                           errors=errors, status=status, **typed)
+    page = render_template(
+        "invoices.html",
+        result=result,
+        query=query,
+        shown={"start": start, "end": end},
+        errors=errors,
+        status=status,
+        **typed,
+    )
     return page, 400 if errors else 200
 
 

@@ -1,4 +1,5 @@
 """Login and Logout."""
+
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -33,8 +34,9 @@ def login():
             form.password.data = ""
             return render_template("login.html", form=form, error=error.message), error.status
         except ServiceUnavailable:
-            return render_template("login.html", form=form,
-                                   error="Login is not available right now. Please try again shortly."), 503
+            return render_template(
+                "login.html", form=form, error="Login is not available right now. Please try again shortly."
+            ), 503
         return redirect(_safe_next(request.args.get("next")) or url_for("portal.billing"))
     status = 400 if form.errors else 200
     return render_template("login.html", form=form, error=None), status

@@ -1,4 +1,5 @@
 """Small helpers the portal's page modules share."""
+
 from urllib.parse import quote, urlencode
 
 from flask import abort

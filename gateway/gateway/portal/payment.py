@@ -2,6 +2,7 @@
 
 The checkout (invoices, amounts, Idempotency-Key) lives in the server-side session, never in hidden fields.
 """
+
 import secrets
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -57,12 +58,16 @@ def pay():
             amounts = {f"amount-{item['number']}": chosen.get(item["number"], item["balance"]) for item in invoices}
             selection = checkout.select(invoices, set(chosen), amounts)
         else:
-            selection = checkout.select(invoices, {item["number"] for item in invoices},
-                                        {f"amount-{item['number']}": item["balance"] for item in invoices})
+            selection = checkout.select(
+                invoices,
+                {item["number"] for item in invoices},
+                {f"amount-{item['number']}": item["balance"] for item in invoices},
+            )
         selection.errors.pop("invoices", None)  # nothing was asked yet
         status = 200
-    return render_template("pay_amounts.html", selection=selection, total_open=total_open,
-                           shown=len(selection.rows)), status
+    return render_template(
+        "pay_amounts.html", selection=selection, total_open=total_open, shown=len(selection.rows)
+    ), status
 
 
 @portal.get("/pay/method")

@@ -1,4 +1,5 @@
 """Payment History: the account's payments, newest first, and each payment's detail."""
+
 from flask import render_template, request
 
 from . import portal

@@ -3,6 +3,7 @@
 Submit Payment sends the checkout's Idempotency-Key, so a second submit returns the first payment instead
 of charging again. Card number and code go straight to payment_service: never into the session or the page.
 """
+
 from datetime import date
 
 from flask import flash, redirect, render_template, session, url_for
@@ -13,8 +14,13 @@ from .forms import CardPaymentForm, SavedCardPaymentForm
 from .pages import fetch, segment
 from .payment import current_checkout, new_key, summary
 
-CARD_FIELDS = {"card.number": "card_number", "card.cvc": "card_code", "card.exp_month": "exp_month",
-               "card.exp_year": "exp_year", "receipt_email": "receipt_email"}
+CARD_FIELDS = {
+    "card.number": "card_number",
+    "card.cvc": "card_code",
+    "card.exp_month": "exp_month",
+    "card.exp_year": "exp_year",
+    "receipt_email": "receipt_email",
+}
 TRY_AGAIN = "Bill Pay could not reach the payment service. Your card was not charged. Please try again shortly."
 
 
@@ -68,10 +74,18 @@ def pay_card():
     form = CardPaymentForm(year_choices=year_choices())
     message, status = None, 200
     if form.validate_on_submit():
-        card = {"number": form.card_number.data, "exp_month": int(form.exp_month.data),
-                "exp_year": int(form.exp_year.data), "cvc": form.card_code.data}
-        body = {"allocations": current_checkout()["allocations"], "card": card,
-                "receipt_email": form.receipt_email.data or None, "save_card": form.save_card.data}
+        card = {
+            "number": form.card_number.data,
+            "exp_month": int(form.exp_month.data),
+            "exp_year": int(form.exp_year.data),
+            "cvc": form.card_code.data,
+        }
+        body = {
+            "allocations": current_checkout()["allocations"],
+            "card": card,
+            "receipt_email": form.receipt_email.data or None,
+            "save_card": form.save_card.data,
+        }
         payment, error = submit(body)
         if payment:
             return redirect(url_for("portal.pay_confirmation", payment_id=payment["id"]))
@@ -101,8 +115,11 @@ def pay_saved(profile_id):
     form = SavedCardPaymentForm()
     message, status = None, 200
     if form.validate_on_submit():
-        body = {"allocations": current_checkout()["allocations"], "profile_id": profile_id,
-                "receipt_email": form.receipt_email.data or None}
+        body = {
+            "allocations": current_checkout()["allocations"],
+            "profile_id": profile_id,
+            "receipt_email": form.receipt_email.data or None,
+        }
         payment, error = submit(body)
         if payment:
             return redirect(url_for("portal.pay_confirmation", payment_id=payment["id"]))
@@ -114,8 +131,9 @@ def pay_saved(profile_id):
     else:
         form.receipt_email.data = account_email()
     total, pairs = summary()
-    return render_template("pay_saved.html", form=form, profile=profile, total=total, pairs=pairs,
-                           message=message), status
+    return render_template(
+        "pay_saved.html", form=form, profile=profile, total=total, pairs=pairs, message=message
+    ), status
 
 
 @portal.get("/pay/confirmation/<payment_id>")

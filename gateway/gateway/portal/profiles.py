@@ -1,4 +1,5 @@
 """Manage Profiles: the account's saved cards. Add (tokenized by payment_service), remove, make default."""
+
 from flask import flash, redirect, render_template, url_for
 
 from . import portal
@@ -14,8 +15,12 @@ def profiles():
     form = ProfileForm(year_choices=year_choices())
     message, status = None, 200
     if form.validate_on_submit():
-        card = {"number": form.card_number.data, "exp_month": int(form.exp_month.data),
-                "exp_year": int(form.exp_year.data), "cvc": form.card_code.data}
+        card = {
+            "number": form.card_number.data,
+            "exp_month": int(form.exp_month.data),
+            "exp_year": int(form.exp_year.data),
+            "cvc": form.card_code.data,
+        }
         try:
             added = call("payment", "POST", "/payment-profiles", {"card": card, "make_default": form.make_default.data})
         except BackendError as error:

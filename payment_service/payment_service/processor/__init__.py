@@ -5,12 +5,21 @@ capture, refund, void, tokenize, lookup by reference; raise ProcessorTimeout whe
 answer in `self.timeout` seconds), install its package beside payment_service and set
 `PAYMENT_PROCESSOR=my_gateway.adapter:MyGatewayProcessor`. Its keys come from its own environment variables.
 """
+
 import importlib
 
 from .base import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorError, ProcessorTimeout
 
-__all__ = ["ChargeResult", "ChargeStatus", "PaymentSource", "Processor", "ProcessorError", "ProcessorTimeout",
-           "current_processor", "load_processor"]
+__all__ = [
+    "ChargeResult",
+    "ChargeStatus",
+    "PaymentSource",
+    "Processor",
+    "ProcessorError",
+    "ProcessorTimeout",
+    "current_processor",
+    "load_processor",
+]
 
 
 def load_processor(spec, timeout):

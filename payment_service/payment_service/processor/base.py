@@ -4,6 +4,7 @@ Every charge carries a `reference` (the payment id) that the processor keeps, so
 lost (timeout) can be looked up later instead of charged again. Adapters should pass the reference to the
 gateway as its idempotency key where the gateway has one.
 """
+
 import dataclasses
 from decimal import Decimal
 from typing import Any

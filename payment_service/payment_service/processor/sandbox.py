@@ -17,6 +17,7 @@ recorded before the timeout, so a later lookup finds it. Charges live in the `sa
 payment_service's own database (own connection, own transaction), so any process can look them up.
 Tokens carry only the outcome, never the number.
 """
+
 import secrets
 
 from sqlalchemy import insert, select, update
@@ -31,16 +32,46 @@ from .base import ChargeResult, ChargeStatus, Processor, ProcessorError, Process
 DECLINED, INSUFFICIENT, BAD_CVC = "card_declined", "insufficient_funds", "incorrect_cvc"
 TIMEOUT_CHARGED, TIMEOUT_NOT_CHARGED, APPROVE = "timeout_charged", "timeout_not_charged", "approve"
 _OUTCOMES = {
-    DECLINED: ("4000000000000002", "5100000000000008", "370000000000002", "6011000000000004",
-               "36000000000008", "3528000000000007"),
-    INSUFFICIENT: ("4000000000009995", "5100000000009991", "370000000009995", "6011000000009997",
-                   "36000000009991", "3528000000009990"),
-    BAD_CVC: ("4000000000000127", "5100000000000123", "370000000000127", "6011000000000129",
-              "36000000000123", "3528000000000122"),
-    TIMEOUT_CHARGED: ("4000000000000119", "5100000000000115", "370000000000119", "6011000000000111",
-                      "36000000000115", "3528000000000114"),
-    TIMEOUT_NOT_CHARGED: ("4000000000000259", "5100000000000255", "370000000000259", "6011000000000251",
-                          "36000000000255", "3528000000000254"),
+    DECLINED: (
+        "4000000000000002",
+        "5100000000000008",
+        "370000000000002",
+        "6011000000000004",
+        "36000000000008",
+        "3528000000000007",
+    ),
+    INSUFFICIENT: (
+        "4000000000009995",
+        "5100000000009991",
+        "370000000009995",
+        "6011000000009997",
+        "36000000009991",
+        "3528000000009990",
+    ),
+    BAD_CVC: (
+        "4000000000000127",
+        "5100000000000123",
+        "370000000000127",
+        "6011000000000129",
+        "36000000000123",
+        "3528000000000122",
+    ),
+    TIMEOUT_CHARGED: (
+        "4000000000000119",
+        "5100000000000115",
+        "370000000000119",
+        "6011000000000111",
+        "36000000000115",
+        "3528000000000114",
+    ),
+    TIMEOUT_NOT_CHARGED: (
+        "4000000000000259",
+        "5100000000000255",
+        "370000000000259",
+        "6011000000000251",
+        "36000000000255",
+        "3528000000000254",
+    ),
 }
 _TOKEN_PREFIX = "sbx_tok_"
 _BY_NUMBER = {number: outcome for outcome, numbers in _OUTCOMES.items() for number in numbers}
@@ -69,8 +100,11 @@ class SandboxProcessor(Processor):
         brand, last4 = _describe(source)
         try:
             with db.engine.begin() as connection:
-                connection.execute(insert(SandboxCharge).values(
-                    reference=reference, amount=amount, status=status, brand=brand, last4=last4))
+                connection.execute(
+                    insert(SandboxCharge).values(
+                        reference=reference, amount=amount, status=status, brand=brand, last4=last4
+                    )
+                )
         except IntegrityError:
             pass  # the same reference again: one charge only, like a gateway's idempotency key
 
@@ -103,12 +137,16 @@ class SandboxProcessor(Processor):
 
     def _set_status(self, reference, status, allowed):
         with db.engine.begin() as connection:
-            current = connection.execute(select(SandboxCharge.status).where(
-                SandboxCharge.reference == reference)).scalar()
+            current = connection.execute(
+                select(SandboxCharge.status).where(SandboxCharge.reference == reference)
+            ).scalar()
             if current not in allowed:
                 raise ProcessorError(f"sandbox: {reference} is {current or 'unknown'}, cannot become {status}")
-            connection.execute(update(SandboxCharge).where(SandboxCharge.reference == reference)
-                               .values(status=status, updated_at=utcnow()))
+            connection.execute(
+                update(SandboxCharge)
+                .where(SandboxCharge.reference == reference)
+                .values(status=status, updated_at=utcnow())
+            )
         return self.lookup(reference)
 
     def tokenize(self, card):
@@ -116,6 +154,7 @@ class SandboxProcessor(Processor):
 
     def lookup(self, reference):
         with db.engine.connect() as connection:
-            row = connection.execute(select(SandboxCharge.status, SandboxCharge.amount).where(
-                SandboxCharge.reference == reference)).first()
+            row = connection.execute(
+                select(SandboxCharge.status, SandboxCharge.amount).where(SandboxCharge.reference == reference)
+            ).first()
         return ChargeStatus(row.status, row.amount) if row else ChargeStatus("not_found")

@@ -58,8 +58,10 @@ def auth(tokens, account):
 @pytest.fixture
 def new_invoice(invoice_service, account):
     """new_invoice("108.00") -> a fresh invoice number of this test's account with that open balance."""
+
     def make(balance, owner=None):
         number = unique_account()
         invoice_service.add_invoice(owner or account, number, balance)
         return number
+
     return make

@@ -2,6 +2,7 @@
 
 Invoices are added and read back through its ops API, as the accounting office does; `down()` and `up()` stop the
 process and start it again on the same port."""
+
 import os
 from datetime import date
 from decimal import Decimal
@@ -20,10 +21,23 @@ class InvoiceServiceProcess:
     def __init__(self, var_dir, redis_url):
         environ = {key: value for key, value in os.environ.items() if not key.endswith("_DATABASE_URL")}
         databases, self.created_databases = fresh_postgres_databases("payment_suite", [SERVICE])
-        environ.update(databases, REDIS_URL=redis_url, REDIS_KEY_PREFIX=unique_prefix(), OPS_API_KEY=OPS_KEY,
-                       SERVICE_API_KEY=SERVICE_KEY, SMTP_URL="smtp://127.0.0.1:9", LOG_LEVEL="WARNING")
-        self.stack = Stack(var_dir, ports={SERVICE: free_port()}, environ=environ, services=[SERVICE],
-                           log_dir=var_dir / "logs", web_concurrency=1)
+        environ.update(
+            databases,
+            REDIS_URL=redis_url,
+            REDIS_KEY_PREFIX=unique_prefix(),
+            OPS_API_KEY=OPS_KEY,
+            SERVICE_API_KEY=SERVICE_KEY,
+            SMTP_URL="smtp://127.0.0.1:9",
+            LOG_LEVEL="WARNING",
+        )
+        self.stack = Stack(
+            var_dir,
+            ports={SERVICE: free_port()},
+            environ=environ,
+            services=[SERVICE],
+            log_dir=var_dir / "logs",
+            web_concurrency=1,
+        )
         self.ops = ApiClient(self.url, {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "payment-tests"})
         self.owners = {}  # invoice number -> account, to find an invoice in its account's listing
 
@@ -53,8 +67,9 @@ class InvoiceServiceProcess:
         created = self.ops.post("/ops/accounts", {"system_number": account, "name": name, "email": email})
         assert created.status in (201, 409), created.json_body  # 409: the account has an invoice already
         today = date.today().isoformat()
-        invoice = self.ops.post("/ops/invoices", {"number": number, "account": account, "date": today,
-                                                  "due_date": today, "amount": balance})
+        invoice = self.ops.post(
+            "/ops/invoices", {"number": number, "account": account, "date": today, "due_date": today, "amount": balance}
+        )
         assert invoice.status == 201, invoice.json_body
         self.owners[number] = account
 

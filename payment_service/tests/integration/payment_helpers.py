@@ -1,4 +1,5 @@
 """Small helpers for the payment tests: a body, a key, a payment through the API."""
+
 import uuid
 
 from tests.support import cards
@@ -12,8 +13,11 @@ def card(number=cards.VISA, cvc=None):
 
 
 def body(allocations, number=cards.VISA, **extra):
-    return {"allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
-            "card": card(number), **extra}
+    return {
+        "allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
+        "card": card(number),
+        **extra,
+    }
 
 
 def key():

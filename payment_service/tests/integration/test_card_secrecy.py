@@ -26,11 +26,17 @@ def test_card_numbers_and_codes_are_stored_logged_and_queued_nowhere(app, client
     responses = []
     for number in NUMBERS:
         card = {"number": number, "exp_month": 12, "exp_year": 2031, "cvc": CODE if number[:2] == "37" else CODE[:3]}
-        payload = {**body([(new_invoice("10.00"), "10.00")]), "card": card, "save_card": True,
-                   "receipt_email": "m@example.com"}
+        payload = {
+            **body([(new_invoice("10.00"), "10.00")]),
+            "card": card,
+            "save_card": True,
+            "receipt_email": "m@example.com",
+        }
         responses.append(pay(client, auth, payload, key()))
-    bad = {**body([(new_invoice("10.00"), "10.00")]), "card": {"number": "4242424242424241", "exp_month": 12,
-                                                               "exp_year": 2031, "cvc": "973"}}
+    bad = {
+        **body([(new_invoice("10.00"), "10.00")]),
+        "card": {"number": "4242424242424241", "exp_month": 12, "exp_year": 2031, "cvc": "973"},
+    }
     responses.append(pay(client, auth, bad))
     assert [response.status_code for response in responses] == [201, 402, 201, 422]
     with app.app_context():
@@ -41,7 +47,15 @@ def test_card_numbers_and_codes_are_stored_logged_and_queued_nowhere(app, client
     logged = "\n".join(record.getMessage() + str(getattr(record, "fields", "")) for record in caplog.records)
     answered = "\n".join(response.get_data(as_text=True) for response in responses)
     # A 3- or 4-digit code turns up by chance in timestamps, so codes are looked for as values and by name.
-    secrets = NUMBERS + ("4242424242424241", f"'{CODE}'", f'"{CODE}"', f"'{CODE[:3]}'", f'"{CODE[:3]}"', '"cvc"', "'cvc'")
+    secrets = NUMBERS + (
+        "4242424242424241",
+        f"'{CODE}'",
+        f'"{CODE}"',
+        f"'{CODE[:3]}'",
+        f'"{CODE[:3]}"',
+        '"cvc"',
+        "'cvc'",
+    )
     for secret in secrets:
         assert secret not in stored, secret
         assert secret not in logged, secret

@@ -4,8 +4,9 @@ from decimal import Decimal
 from payment_helpers import body, key, pay, sandbox_charges
 
 
-def test_same_key_and_body_answers_the_first_payment_without_a_second_charge(app, client, auth, new_invoice,
-                                                                             invoice_service):
+def test_same_key_and_body_answers_the_first_payment_without_a_second_charge(
+    app, client, auth, new_invoice, invoice_service
+):
     invoice, idempotency_key = new_invoice("40.00"), key()
     first = pay(client, auth, body([(invoice, "15.00")]), idempotency_key)
     again = pay(client, auth, body([(invoice, "15.00")]), idempotency_key)

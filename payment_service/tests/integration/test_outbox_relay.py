@@ -38,13 +38,15 @@ def _unsent(app):
         return db.session.query(OutboxEvent).filter(OutboxEvent.sent_at.is_(None)).count()
 
 
-def test_receipts_wait_while_redis_is_down_and_go_when_it_is_back(app, client, auth, account, new_invoice,
-                                                                   private_redis):
+def test_receipts_wait_while_redis_is_down_and_go_when_it_is_back(
+    app, client, auth, account, new_invoice, private_redis
+):
     first, second = new_invoice("108.00"), new_invoice("107.95")
     payment = pay(client, auth, body([(first, "108.00"), (second, "107.95")])).json
     _unrelayed(app, payment["id"])
-    queue = redis.Redis(unix_socket_path=str(private_redis.socket), socket_timeout=2,
-                        retry=Retry(NoBackoff(), 0))  # fail at once instead of backing off for seconds
+    queue = redis.Redis(
+        unix_socket_path=str(private_redis.socket), socket_timeout=2, retry=Retry(NoBackoff(), 0)
+    )  # fail at once instead of backing off for seconds
     prefix = "relaytest:"
     private_redis.stop()
     with app.app_context():
@@ -61,9 +63,14 @@ def test_receipts_wait_while_redis_is_down_and_go_when_it_is_back(app, client, a
     assert receipt["type"] == "payment.receipt" and receipt["account"] == account
     assert receipt["to"] == "subscriber@example.com"  # no receipt_email: the account's, from invoice_service
     assert receipt["data"] == {
-        "payment_id": payment["id"], "date": payment["created_at"][:10], "total": "215.95",
+        "payment_id": payment["id"],
+        "date": payment["created_at"][:10],
+        "total": "215.95",
         "allocations": [{"invoice": first, "amount": "108.00"}, {"invoice": second, "amount": "107.95"}],
-        "card": {"brand": "Visa", "last4": "4242"}, "account": account, "account_name": "Jones, Michael"}
+        "card": {"brand": "Visa", "last4": "4242"},
+        "account": account,
+        "account_name": "Jones, Michael",
+    }
 
 
 def test_a_given_receipt_email_is_used(app, client, auth, new_invoice, private_redis):

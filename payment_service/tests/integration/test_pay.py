@@ -11,8 +11,10 @@ def test_paying_two_invoices_in_full_drops_both_balances(client, auth, new_invoi
     assert response.json["status"] == "succeeded"
     assert response.json["amount"] == "215.95"
     assert response.json["card"] == {"brand": "Visa", "last4": "4242"}
-    assert response.json["allocations"] == [{"invoice": first, "amount": "108.00"},
-                                            {"invoice": second, "amount": "107.95"}]
+    assert response.json["allocations"] == [
+        {"invoice": first, "amount": "108.00"},
+        {"invoice": second, "amount": "107.95"},
+    ]
     assert invoice_service.balance(first) == invoice_service.balance(second) == Decimal("0.00")
 
 
@@ -22,16 +24,30 @@ def test_a_partial_payment_leaves_the_rest_open(client, auth, new_invoice, invoi
     assert invoice_service.balance(number) == Decimal("100.00")
 
 
-@pytest.mark.parametrize("number", ["4111111111111111", "5555555555554444", "378282246310005",
-                                    "6011111111111117", "3056930009020004", "3566002020360505"])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "4111111111111111",
+        "5555555555554444",
+        "378282246310005",
+        "6011111111111117",
+        "3056930009020004",
+        "3566002020360505",
+    ],
+)
 def test_every_accepted_brand_pays(client, auth, new_invoice, number):
     response = pay(client, auth, body([(new_invoice("10.00"), "10.00")], number=number))
     assert response.status_code == 201 and response.json["status"] == "succeeded"
 
 
-@pytest.mark.parametrize("number, code", [("4000000000000002", "card_declined"),
-                                          ("5100000000009991", "insufficient_funds"),
-                                          ("370000000000127", "incorrect_cvc")])
+@pytest.mark.parametrize(
+    "number, code",
+    [
+        ("4000000000000002", "card_declined"),
+        ("5100000000009991", "insufficient_funds"),
+        ("370000000000127", "incorrect_cvc"),
+    ],
+)
 def test_a_decline_is_402_and_releases_the_reservation(client, auth, new_invoice, invoice_service, number, code):
     invoice = new_invoice("50.00")
     response = pay(client, auth, body([(invoice, "50.00")], number=number))
@@ -70,20 +86,30 @@ def test_invoice_service_down_is_503_and_no_charge(app, client, auth, new_invoic
     assert retry.status_code == 201 and invoice_service.balance(invoice) == Decimal("0.00")
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"allocations": [{"invoice": "1", "amount": "0"}], "card": card()}, "allocations.0.amount"),
-    ({"allocations": [{"invoice": "1", "amount": "-5.00"}], "card": card()}, "allocations.0.amount"),
-    ({"allocations": [{"invoice": "1", "amount": "1.005"}], "card": card()}, "allocations.0.amount"),
-    ({"allocations": [], "card": card()}, "allocations"),
-    ({"allocations": [{"invoice": "1", "amount": "1.00"}, {"invoice": "1", "amount": "2.00"}], "card": card()},
-     "allocations.1.invoice"),
-    ({"allocations": [{"invoice": "1", "amount": "1.00"}]}, "card"),
-    ({"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "number": "4242424242424241"}},
-     "card.number"),
-    ({"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "cvc": "12"}}, "card.cvc"),
-    ({"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "exp_month": 13}}, "card.exp_month"),
-    ({"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "exp_year": "soon"}}, "card.exp_year"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"allocations": [{"invoice": "1", "amount": "0"}], "card": card()}, "allocations.0.amount"),
+        ({"allocations": [{"invoice": "1", "amount": "-5.00"}], "card": card()}, "allocations.0.amount"),
+        ({"allocations": [{"invoice": "1", "amount": "1.005"}], "card": card()}, "allocations.0.amount"),
+        ({"allocations": [], "card": card()}, "allocations"),
+        (
+            {"allocations": [{"invoice": "1", "amount": "1.00"}, {"invoice": "1", "amount": "2.00"}], "card": card()},
+            "allocations.1.invoice",
+        ),
+        ({"allocations": [{"invoice": "1", "amount": "1.00"}]}, "card"),
+        (
+            {"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "number": "4242424242424241"}},
+            "card.number",
+        ),
+        ({"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "cvc": "12"}}, "card.cvc"),
+        ({"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "exp_month": 13}}, "card.exp_month"),
+        (
+            {"allocations": [{"invoice": "1", "amount": "1.00"}], "card": {**card(), "exp_year": "soon"}},
+            "card.exp_year",
+        ),
+    ],
+)
 def test_bad_input_is_422_with_the_field_named(client, auth, payload, field):
     response = pay(client, auth, payload)
     assert response.status_code == 422, response.json
@@ -114,8 +140,9 @@ def test_payments_are_listed_newest_first_and_private(client, auth, tokens, new_
 def test_metrics_count_payments_by_outcome(client, auth, new_invoice):
     def count(outcome):
         text = client.get("/metrics").get_data(as_text=True)
-        line = next((line for line in text.splitlines() if line.startswith(f'payments_total{{outcome="{outcome}"}}')),
-                    None)
+        line = next(
+            (line for line in text.splitlines() if line.startswith(f'payments_total{{outcome="{outcome}"}}')), None
+        )
         return float(line.split()[-1]) if line else 0.0
 
     succeeded, declined = count("succeeded"), count("card_declined")

@@ -65,7 +65,9 @@ def test_default_moves_and_survives_deletion(client, auth):
     second = add(client, auth, number="4242424242424242").json
     assert second["is_default"] is False
     assert client.post(f"/payment-profiles/{second['id']}/default", headers=auth).json["is_default"] is True
-    defaults = [item["id"] for item in client.get("/payment-profiles", headers=auth).json["items"] if item["is_default"]]
+    defaults = [
+        item["id"] for item in client.get("/payment-profiles", headers=auth).json["items"] if item["is_default"]
+    ]
     assert defaults == [second["id"]]
     assert client.delete(f"/payment-profiles/{second['id']}", headers=auth).status_code == 204
     remaining = client.get("/payment-profiles", headers=auth).json["items"]
@@ -79,6 +81,7 @@ def test_expiring_cards_get_one_reminder_per_month(app, client, auth, account):
         assert queue_expiry_reminders(today, 30) >= 1
         assert queue_expiry_reminders(today + datetime.timedelta(days=1), 30) == 0
         events = db.session.query(OutboxEvent).filter_by(type="profile.expiring", account=account).all()
-        assert [event.data for event in events] == [{"brand": "Mastercard", "last4": "4444", "exp_month": 12,
-                                                     "exp_year": 2031, "account": account}]
+        assert [event.data for event in events] == [
+            {"brand": "Mastercard", "last4": "4444", "exp_month": 12, "exp_year": 2031, "account": account}
+        ]
         assert db.session.get(PaymentProfile, profile["id"]).token.startswith("sbx_tok_")

@@ -1,4 +1,5 @@
 """A payment's status is its row's version: a commit over a status another process changed stores nothing."""
+
 from payment_helpers import body, pay
 from sqlalchemy import update
 
@@ -9,8 +10,11 @@ from payment_service.unit_of_work import SqlUnitOfWork
 
 
 def _refund_emails(payment_id):
-    return [event for event in db.session.query(OutboxEvent).filter_by(type="payment.refund")
-            if event.data.get("payment_id") == payment_id]
+    return [
+        event
+        for event in db.session.query(OutboxEvent).filter_by(type="payment.refund")
+        if event.data.get("payment_id") == payment_id
+    ]
 
 
 def test_a_payment_another_process_moved_on_keeps_that_outcome(app, client, auth, new_invoice):

@@ -16,14 +16,22 @@ def test_worker_once_relays_and_reconciles(client, auth, runner, new_invoice, in
 
 
 def test_worker_stops_cleanly_on_sigterm(app, tmp_path):
-    env = {**os.environ,
-           "PAYMENT_SERVICE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "REDIS_URL": app.config["REDIS_URL"], "REDIS_KEY_PREFIX": app.config["REDIS_KEY_PREFIX"],
-           "INVOICE_SERVICE_URL": app.config["INVOICE_SERVICE_URL"], "BILLPAY_VAR_DIR": str(tmp_path),
-           "SERVICE_API_KEY": app.config["SERVICE_API_KEY"]}
+    env = {
+        **os.environ,
+        "PAYMENT_SERVICE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": app.config["REDIS_URL"],
+        "REDIS_KEY_PREFIX": app.config["REDIS_KEY_PREFIX"],
+        "INVOICE_SERVICE_URL": app.config["INVOICE_SERVICE_URL"],
+        "BILLPAY_VAR_DIR": str(tmp_path),
+        "SERVICE_API_KEY": app.config["SERVICE_API_KEY"],
+    }
     log = (tmp_path / "worker.log").open("w+")
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "payment_service", "worker", "--interval",
-                               "0.2"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "payment_service", "worker", "--interval", "0.2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while "payment worker started" not in (tmp_path / "worker.log").read_text():

@@ -29,11 +29,17 @@ def test_ordinary_test_cards_approve_and_can_be_looked_up(processor, number):
     assert found.status == "charged" and found.amount == Decimal("10.00")
 
 
-@pytest.mark.parametrize("number, code", [
-    ("4000000000000002", "card_declined"), ("5100000000000008", "card_declined"),
-    ("370000000000002", "card_declined"), ("6011000000009997", "insufficient_funds"),
-    ("36000000009991", "insufficient_funds"), ("3528000000000122", "incorrect_cvc"),
-])
+@pytest.mark.parametrize(
+    "number, code",
+    [
+        ("4000000000000002", "card_declined"),
+        ("5100000000000008", "card_declined"),
+        ("370000000000002", "card_declined"),
+        ("6011000000009997", "insufficient_funds"),
+        ("36000000009991", "insufficient_funds"),
+        ("3528000000000122", "incorrect_cvc"),
+    ],
+)
 def test_documented_numbers_decline_with_their_code(processor, number, code):
     ref = reference()
     result = processor.sale(ref, Decimal("10.00"), source(number, "1234" if number.startswith("37") else "123"))
@@ -67,8 +73,9 @@ def test_tokens_keep_the_outcome_but_not_the_number(processor):
     assert "4000000000009995" not in token
     result = processor.sale(reference(), Decimal("5.00"), PaymentSource(token=token))
     assert result.code == "insufficient_funds"
-    assert processor.sale(reference(), Decimal("5.00"), PaymentSource(token=processor.tokenize(
-        source("4242424242424242").card))).approved
+    assert processor.sale(
+        reference(), Decimal("5.00"), PaymentSource(token=processor.tokenize(source("4242424242424242").card))
+    ).approved
 
 
 def test_authorize_then_capture_and_refund(processor):

@@ -1,4 +1,5 @@
 """Unit tests do no I/O: no app (so no database session), and no socket may connect."""
+
 import socket
 
 import pytest

@@ -1,5 +1,6 @@
 """In-memory stand-ins for what the payment flow talks to: invoice_service, the processor, the unit of work and
 the Idempotency-Key's record. Each keeps what happened, for the tests to look at."""
+
 from decimal import Decimal
 
 import pytest
@@ -17,11 +18,22 @@ from payment_service.reconcile import reconcile_one
 def new_payment(*amounts):
     """A recorded payment (processing) of these invoice amounts, as pay() commits it before charging."""
     amounts = [Decimal(amount) for amount in amounts or ("50.00",)]
-    return Payment(id=new_id(), account="1234567890", account_name="Jones, Michael", status=INITIAL,
-                   amount=sum(amounts), brand="Visa", last4="4242", exp_month=12, exp_year=2031,
-                   receipt_email="m@example.com",
-                   allocations=[Allocation(invoice=f"52813{position}", amount=amount, position=position)
-                                for position, amount in enumerate(amounts)])
+    return Payment(
+        id=new_id(),
+        account="1234567890",
+        account_name="Jones, Michael",
+        status=INITIAL,
+        amount=sum(amounts),
+        brand="Visa",
+        last4="4242",
+        exp_month=12,
+        exp_year=2031,
+        receipt_email="m@example.com",
+        allocations=[
+            Allocation(invoice=f"52813{position}", amount=amount, position=position)
+            for position, amount in enumerate(amounts)
+        ],
+    )
 
 
 def card_source(number="4242424242424242"):
@@ -149,8 +161,15 @@ class Flow:
         self.uow, self.request, self.source = FakeUnitOfWork(self.payment), FakeRequest(), source or card_source()
 
     def run(self, save_card=False):
-        return charge(self.payment, self.source, save_card=save_card, request=self.request, invoices=self.invoices,
-                      processor=self.processor, uow=self.uow)
+        return charge(
+            self.payment,
+            self.source,
+            save_card=save_card,
+            request=self.request,
+            invoices=self.invoices,
+            processor=self.processor,
+            uow=self.uow,
+        )
 
     def reconcile(self):
         """The worker's later look at this payment: its outcome ("succeeded", "failed", "pending", ...)."""

@@ -11,19 +11,22 @@ def check(number, cvc="123", month=12, year=2030):
     return cards.validate_card(number, month, year, cvc, today=TODAY)
 
 
-@pytest.mark.parametrize("number, brand", [
-    ("4242424242424242", "Visa"),
-    ("4111 1111 1111 1111", "Visa"),
-    ("4222222222222", "Visa"),
-    ("5555-5555-5555-4444", "Mastercard"),
-    ("2223003122003222", "Mastercard"),
-    ("2720990000000007", "Mastercard"),
-    ("6011111111111117", "Discover"),
-    ("6445644564456445", "Discover"),
-    ("3056930009020004", "Diners Club"),
-    ("36227206271667", "Diners Club"),
-    ("3566002020360505", "JCB"),
-])
+@pytest.mark.parametrize(
+    "number, brand",
+    [
+        ("4242424242424242", "Visa"),
+        ("4111 1111 1111 1111", "Visa"),
+        ("4222222222222", "Visa"),
+        ("5555-5555-5555-4444", "Mastercard"),
+        ("2223003122003222", "Mastercard"),
+        ("2720990000000007", "Mastercard"),
+        ("6011111111111117", "Discover"),
+        ("6445644564456445", "Discover"),
+        ("3056930009020004", "Diners Club"),
+        ("36227206271667", "Diners Club"),
+        ("3566002020360505", "JCB"),
+    ],
+)
 def test_accepted_brands_are_recognised(number, brand):
     card = check(number)
     assert card.brand == brand and card.last4 == number[-4:]
@@ -43,13 +46,16 @@ def test_other_brands_need_a_three_digit_code():
     assert set(refused.value.fields) == {"card.cvc"}
 
 
-@pytest.mark.parametrize("number, brand", [
-    ("6200000000000005", "UnionPay"),
-    ("6759649826438453", "Maestro"),
-    ("5018000000000009", "Maestro"),
-    ("2200000000000004", "Mir"),
-    ("5019717010103742", "Dankort"),
-])
+@pytest.mark.parametrize(
+    "number, brand",
+    [
+        ("6200000000000005", "UnionPay"),
+        ("6759649826438453", "Maestro"),
+        ("5018000000000009", "Maestro"),
+        ("2200000000000004", "Mir"),
+        ("5019717010103742", "Dankort"),
+    ],
+)
 def test_other_networks_are_refused_by_name(number, brand):
     with pytest.raises(cards.CardInvalid) as refused:
         check(number)
@@ -58,14 +64,17 @@ def test_other_networks_are_refused_by_name(number, brand):
     assert number not in message
 
 
-@pytest.mark.parametrize("number, problem", [
-    ("4242424242424241", "not valid"),
-    ("424242424242424", "not valid"),
-    ("37828224631000", "not valid"),
-    ("4242 4242 4242 424x", "digits only"),
-    ("", "Enter the card number"),
-    ("9999999999999995", "do not recognise"),
-])
+@pytest.mark.parametrize(
+    "number, problem",
+    [
+        ("4242424242424241", "not valid"),
+        ("424242424242424", "not valid"),
+        ("37828224631000", "not valid"),
+        ("4242 4242 4242 424x", "digits only"),
+        ("", "Enter the card number"),
+        ("9999999999999995", "do not recognise"),
+    ],
+)
 def test_bad_numbers_are_refused_without_echoing_them(number, problem):
     with pytest.raises(cards.CardInvalid) as refused:
         check(number)
@@ -74,13 +83,16 @@ def test_bad_numbers_are_refused_without_echoing_them(number, problem):
     assert not number or number not in str(refused.value.fields)
 
 
-@pytest.mark.parametrize("month, year, field", [
-    (0, 2030, "card.exp_month"),
-    (13, 2030, "card.exp_month"),
-    (10, 2026, "card.exp_year"),
-    (12, 2025, "card.exp_year"),
-    (1, 1999, "card.exp_year"),
-])
+@pytest.mark.parametrize(
+    "month, year, field",
+    [
+        (0, 2030, "card.exp_month"),
+        (13, 2030, "card.exp_month"),
+        (10, 2026, "card.exp_year"),
+        (12, 2025, "card.exp_year"),
+        (1, 1999, "card.exp_year"),
+    ],
+)
 def test_bad_expiry_is_refused(month, year, field):
     with pytest.raises(cards.CardInvalid) as refused:
         check("4242424242424242", month=month, year=year)
@@ -103,8 +115,10 @@ def test_a_card_never_shows_its_number():
     assert "4242424242424242" not in repr(card) and "4242424242424242" not in str(card)
 
 
-@pytest.mark.parametrize("month, year, expiring", [(12, 2026, False), (11, 2026, True), (1, 2027, False), (12, 2026, False),
-                                                   (10, 2026, False)])
+@pytest.mark.parametrize(
+    "month, year, expiring",
+    [(12, 2026, False), (11, 2026, True), (1, 2027, False), (10, 2026, False)],
+)
 def test_expires_within_counts_to_the_end_of_the_month(month, year, expiring):
     assert cards.expires_within(month, year, TODAY, 30) is expiring
     assert cards.expires_within(12, 2026, datetime.date(2026, 12, 5), 30)

@@ -1,4 +1,5 @@
 """The payment flow's state machine, with fakes for invoice_service, the processor and the database."""
+
 from decimal import Decimal
 
 import pytest
@@ -61,9 +62,14 @@ def test_a_lost_reply_to_the_reservation_is_released_at_once_and_nothing_is_char
     assert flow.uow.committed == [(PaymentStatus.FAILED, "try_again_shortly")]
 
 
-@pytest.mark.parametrize("refusal", [Conflict("Invoice 528130 has 20.00 left to pay.", code="amount_exceeds_balance"),
-                                     Conflict("Invoice 528130 is already paid.", code="invoice_paid"),
-                                     NotFound("Invoice 528130 was not found.", code="invoice_not_found")])
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        Conflict("Invoice 528130 has 20.00 left to pay.", code="amount_exceeds_balance"),
+        Conflict("Invoice 528130 is already paid.", code="invoice_paid"),
+        NotFound("Invoice 528130 was not found.", code="invoice_not_found"),
+    ],
+)
 def test_a_reservation_invoice_service_refuses_is_answered_as_refused_and_nothing_is_charged(refusal):
     flow = Flow(invoices=FakeInvoices(refuse_reserve=refusal))
     assert flow.refused() is refusal
@@ -82,8 +88,10 @@ def test_a_charge_the_invoices_no_longer_take_is_refunded_and_409():
 
 
 def test_a_refund_that_gets_no_answer_leaves_the_unapplied_charge_pending():
-    flow = Flow(invoices=FakeInvoices(refuse_confirm=Conflict("paid", code="invoice_paid")),
-                processor=FakeProcessor(refund_fails=True))
+    flow = Flow(
+        invoices=FakeInvoices(refuse_confirm=Conflict("paid", code="invoice_paid")),
+        processor=FakeProcessor(refund_fails=True),
+    )
     assert flow.run().status is PaymentStatus.PENDING
     assert flow.processor.charged == {flow.payment.id: Decimal("215.95")}  # the reconciler refunds it later
 
@@ -99,8 +107,7 @@ def test_a_lost_reply_to_the_confirmation_leaves_the_charged_payment_pending():
 def test_a_card_entered_now_is_saved_as_a_token_when_asked():
     flow = Flow()
     flow.run(save_card=True)
-    assert flow.uow.profiles == [{"account": "1234567890", "brand": "Visa", "last4": "4242",
-                                  "token": "tok_Visa_4242"}]
+    assert flow.uow.profiles == [{"account": "1234567890", "brand": "Visa", "last4": "4242", "token": "tok_Visa_4242"}]
 
 
 def test_a_declined_card_is_not_saved():

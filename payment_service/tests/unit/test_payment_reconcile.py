@@ -1,4 +1,5 @@
 """The reconciler finishes what the payment flow left open, by looking the reference up: it never charges again."""
+
 from decimal import Decimal
 
 from payment_fakes import FakeInvoices, FakeProcessor, Flow, unreachable

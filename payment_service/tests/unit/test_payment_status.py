@@ -1,4 +1,5 @@
 """The payment statuses and the one table of their moves; the Payment model refuses any other move."""
+
 from datetime import datetime
 
 import pytest
@@ -13,8 +14,15 @@ TERMINAL = {PaymentStatus.DECLINED, PaymentStatus.FAILED, PaymentStatus.REFUNDED
 
 def test_the_stored_strings_stay_as_they_were():
     # payments.status holds these strings; changing one needs a data migration
-    assert [status.value for status in PaymentStatus] == ["processing", "pending", "succeeded", "declined", "failed",
-                                                          "refunded", "voided"]
+    assert [status.value for status in PaymentStatus] == [
+        "processing",
+        "pending",
+        "succeeded",
+        "declined",
+        "failed",
+        "refunded",
+        "voided",
+    ]
 
 
 def test_every_status_has_its_moves_listed_and_terminal_ones_have_none():
@@ -22,11 +30,21 @@ def test_every_status_has_its_moves_listed_and_terminal_ones_have_none():
     assert {status for status, moves in ALLOWED_MOVES.items() if not moves} == TERMINAL
 
 
-@pytest.mark.parametrize("current, new", [
-    ("succeeded", "pending"), ("succeeded", "failed"), ("pending", "processing"), ("pending", "declined"),
-    ("processing", "refunded"), ("declined", "succeeded"), ("failed", "succeeded"), ("refunded", "succeeded"),
-    ("voided", "refunded"), ("pending", "pending"),
-])
+@pytest.mark.parametrize(
+    "current, new",
+    [
+        ("succeeded", "pending"),
+        ("succeeded", "failed"),
+        ("pending", "processing"),
+        ("pending", "declined"),
+        ("processing", "refunded"),
+        ("declined", "succeeded"),
+        ("failed", "succeeded"),
+        ("refunded", "succeeded"),
+        ("voided", "refunded"),
+        ("pending", "pending"),
+    ],
+)
 def test_a_move_outside_the_table_is_refused(current, new):
     assert not can_move(current, new)
     with pytest.raises(IllegalTransition) as refused:
@@ -34,8 +52,7 @@ def test_a_move_outside_the_table_is_refused(current, new):
     assert refused.value.status == 409 and current in refused.value.message and new in refused.value.message
 
 
-@pytest.mark.parametrize("current, new", [(current, new) for current, moves in ALLOWED_MOVES.items()
-                                          for new in moves])
+@pytest.mark.parametrize("current, new", [(current, new) for current, moves in ALLOWED_MOVES.items() for new in moves])
 def test_every_move_in_the_table_is_accepted(current, new):
     assert checked_move(current, new) is new
 
