@@ -4,21 +4,14 @@ from marshmallow import Schema, fields, validate
 
 from billpay_common.money import Money
 
+from .records import ACCOUNT_FIELDS
 from .schemas import ChargeSchema, InvoiceRowSchema
 
+# The same length limits as the import's records: one list of an account's text fields and their sizes.
 TEXT = {
     name: fields.String(validate=validate.Length(max=limit))
-    for name, limit in {
-        "line1": 120,
-        "line2": 120,
-        "city": 80,
-        "state": 20,
-        "zip": 12,
-        "account_type": 40,
-        "status": 20,
-        "comm_type": 20,
-        "phone": 40,
-    }.items()
+    for name, limit in ACCOUNT_FIELDS.items()
+    if name not in {"name", "email"}
 }
 
 
