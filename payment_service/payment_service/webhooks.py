@@ -48,7 +48,7 @@ def apply_event(event) -> str:
     if db.session.get(ProcessedWebhookEvent, event.id) is not None:
         return "duplicate"
     handler = HANDLERS.get(event.type)
-    obj = event.data.object
+    obj = event.data.object.to_dict()
     payment = _payment_of(obj) if handler else None
     if payment is None:
         return _record(event, None, "ignored")
@@ -69,7 +69,7 @@ def _record(event, payment, outcome):
 
 def _payment_of(obj) -> Payment | None:
     reference = (obj.get("metadata") or {}).get(REFERENCE_KEY)
-    intent_id = obj.id if obj.object == "payment_intent" else obj.get("payment_intent")
+    intent_id = obj["id"] if obj.get("object") == "payment_intent" else obj.get("payment_intent")
     if reference is None and intent_id:
         reference = db.session.execute(
             db.select(StripeIntent.reference).where(StripeIntent.intent_id == intent_id)
@@ -101,7 +101,7 @@ def _failed(payment, intent):
 def _refunded(payment, charge):
     if payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.DISPUTED):
         return "already"
-    if Decimal(charge.amount_refunded) < Decimal(charge.amount):
+    if Decimal(charge["amount_refunded"]) < Decimal(charge["amount"]):
         log.warning("payment %s partly refunded at Stripe; its invoice balances stay as they are", payment.id)
         return "partly_refunded"
     record_reversal(payment, PaymentStatus.REFUNDED, SqlUnitOfWork())
