@@ -29,7 +29,7 @@ ALLOWED_MOVES: Final[Mapping[PaymentStatus, frozenset[PaymentStatus]]] = Mapping
         PaymentStatus.PROCESSING: frozenset(
             {PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, PaymentStatus.DECLINED, PaymentStatus.FAILED}
         ),
-        PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.DECLINED, PaymentStatus.FAILED}),
+        PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED}),
         PaymentStatus.SUCCEEDED: frozenset({PaymentStatus.REFUNDED, PaymentStatus.VOIDED, PaymentStatus.DISPUTED}),
         PaymentStatus.DECLINED: frozenset(),
         PaymentStatus.FAILED: frozenset(),

@@ -94,7 +94,8 @@ def _failed(payment, intent):
     if not release_quietly(invoice_client(), payment.id):
         raise DomainError("invoice_service cannot be told now; send the event again.", status=503)
     SqlUnitOfWork().close_abandoned_requests(payment.id)
-    payment.decline(error.get("decline_code") or error.get("code") or "card_declined", error.get("message") or "")
+    # failed, not declined: the subscriber was told "pending"; nothing was charged
+    payment.refuse(error.get("decline_code") or error.get("code") or "card_declined", error.get("message") or "")
     return payment.status.value
 
 

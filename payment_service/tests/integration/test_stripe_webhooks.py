@@ -174,7 +174,7 @@ def test_the_succeeded_event_settles_a_pending_payment_once_before_the_reconcile
     assert outbox_count(stripe_app, payment_id, "payment.receipt") == 1
 
 
-def test_the_failed_event_declines_a_pending_payment_and_releases_the_invoices(
+def test_the_failed_event_fails_a_pending_payment_and_releases_the_invoices(
     no_stripe_events, stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account
 ):
     invoice = new_invoice("18.00")
@@ -182,8 +182,9 @@ def test_the_failed_event_declines_a_pending_payment_and_releases_the_invoices(
     (intent,) = intents_for(localstripe, payment_id)
     failed = {**intent.to_dict(), "status": "requires_payment_method"}
     failed["last_payment_error"] = {"code": "card_declined", "message": "Your card was declined."}
-    assert post_event(stripe_client, event_about(failed, "payment_intent.payment_failed")).json["outcome"] == "declined"
-    assert status_of(stripe_client, auth, payment_id) == "declined"
+    assert post_event(stripe_client, event_about(failed, "payment_intent.payment_failed")).json["outcome"] == "failed"
+    payment = stripe_client.get(f"/payments/{payment_id}", headers=auth).json
+    assert (payment["status"], payment["failure_code"]) == ("failed", "card_declined")
     assert invoice_service.held(invoice) == 0 and invoice_service.balance(invoice) == Decimal("18.00")
 
 
