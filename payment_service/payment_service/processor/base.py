@@ -74,3 +74,6 @@ class Processor:
 
     def lookup(self, reference: str) -> ChargeStatus:
         raise NotImplementedError
+
+    def forget(self, token: str) -> None:
+        """A saved card was deleted: the processor may drop it too (nothing to do for most)."""

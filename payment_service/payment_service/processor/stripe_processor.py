@@ -226,9 +226,17 @@ class StripeProcessor(Processor):
         )
         self._call(self.client.v1.setup_intents.confirm, setup.id, params={"payment_method": payment_method_id})
         method = self._call(self.client.v1.payment_methods.retrieve, payment_method_id)
+        if method.customer != customer_id:  # Stripe attaches it on confirm; a stand-in may not
+            method = self._call(
+                self.client.v1.payment_methods.attach, payment_method_id, params={"customer": customer_id}
+            )
         card = method.card
         brand = BRANDS.get(card.brand, card.brand.title())
         return SavedCard(f"{customer_id}:{method.id}", brand, card.last4, card.exp_month, card.exp_year)
+
+    def forget(self, token):
+        """Detach a deleted saved card's PaymentMethod from its Customer, so it can never be charged again."""
+        self._call(self.client.v1.payment_methods.detach, token.rpartition(":")[2])
 
 
 def _status_of(intent) -> ChargeStatus:

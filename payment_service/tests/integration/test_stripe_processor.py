@@ -119,3 +119,20 @@ def test_paying_with_a_saved_stripe_card_through_the_api(
     invoice = new_invoice("12.34")
     payment = pay_with_saved_card(stripe_app, stripe_client, auth, account, localstripe, invoice, "12.34")
     assert payment["status"] == "succeeded" and payment["card"]["last4"] == "4242"
+
+
+def test_deleting_a_saved_stripe_card_detaches_it_at_stripe(stripe_app, stripe_client, localstripe, auth, account):
+    from stripe_payments import saved_profile
+
+    profile_id = saved_profile(stripe_app, account, localstripe)
+    listed = stripe_client.get("/payment-profiles", headers=auth).json["items"]
+    assert [(item["id"], item["last4"]) for item in listed] == [(profile_id, "4242")]
+    with stripe_app.app_context():
+        from payment_service.extensions import db
+        from payment_service.models import PaymentProfile
+
+        method = db.session.get(PaymentProfile, profile_id).token.partition(":")[2]
+    assert localstripe.client().v1.payment_methods.retrieve(method).customer is not None
+    assert stripe_client.delete(f"/payment-profiles/{profile_id}", headers=auth).status_code == 204
+    assert localstripe.client().v1.payment_methods.retrieve(method).customer is None
+    assert stripe_client.get("/payment-profiles", headers=auth).json["items"] == []

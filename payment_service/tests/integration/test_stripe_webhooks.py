@@ -200,3 +200,37 @@ def test_localstripe_delivers_signed_events_that_are_recorded_once(
 
     (event,) = wait_for(delivered, timeout=15, what="localstripe's payment_intent.succeeded")
     assert event.type == "payment_intent.succeeded" and event.outcome == "already"
+
+
+def test_an_event_about_a_payment_still_being_charged_is_left_for_a_later_delivery(stripe_app, stripe_client):
+    from payment_service.models import Payment, new_id
+    from payment_service.payment_status import INITIAL
+
+    with stripe_app.app_context():
+        payment = Payment(
+            id=new_id(), account="12345678", status=INITIAL, amount=Decimal("5.00"), brand="Visa", last4="4242"
+        )
+        db.session.add(payment)
+        db.session.commit()
+        payment_id = payment.id
+    intent = {"id": "pi_in_flight", "object": "payment_intent", "metadata": {"billpay_payment_id": payment_id}}
+    event = event_about(intent, "payment_intent.succeeded")
+    answer = post_event(stripe_client, event)
+    assert answer.status_code == 409 and answer.json["error"]["code"] == "not_yet"
+    with stripe_app.app_context():
+        assert db.session.get(ProcessedWebhookEvent, event["id"]) is None
+        assert db.session.get(Payment, payment_id).status == INITIAL
+
+
+def test_a_partial_refund_in_stripe_is_recorded_and_leaves_the_payment_succeeded(
+    stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account
+):
+    invoice = new_invoice("50.00")
+    payment = pay_with_saved_card(stripe_app, stripe_client, auth, account, localstripe, invoice, "50.00")
+    charge = charge_of(stripe_app, localstripe, payment["id"])
+    localstripe.client().v1.refunds.create(params={"charge": charge.id, "amount": 1000})
+    event = event_about(charge_of(stripe_app, localstripe, payment["id"]).to_dict(), "charge.refunded")
+    assert post_event(stripe_client, event).json["outcome"] == "partly_refunded"
+    assert status_of(stripe_client, auth, payment["id"]) == "succeeded"
+    assert invoice_service.balance(invoice) == Decimal("0.00")
+    assert outbox_count(stripe_app, payment["id"], REFUND_NOTICE) == 0
