@@ -107,6 +107,8 @@ class StripeProcessor(Processor):
             return ChargeResult(True, reference)
         if intent.status == "processing":
             raise ProcessorTimeout(f"stripe: {intent_id} is still processing")
+        # the bank asks the card holder to authenticate, who is not here: cancelled, so it never charges later
+        self._call(self.client.v1.payment_intents.cancel, intent_id)
         return ChargeResult(False, reference, "card_declined", _DECLINE_MESSAGES["card_declined"])
 
     def _create_intent(self, reference, amount, source, capture_method):

@@ -136,3 +136,14 @@ def test_deleting_a_saved_stripe_card_detaches_it_at_stripe(stripe_app, stripe_c
     assert stripe_client.delete(f"/payment-profiles/{profile_id}", headers=auth).status_code == 204
     assert localstripe.client().v1.payment_methods.retrieve(method).customer is None
     assert stripe_client.get("/payment-profiles", headers=auth).json["items"] == []
+
+
+def test_a_card_that_needs_its_holder_to_authenticate_is_declined_and_its_intent_cancelled(stripe_app, localstripe):
+    needs_3ds = "4000002500003155"  # localstripe asks for authentication on this card
+    reference, result = sale(stripe_app, "11.00", PaymentSource(token=localstripe.payment_method(needs_3ds)))
+    assert not result.approved and result.code == "card_declined"
+    with stripe_app.app_context():
+        processor = current_processor()
+        assert processor.lookup(reference).status == "voided"
+        intent = localstripe.client().v1.payment_intents.retrieve(processor.intent_id(reference))
+    assert intent.status == "canceled"
