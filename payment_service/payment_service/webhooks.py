@@ -24,7 +24,6 @@ from .settlement import release_quietly, settle_charged
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
-SETTLED_ELSEWHERE = (PaymentStatus.SUCCEEDED, PaymentStatus.DECLINED, PaymentStatus.FAILED)
 
 
 class BadSignature(DomainError):
@@ -44,7 +43,8 @@ def verified_event(payload: bytes, signature: str | None):
 
 
 def apply_event(event) -> str:
-    """What the event did ("succeeded", "disputed", "duplicate", "ignored", ...); one commit."""
+    """What the event did ("succeeded", "refunded", "disputed", "already", "duplicate", "ignored", ...). The event's
+    row is staged before the change, so it is stored by the same commit (two deliveries at once: one fails)."""
     if db.session.get(ProcessedWebhookEvent, event.id) is not None:
         return "duplicate"
     handler = HANDLERS.get(event.type)
@@ -54,7 +54,7 @@ def apply_event(event) -> str:
         return _record(event, None, "ignored")
     if payment.status is PaymentStatus.PROCESSING:
         raise Conflict("That payment is still being charged; send the event again later.", code="not_yet")
-    db.session.add(ProcessedWebhookEvent(event_id=event.id, type=event.type, payment_id=payment.id, outcome=""))
+    db.session.add(ProcessedWebhookEvent(event_id=event.id, type=event.type, payment_id=payment.id, outcome="applying"))
     outcome = handler(payment, obj)
     return _record(event, payment, outcome)
 
