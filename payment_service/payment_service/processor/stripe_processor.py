@@ -11,7 +11,6 @@ What a source is: a PaymentMethod id (`pm_...`, from Stripe's own fields) or a s
 (`cus_...:pm_...`, see save_card). Card numbers never reach this adapter: tokenize() refuses them.
 """
 
-import dataclasses
 from decimal import Decimal
 
 import stripe
@@ -21,49 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import StripeIntent
 from .base import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorError, ProcessorTimeout
+from .stripe_objects import BRANDS, DECLINE_MESSAGES, SavedCard, cents, decline, status_of
 
 CURRENCY = "usd"
 REFERENCE_KEY = "billpay_payment_id"
-_DECLINE_MESSAGES = {
-    "card_declined": "Your card was declined. Please use another card or call your bank.",
-    "insufficient_funds": "Your card was declined for insufficient funds. Please use another card.",
-    "incorrect_cvc": "The card code does not match this card. Please check the 3 or 4 digits and try again.",
-}
-BRANDS = {
-    "visa": "Visa",
-    "mastercard": "Mastercard",
-    "amex": "American Express",
-    "discover": "Discover",
-    "diners": "Diners Club",
-    "jcb": "JCB",
-}
 # PaymentIntent statuses that mean the confirm has not charged (and, once cancelled, never will)
 _UNCONFIRMED = ("requires_confirmation", "requires_action", "requires_payment_method")
-
-
-@dataclasses.dataclass(frozen=True)
-class SavedCard:
-    """What payment_service keeps of a saved card: Stripe's ids (the token) and what a person recognises."""
-
-    token: str
-    brand: str
-    last4: str
-    exp_month: int
-    exp_year: int
-
-
-def cents(amount: Decimal) -> int:
-    value = amount * 100
-    if value != value.to_integral_value():
-        raise ValueError(f"{amount} has more than two decimals")
-    return int(value)
-
-
-def _decline(error: stripe.CardError, reference: str) -> ChargeResult:
-    details = error.error
-    code = getattr(details, "decline_code", None) or error.code or "card_declined"
-    code = code if code in _DECLINE_MESSAGES else "card_declined"
-    return ChargeResult(False, reference, code, _DECLINE_MESSAGES[code])
 
 
 class StripeProcessor(Processor):
@@ -102,14 +64,14 @@ class StripeProcessor(Processor):
         try:
             intent = self._call(self.client.v1.payment_intents.confirm, intent_id, options=options)
         except stripe.CardError as declined:
-            return _decline(declined, reference)
+            return decline(declined, reference)
         if intent.status in ("succeeded", "requires_capture"):
             return ChargeResult(True, reference)
         if intent.status == "processing":
             raise ProcessorTimeout(f"stripe: {intent_id} is still processing")
         # the bank asks the card holder to authenticate, who is not here: cancelled, so it never charges later
         self._call(self.client.v1.payment_intents.cancel, intent_id)
-        return ChargeResult(False, reference, "card_declined", _DECLINE_MESSAGES["card_declined"])
+        return ChargeResult(False, reference, "card_declined", DECLINE_MESSAGES["card_declined"])
 
     def _create_intent(self, reference, amount, source, capture_method):
         if source.token is None or source.card is not None:
@@ -195,7 +157,7 @@ class StripeProcessor(Processor):
         intent = self._call(self.client.v1.payment_intents.retrieve, intent_id, params={"expand": ["latest_charge"]})
         if intent.status in _UNCONFIRMED:
             return self._cancel_unconfirmed(intent)
-        return _status_of(intent)
+        return status_of(intent)
 
     def _cancel_unconfirmed(self, intent):
         if intent.status == "requires_payment_method" and intent.latest_charge is not None:
@@ -239,20 +201,3 @@ class StripeProcessor(Processor):
     def forget(self, token):
         """Detach a deleted saved card's PaymentMethod from its Customer, so it can never be charged again."""
         self._call(self.client.v1.payment_methods.detach, token.rpartition(":")[2])
-
-
-def _status_of(intent) -> ChargeStatus:
-    amount = Decimal(intent.amount) / 100
-    if intent.status == "requires_capture":
-        return ChargeStatus("authorized", amount)
-    if intent.status == "canceled":
-        return ChargeStatus("voided", amount)
-    if intent.status == "processing":
-        return ChargeStatus("pending", amount)
-    charge = intent.latest_charge
-    refunded = Decimal(charge.amount_refunded) / 100 if charge is not None else Decimal("0.00")
-    if refunded >= amount:
-        return ChargeStatus("refunded", amount, refunded)
-    if refunded > 0:
-        return ChargeStatus("partially_refunded", amount, refunded)
-    return ChargeStatus("charged", amount)
