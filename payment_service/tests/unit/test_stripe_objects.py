@@ -16,7 +16,7 @@ def intent(status, amount=2500, refunded=None):
 
 def test_amounts_go_to_stripe_in_whole_cents():
     assert cents(Decimal("215.95")) == 21595 and cents(Decimal("0.01")) == 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="more than two decimals"):
         cents(Decimal("1.005"))
 
 
