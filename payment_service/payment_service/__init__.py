@@ -39,11 +39,14 @@ def create_app(config_class=Config):
     redis_ext.init_app(app)
     init_token_verifier(app, redis_ext.client)
     app.extensions["payment_processor"] = load_processor(
-        app.config["PAYMENT_PROCESSOR"], app.config["PROCESSOR_TIMEOUT_SECONDS"]
+        app.config["PAYMENT_PROCESSOR"],
+        app.config["PROCESSOR_TIMEOUT_SECONDS"],
+        api_key=app.config["STRIPE_API_KEY"],
+        api_base=app.config["STRIPE_API_BASE"] or None,
     )
 
-    from . import api, cli, ops_api, profiles_api
+    from . import api, cli, ops_api, profiles_api, webhooks_api
 
-    init_common(app, [api.blp, profiles_api.blp, ops_api.blp])
+    init_common(app, [api.blp, profiles_api.blp, ops_api.blp, webhooks_api.blp])
     app.register_blueprint(cli.commands)
     return app

@@ -1,8 +1,9 @@
 """payment_service's settings (the environment, typed) and Flask config."""
 
 import importlib
+from typing import Literal
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from billpay_common.config import BaseConfig
 from billpay_common.settings import BillPaySettings, database_url_setting, setting
@@ -14,6 +15,23 @@ def engine_options(url):
         # Writers queue on SQLite's lock instead of failing after pysqlite's 5 s default.
         options["connect_args"] = {"timeout": 30}
     return options
+
+
+STRIPE = "payment_service.processor.stripe_processor:StripeProcessor"
+
+
+def test_processor_problem(values):
+    """Why these settings charge no real card (one clause), or "" when they take real money."""
+    if values.get("PAYMENT_PROCESSOR", "").endswith("sandbox:SandboxProcessor"):
+        return f"PAYMENT_PROCESSOR is the sandbox (set it to {STRIPE})"
+    if values.get("STRIPE_API_BASE"):
+        return "STRIPE_API_BASE points at a Stripe stand-in (leave it empty)"
+    for name in ("STRIPE_API_KEY", "STRIPE_PUBLISHABLE_KEY"):
+        if "_test_" in values.get(name, ""):
+            return f"{name} is a test key"
+    if values.get("PAYMENT_PROCESSOR") == STRIPE and not values.get("STRIPE_WEBHOOK_SECRET"):
+        return "STRIPE_WEBHOOK_SECRET is empty"
+    return ""
 
 
 class PaymentSettings(BillPaySettings):
@@ -47,6 +65,30 @@ class PaymentSettings(BillPaySettings):
     EXPIRY_NOTICE_DAYS: int = setting(
         30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0
     )
+
+    STRIPE_API_KEY: str = setting(
+        "", "Stripe's secret API key (`sk_live_...` in production); only the Stripe processor reads it", secret=True
+    )
+    STRIPE_PUBLISHABLE_KEY: str = setting("", "Stripe's publishable key (`pk_live_...`), for Stripe's card fields")
+    STRIPE_WEBHOOK_SECRET: str = setting(
+        "", "the signing secret of the Stripe webhook endpoint (`whsec_...`): `POST /webhooks/stripe`", secret=True
+    )
+    STRIPE_API_BASE: str = setting(
+        "", "where the Stripe API is reached; empty: Stripe itself (a localstripe URL in tests only)", shown="Stripe"
+    )
+    BILLPAY_ENVIRONMENT: Literal["development", "production"] = setting(
+        "development",
+        "`production` refuses to start with a test processor: the sandbox, a `STRIPE_API_BASE` or a test key",
+    )
+
+    @field_validator("BILLPAY_ENVIRONMENT")
+    @classmethod
+    def _no_test_processor_in_production(cls, environment, info: ValidationInfo):
+        if environment == "production":
+            problem = test_processor_problem(info.data)
+            if problem:
+                raise ValueError(f"production refuses a test processor: {problem}")
+        return environment
 
     @field_validator("PAYMENT_PROCESSOR")
     @classmethod

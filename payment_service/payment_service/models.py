@@ -118,8 +118,12 @@ class Payment(db.Model):
         self.failure_code = "try_again_shortly"
 
     def reverse(self, status: PaymentStatus) -> None:
-        """Refunded or voided by the accounting office."""
+        """Refunded or voided by the accounting office (or at the processor, told by its webhook)."""
         self.status = status
+
+    def disputed(self) -> None:
+        """The card holder disputed the charge with their bank: the office answers it at the processor."""
+        self.status = PaymentStatus.DISPUTED
 
 
 class Allocation(db.Model):
@@ -198,3 +202,23 @@ class SandboxCharge(db.Model):
     last4 = db.Column(db.String(4), nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class StripeIntent(db.Model):
+    """Which Stripe PaymentIntent charges which payment, so a charge whose answer was lost is looked up."""
+
+    __tablename__ = "stripe_intents"
+    reference = db.Column(db.String(64), primary_key=True)
+    intent_id = db.Column(db.String(255), nullable=False, unique=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class ProcessedWebhookEvent(db.Model):
+    """One row per processor event applied, keyed by the processor's event id: a redelivery changes nothing."""
+
+    __tablename__ = "processed_webhook_events"
+    event_id = db.Column(db.String(255), primary_key=True)
+    type = db.Column(db.String(60), nullable=False)
+    payment_id = db.Column(db.String(32), nullable=True, index=True)
+    outcome = db.Column(db.String(40), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -19,6 +19,7 @@ class PaymentStatus(StrEnum):
     FAILED = "failed"  # nothing charged, or charged and refunded because it could not be applied
     REFUNDED = "refunded"
     VOIDED = "voided"
+    DISPUTED = "disputed"  # the card holder disputed the charge at their bank; the office answers it
 
 
 INITIAL: Final = PaymentStatus.PROCESSING
@@ -29,11 +30,12 @@ ALLOWED_MOVES: Final[Mapping[PaymentStatus, frozenset[PaymentStatus]]] = Mapping
             {PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, PaymentStatus.DECLINED, PaymentStatus.FAILED}
         ),
         PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED}),
-        PaymentStatus.SUCCEEDED: frozenset({PaymentStatus.REFUNDED, PaymentStatus.VOIDED}),
+        PaymentStatus.SUCCEEDED: frozenset({PaymentStatus.REFUNDED, PaymentStatus.VOIDED, PaymentStatus.DISPUTED}),
         PaymentStatus.DECLINED: frozenset(),
         PaymentStatus.FAILED: frozenset(),
         PaymentStatus.REFUNDED: frozenset(),
         PaymentStatus.VOIDED: frozenset(),
+        PaymentStatus.DISPUTED: frozenset({PaymentStatus.REFUNDED}),
     }
 )
 

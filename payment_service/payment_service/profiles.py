@@ -1,5 +1,7 @@
 """Saved payment profiles (Manage Profiles): processor tokens plus brand, last 4 and expiry."""
 
+import logging
+
 from sqlalchemy.exc import IntegrityError
 
 from billpay_common.errors import NotFound, Unprocessable
@@ -11,6 +13,7 @@ from .models import ExpiryReminder, PaymentProfile
 from .processor import current_processor
 
 MAX_PROFILES = 10
+log = logging.getLogger(__name__)
 
 
 def list_profiles(account):
@@ -79,6 +82,10 @@ def delete_profile(account, profile_id):
     if profile.is_default and remaining and not any(other.is_default for other in remaining):
         remaining[0].is_default = True
     db.session.commit()
+    try:
+        current_processor().forget(profile.token)
+    except Exception:  # deleted here all the same: Bill Pay can no longer charge it
+        log.exception("the processor could not drop deleted saved card %s", profile_id)
 
 
 def queue_expiry_reminders(today, days):

@@ -75,6 +75,8 @@ def reconcile_one(payment_id: str, *, invoices: InvoiceReservations, processor: 
         found = processor.lookup(payment.id)
     except ProcessorTimeout:
         return "unknown"
+    if found.status == "pending":
+        return "unknown"  # still settling at the processor: ask again next round
     uow.close_abandoned_requests(payment.id)
     if found.status in ("charged", "authorized"):
         if found.status == "authorized":

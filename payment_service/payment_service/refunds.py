@@ -35,6 +35,12 @@ def reverse_payment(payment_id: str, kind: str) -> Payment:
             code="not_reversible",
         )
     _reverse_at_processor(payment, kind, current_processor())
+    return record_reversal(payment, DONE[kind], uow)
+
+
+def record_reversal(payment: Payment, status: PaymentStatus, uow: SqlUnitOfWork) -> Payment:
+    """The money went back at the processor: restore the invoice balances, then the status and the refund
+    e-mail in one commit (also for a refund made in the processor's dashboard, told by its webhook)."""
     try:
         invoice_client().reverse(payment.id)
     except ServiceUnavailable as down:
@@ -42,7 +48,7 @@ def reverse_payment(payment_id: str, kind: str) -> Payment:
             "The card was refunded but the invoices cannot be updated right now. Repeat the request shortly to finish.",
             code="try_again_shortly",
         ) from down
-    payment.reverse(DONE[kind])
+    payment.reverse(status)
     data = payment_event_data(payment, utcnow().date())
     data["amount"] = str(payment.amount)
     uow.add_event(PAYMENT_REFUND, payment.account, payment.receipt_email, data)

@@ -22,12 +22,13 @@ __all__ = [
 ]
 
 
-def load_processor(spec, timeout):
+def load_processor(spec, timeout, **options):
+    """The adapter, given PROCESSOR_TIMEOUT_SECONDS and its own settings (Stripe's keys; the sandbox needs none)."""
     module_name, _, class_name = spec.partition(":")
     if not class_name:
         raise ValueError(f"PAYMENT_PROCESSOR must look like module:Class, not {spec!r}")
     processor_class = getattr(importlib.import_module(module_name), class_name)
-    return processor_class(timeout=timeout)
+    return processor_class(timeout=timeout, **options)
 
 
 def current_processor():

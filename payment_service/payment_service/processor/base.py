@@ -38,10 +38,12 @@ class ChargeResult:
 
 @dataclasses.dataclass(frozen=True)
 class ChargeStatus:
-    """What the processor knows of a reference: charged, authorized, refunded, voided or not_found."""
+    """What the processor knows of a reference: charged, authorized, refunded, partially_refunded, voided,
+    declined, pending (still settling at the processor: ask again later) or not_found."""
 
     status: str
     amount: Decimal | None = None
+    refunded: Decimal | None = None
 
 
 class Processor:
@@ -72,3 +74,6 @@ class Processor:
 
     def lookup(self, reference: str) -> ChargeStatus:
         raise NotImplementedError
+
+    def forget(self, token: str) -> None:
+        """A saved card was deleted: the processor may drop it too (nothing to do for most)."""

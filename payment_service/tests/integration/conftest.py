@@ -65,3 +65,58 @@ def new_invoice(invoice_service, account):
         return number
 
     return make
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    from localstripe_server import LocalStripe
+
+    server = LocalStripe().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def stripe_settings(api_base):
+    from localstripe_server import API_KEY, WEBHOOK_SECRET
+
+    from payment_service.config import STRIPE
+
+    return {
+        "PAYMENT_PROCESSOR": STRIPE,
+        "STRIPE_API_KEY": API_KEY,
+        "STRIPE_API_BASE": api_base,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "PROCESSOR_TIMEOUT_SECONDS": 3.0,
+    }
+
+
+@pytest.fixture(scope="session")
+def stripe_app(redis_url, tmp_path_factory, invoice_service, tokens, localstripe):
+    """payment_service with the Stripe processor against localstripe, served over HTTP for its webhooks."""
+    from localstripe_server import ServedApp
+
+    class StripeConfig(Config):
+        TESTING = True
+        SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("payment_stripe"))
+        REDIS_URL = redis_url
+        REDIS_KEY_PREFIX = unique_prefix()
+        OPS_API_KEY = OPS_KEY
+        SERVICE_API_KEY = SERVICE_KEY
+        INVOICE_SERVICE_URL = invoice_service.url
+        HTTP_TIMEOUT_SECONDS = 2.0
+        RECONCILE_AFTER_SECONDS = 0
+
+    for name, value in stripe_settings(localstripe.url).items():
+        setattr(StripeConfig, name, value)
+    StripeConfig.SQLALCHEMY_ENGINE_OPTIONS = engine_options(StripeConfig.SQLALCHEMY_DATABASE_URI)
+    with migrated_app(create_app, StripeConfig) as app, ServedApp(app) as served:
+        tokens.install(app)
+        localstripe.send_webhooks_to(f"{served.url}/webhooks/stripe")
+        yield app
+
+
+@pytest.fixture
+def stripe_client(stripe_app):
+    return stripe_app.test_client()

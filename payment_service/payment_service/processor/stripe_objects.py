@@ -1,0 +1,64 @@
+"""Stripe's objects in payment_service's terms: amounts in cents, declines, brands, a PaymentIntent's status. Pure."""
+
+import dataclasses
+from decimal import Decimal
+
+import stripe
+
+from .base import ChargeResult, ChargeStatus
+
+DECLINE_MESSAGES = {
+    "card_declined": "Your card was declined. Please use another card or call your bank.",
+    "insufficient_funds": "Your card was declined for insufficient funds. Please use another card.",
+    "incorrect_cvc": "The card code does not match this card. Please check the 3 or 4 digits and try again.",
+}
+BRANDS = {
+    "visa": "Visa",
+    "mastercard": "Mastercard",
+    "amex": "American Express",
+    "discover": "Discover",
+    "diners": "Diners Club",
+    "jcb": "JCB",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class SavedCard:
+    """What payment_service keeps of a saved card: Stripe's ids (the token) and what a person recognises."""
+
+    token: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+def cents(amount: Decimal) -> int:
+    value = amount * 100
+    if value != value.to_integral_value():
+        raise ValueError(f"{amount} has more than two decimals")
+    return int(value)
+
+
+def decline(error: stripe.CardError, reference: str) -> ChargeResult:
+    details = error.error
+    code = getattr(details, "decline_code", None) or error.code or "card_declined"
+    code = code if code in DECLINE_MESSAGES else "card_declined"
+    return ChargeResult(False, reference, code, DECLINE_MESSAGES[code])
+
+
+def status_of(intent) -> ChargeStatus:
+    amount = Decimal(intent.amount) / 100
+    if intent.status == "requires_capture":
+        return ChargeStatus("authorized", amount)
+    if intent.status == "canceled":
+        return ChargeStatus("voided", amount)
+    if intent.status == "processing":
+        return ChargeStatus("pending", amount)
+    charge = intent.latest_charge
+    refunded = Decimal(charge.amount_refunded) / 100 if charge is not None else Decimal("0.00")
+    if refunded >= amount:
+        return ChargeStatus("refunded", amount, refunded)
+    if refunded > 0:
+        return ChargeStatus("partially_refunded", amount, refunded)
+    return ChargeStatus("charged", amount)

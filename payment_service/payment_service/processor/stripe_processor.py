@@ -1,0 +1,203 @@
+"""Stripe through its official SDK: PaymentIntents for charges, Customers + SetupIntents for saved cards, Refunds.
+
+`PAYMENT_PROCESSOR=payment_service.processor.stripe_processor:StripeProcessor` with STRIPE_API_KEY (and
+STRIPE_API_BASE only for localstripe in tests). A charge is two calls: create the PaymentIntent (our payment id
+as Stripe's idempotency key, and in its metadata), record which intent belongs to the payment
+(`stripe_intents`, own transaction, as the sandbox's ledger), then confirm it. So a confirm whose answer is lost
+can be looked up by our reference; a create whose answer is lost left an intent nobody confirms, which can
+never charge. A lookup that finds an intent still unconfirmed cancels it, so "not charged" stays true.
+
+What a source is: a PaymentMethod id (`pm_...`, from Stripe's own fields) or a saved card's token
+(`cus_...:pm_...`, see save_card). Card numbers never reach this adapter: tokenize() refuses them.
+"""
+
+from decimal import Decimal
+
+import stripe
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import StripeIntent
+from .base import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorError, ProcessorTimeout
+from .stripe_objects import BRANDS, DECLINE_MESSAGES, SavedCard, cents, decline, status_of
+
+CURRENCY = "usd"
+REFERENCE_KEY = "billpay_payment_id"
+# PaymentIntent statuses that mean the confirm has not charged (and, once cancelled, never will)
+_UNCONFIRMED = ("requires_confirmation", "requires_action", "requires_payment_method")
+
+
+class StripeProcessor(Processor):
+    def __init__(self, timeout=20.0, api_key="", api_base=None, **options):
+        super().__init__(timeout=timeout)
+        if not api_key:
+            raise ValueError("the Stripe processor needs STRIPE_API_KEY")
+        self.client = stripe.StripeClient(
+            api_key,
+            base_addresses={"api": api_base} if api_base else None,
+            max_network_retries=0,  # a lost answer is the reconciler's to settle, by look-up
+            http_client=stripe.RequestsClient(timeout=timeout),
+        )
+
+    def _call(self, method, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except stripe.APIConnectionError as lost:
+            raise ProcessorTimeout(f"stripe: {lost.user_message or lost}") from lost
+        except stripe.CardError:
+            raise
+        except stripe.StripeError as refused:
+            raise ProcessorError(f"stripe: {refused.user_message or refused}") from refused
+
+    # charges
+
+    def sale(self, reference, amount, source):
+        return self._charge(reference, amount, source, "automatic")
+
+    def authorize(self, reference, amount, source):
+        return self._charge(reference, amount, source, "manual")
+
+    def _charge(self, reference, amount, source: PaymentSource, capture_method):
+        intent_id = self.intent_id(reference) or self._create_intent(reference, amount, source, capture_method)
+        options = {"idempotency_key": f"{reference}:confirm"}
+        try:
+            intent = self._call(self.client.v1.payment_intents.confirm, intent_id, options=options)
+        except stripe.CardError as declined:
+            return decline(declined, reference)
+        if intent.status in ("succeeded", "requires_capture"):
+            return ChargeResult(True, reference)
+        if intent.status == "processing":
+            raise ProcessorTimeout(f"stripe: {intent_id} is still processing")
+        # the bank asks the card holder to authenticate, who is not here: cancelled, so it never charges later
+        self._call(self.client.v1.payment_intents.cancel, intent_id)
+        return ChargeResult(False, reference, "card_declined", DECLINE_MESSAGES["card_declined"])
+
+    def _create_intent(self, reference, amount, source, capture_method):
+        if source.token is None or source.card is not None:
+            raise ProcessorError("stripe: pay with a PaymentMethod from Stripe's own card fields")
+        customer, _, method = source.token.rpartition(":")
+        params = {
+            "amount": cents(amount),
+            "currency": CURRENCY,
+            "payment_method": method,
+            "payment_method_types": ["card"],
+            "capture_method": capture_method,
+            "metadata": {REFERENCE_KEY: reference},
+        }
+        if customer:
+            params["customer"] = customer
+        intent = self._call(
+            self.client.v1.payment_intents.create, params=params, options={"idempotency_key": reference}
+        )
+        self._record(reference, intent.id)
+        return intent.id
+
+    def _record(self, reference, intent_id):
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(insert(StripeIntent).values(reference=reference, intent_id=intent_id))
+        except IntegrityError:
+            pass  # recorded by an earlier attempt with the same reference (the same intent: idempotency key)
+
+    def intent_id(self, reference):
+        with db.engine.connect() as connection:
+            return connection.execute(
+                select(StripeIntent.intent_id).where(StripeIntent.reference == reference)
+            ).scalar()
+
+    def reference_of(self, intent_id):
+        """Our payment id for one of Stripe's PaymentIntent ids (webhooks name intents), or None."""
+        with db.engine.connect() as connection:
+            return connection.execute(
+                select(StripeIntent.reference).where(StripeIntent.intent_id == intent_id)
+            ).scalar()
+
+    def capture(self, reference, amount=None):
+        params = {"amount_to_capture": cents(amount)} if amount is not None else {}
+        self._call(
+            self.client.v1.payment_intents.capture,
+            self._known(reference),
+            params=params,
+            options={"idempotency_key": f"{reference}:capture"},
+        )
+        return ChargeResult(True, reference)
+
+    # reversals and look-ups
+
+    def refund(self, reference, amount):
+        """Full or partial; a full refund asked again answers `refunded` without a second refund."""
+        found = self.lookup(reference)
+        if found.status == "refunded":
+            return found
+        if found.status not in ("charged", "partially_refunded"):
+            raise ProcessorError(f"stripe: {reference} is {found.status}, it cannot be refunded")
+        already = found.refunded or Decimal("0.00")
+        self._call(
+            self.client.v1.refunds.create,
+            params={"payment_intent": self._known(reference), "amount": cents(amount)},
+            options={"idempotency_key": f"{reference}:refund:{cents(already)}:{cents(amount)}"},
+        )
+        return self.lookup(reference)
+
+    def void(self, reference):
+        found = self.lookup(reference)
+        if found.status == "authorized":
+            self._call(self.client.v1.payment_intents.cancel, self._known(reference))
+        elif found.status in ("charged", "partially_refunded"):
+            self.refund(reference, found.amount - (found.refunded or Decimal("0.00")))
+        elif found.status not in ("voided", "refunded"):
+            raise ProcessorError(f"stripe: {reference} is {found.status}, it cannot be voided")
+        return ChargeStatus("voided", found.amount)
+
+    def lookup(self, reference):
+        intent_id = self.intent_id(reference)
+        if intent_id is None:
+            return ChargeStatus("not_found")  # never created, or created and never confirmed
+        intent = self._call(self.client.v1.payment_intents.retrieve, intent_id, params={"expand": ["latest_charge"]})
+        if intent.status in _UNCONFIRMED:
+            return self._cancel_unconfirmed(intent)
+        return status_of(intent)
+
+    def _cancel_unconfirmed(self, intent):
+        if intent.status == "requires_payment_method" and intent.latest_charge is not None:
+            return ChargeStatus("declined", Decimal(intent.amount) / 100)
+        try:
+            self._call(self.client.v1.payment_intents.cancel, intent.id)
+        except ProcessorError:
+            return self.lookup(intent.metadata[REFERENCE_KEY])  # it moved on meanwhile: read it again
+        return ChargeStatus("not_found")
+
+    def _known(self, reference):
+        intent_id = self.intent_id(reference)
+        if intent_id is None:
+            raise ProcessorError(f"stripe: no PaymentIntent for {reference}")
+        return intent_id
+
+    # saved cards
+
+    def tokenize(self, card):
+        raise ProcessorError("stripe: card numbers are entered in Stripe's own fields, never sent to Bill Pay")
+
+    def save_card(self, account, payment_method_id, customer_id=None):
+        """Attach a PaymentMethod to the account's Customer (created when None) through a SetupIntent for
+        off-session use; a card the bank refuses raises CardError (stripe's)."""
+        if customer_id is None:
+            customer = self._call(self.client.v1.customers.create, params={"metadata": {"billpay_account": account}})
+            customer_id = customer.id
+        setup = self._call(
+            self.client.v1.setup_intents.create, params={"customer": customer_id, "usage": "off_session"}
+        )
+        self._call(self.client.v1.setup_intents.confirm, setup.id, params={"payment_method": payment_method_id})
+        method = self._call(self.client.v1.payment_methods.retrieve, payment_method_id)
+        if method.customer != customer_id:  # Stripe attaches it on confirm; a stand-in may not
+            method = self._call(
+                self.client.v1.payment_methods.attach, payment_method_id, params={"customer": customer_id}
+            )
+        card = method.card
+        brand = BRANDS.get(card.brand, card.brand.title())
+        return SavedCard(f"{customer_id}:{method.id}", brand, card.last4, card.exp_month, card.exp_year)
+
+    def forget(self, token):
+        """Detach a deleted saved card's PaymentMethod from its Customer, so it can never be charged again."""
+        self._call(self.client.v1.payment_methods.detach, token.rpartition(":")[2])

@@ -1,0 +1,124 @@
+"""Stripe's events, applied once each: a signature-checked event is recorded by its id in the same commit as
+what it changes, so a redelivery (Stripe delivers at least once) changes nothing.
+
+An event about a payment whose own request is still charging (processing) is answered 409 and not recorded:
+that request settles it, and Stripe delivers the event again later, when it is recorded as already applied.
+"""
+
+import logging
+from decimal import Decimal
+
+import stripe
+from flask import current_app
+
+from billpay_common.errors import Conflict, DomainError
+
+from .clients import invoice_client
+from .extensions import db
+from .models import Payment, ProcessedWebhookEvent, StripeIntent
+from .payment_status import PaymentStatus
+from .processor import current_processor
+from .processor.stripe_processor import REFERENCE_KEY
+from .refunds import record_reversal
+from .settlement import release_quietly, settle_charged
+from .unit_of_work import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class BadSignature(DomainError):
+    status = 400
+    code = "bad_signature"
+
+
+def verified_event(payload: bytes, signature: str | None):
+    """The event, when Stripe's signature over the raw body matches STRIPE_WEBHOOK_SECRET; else BadSignature."""
+    secret = current_app.config["STRIPE_WEBHOOK_SECRET"]
+    if not secret:
+        raise BadSignature("Stripe webhooks are not configured here.")
+    try:
+        return stripe.Webhook.construct_event(payload, signature, secret)
+    except (stripe.SignatureVerificationError, ValueError):
+        raise BadSignature("The Stripe-Signature header does not match this payload.") from None
+
+
+def apply_event(event) -> str:
+    """What the event did ("succeeded", "refunded", "disputed", "already", "duplicate", "ignored", ...). The event's
+    row is staged before the change, so it is stored by the same commit (two deliveries at once: one fails)."""
+    if db.session.get(ProcessedWebhookEvent, event.id) is not None:
+        return "duplicate"
+    handler = HANDLERS.get(event.type)
+    obj = event.data.object.to_dict()
+    payment = _payment_of(obj) if handler else None
+    if payment is None:
+        return _record(event, None, "ignored")
+    if payment.status is PaymentStatus.PROCESSING:
+        raise Conflict("That payment is still being charged; send the event again later.", code="not_yet")
+    db.session.add(ProcessedWebhookEvent(event_id=event.id, type=event.type, payment_id=payment.id, outcome="applying"))
+    outcome = handler(payment, obj)
+    return _record(event, payment, outcome)
+
+
+def _record(event, payment, outcome):
+    row = db.session.get(ProcessedWebhookEvent, event.id) or ProcessedWebhookEvent(event_id=event.id, type=event.type)
+    row.payment_id, row.outcome = (payment.id if payment else None), outcome
+    db.session.add(row)
+    db.session.commit()
+    return outcome
+
+
+def _payment_of(obj) -> Payment | None:
+    reference = (obj.get("metadata") or {}).get(REFERENCE_KEY)
+    intent_id = obj["id"] if obj.get("object") == "payment_intent" else obj.get("payment_intent")
+    if reference is None and intent_id:
+        reference = db.session.execute(
+            db.select(StripeIntent.reference).where(StripeIntent.intent_id == intent_id)
+        ).scalar()
+    return db.session.get(Payment, reference) if reference else None
+
+
+def _succeeded(payment, _intent):
+    if payment.status is not PaymentStatus.PENDING:
+        return "already"
+    uow = SqlUnitOfWork()
+    uow.close_abandoned_requests(payment.id)
+    payment.charged(payment.id)
+    settle_charged(payment, invoices=invoice_client(), processor=current_processor(), uow=uow)
+    return payment.status.value
+
+
+def _failed(payment, intent):
+    if payment.status is not PaymentStatus.PENDING:
+        return "already"
+    error = intent.get("last_payment_error") or {}
+    if not release_quietly(invoice_client(), payment.id):
+        raise DomainError("invoice_service cannot be told now; send the event again.", status=503)
+    SqlUnitOfWork().close_abandoned_requests(payment.id)
+    # failed, not declined: the subscriber was told "pending"; nothing was charged
+    payment.refuse(error.get("decline_code") or error.get("code") or "card_declined", error.get("message") or "")
+    return payment.status.value
+
+
+def _refunded(payment, charge):
+    if payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.DISPUTED):
+        return "already"
+    if Decimal(charge["amount_refunded"]) < Decimal(charge["amount"]):
+        log.warning("payment %s partly refunded at Stripe; its invoice balances stay as they are", payment.id)
+        return "partly_refunded"
+    record_reversal(payment, PaymentStatus.REFUNDED, SqlUnitOfWork())
+    return payment.status.value
+
+
+def _disputed(payment, _dispute):
+    if payment.status is not PaymentStatus.SUCCEEDED:
+        return "already"
+    payment.disputed()
+    return payment.status.value
+
+
+HANDLERS = {
+    "payment_intent.succeeded": _succeeded,
+    "payment_intent.payment_failed": _failed,
+    "charge.refunded": _refunded,
+    "charge.dispute.created": _disputed,
+}
