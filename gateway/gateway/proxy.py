@@ -117,6 +117,20 @@ def login():
     return forward("/api/auth/login")
 
 
+@api.post("/webhooks/stripe")
+def stripe_webhook():
+    """Stripe's event deliveries reach payment_service through the one public entry: the raw body and its
+    signature go on untouched (payment_service checks the signature), with no session, token or CSRF."""
+    headers = {h: request.headers[h] for h in ("Content-Type", "Stripe-Signature") if h in request.headers}
+    try:
+        upstream = service("payment").request("POST", "/webhooks/stripe", headers=headers, body=request.get_data())
+    except ServiceUnavailable as error:  # a 503 makes Stripe deliver the event again later
+        raise Unavailable(
+            "Payments are not answering; deliver the event again later.", code="try_again_shortly"
+        ) from error
+    return _response(upstream, "payment", "/webhooks/stripe")
+
+
 @api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def route(rest):
     return forward(request.path)

@@ -1,28 +1,13 @@
 """The gateway on its own (every service down), or routing /api/auth/* to a real auth_service over HTTP."""
 
 import contextlib
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from gateway import create_app
 from gateway.config import Config
 from tests.support.service_apps import offline_gateway_config, service_app
-
-
-@contextlib.contextmanager
-def served(app):
-    """`app` answering real HTTP on a free port of 127.0.0.1; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+from tests.support.serving import served
 
 
 @contextlib.contextmanager

@@ -3,9 +3,6 @@ tests need around it: PaymentMethods made with the SDK, a webhook endpoint regis
 signs them (for the events localstripe never sends: charge.refunded, charge.dispute.created)."""
 
 import contextlib
-import hashlib
-import hmac
-import json
 import socket
 import subprocess
 import sys
@@ -17,10 +14,10 @@ import stripe
 from werkzeug.serving import make_server
 
 from devtools.ports import free_port
+from tests.support.stripe_events import WEBHOOK_SECRET
 from tests.support.waiting import wait_for
 
 API_KEY = "sk_test_billpay_localstripe"
-WEBHOOK_SECRET = "whsec_billpay_tests"
 
 
 class LocalStripe:
@@ -71,14 +68,6 @@ class LocalStripe:
             yield
         finally:
             self.send_webhooks_to(self.webhook_url)
-
-
-def signed(event, secret=WEBHOOK_SECRET):
-    """(body, Stripe-Signature header) as Stripe signs an event: HMAC-SHA256 of "<timestamp>.<body>"."""
-    payload = json.dumps(event).encode()
-    timestamp = int(time.time())
-    digest = hmac.new(secret.encode(), b"%d.%s" % (timestamp, payload), hashlib.sha256).hexdigest()
-    return payload, f"t={timestamp},v1={digest}"
 
 
 class ServedApp:

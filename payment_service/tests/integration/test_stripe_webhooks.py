@@ -5,7 +5,7 @@ import copy
 from decimal import Decimal
 
 import pytest
-from localstripe_server import API_KEY, WEBHOOK_SECRET, DelayingProxy, signed
+from localstripe_server import API_KEY, DelayingProxy
 from payment_helpers import key
 from stripe_payments import pay_with_saved_card, saved_profile
 
@@ -14,6 +14,7 @@ from payment_service.models import OutboxEvent, ProcessedWebhookEvent
 from payment_service.processor import current_processor
 from payment_service.processor.stripe_processor import StripeProcessor
 from payment_service.reconcile import reconcile_pending
+from tests.support.stripe_events import WEBHOOK_SECRET, signed
 from tests.support.waiting import wait_for
 
 REFUND_NOTICE = "payment.refund"
