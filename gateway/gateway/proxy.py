@@ -117,6 +117,13 @@ def login():
     return forward("/api/auth/login")
 
 
+@api.post("/api/auth/passcode/forgot")
+@limiter.shared_limit(signin.forgot_limit, scope="forgot-passcode")
+@limiter.shared_limit(signin.forgot_account_limit, scope="forgot-passcode-account", key_func=signin.typed_account)
+def forgot_passcode():
+    return forward("/api/auth/passcode/forgot")
+
+
 @api.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def route(rest):
     return forward(request.path)
@@ -127,6 +134,8 @@ def too_many(error):
     return error_response(
         429,
         "too_many_requests",
-        "Too many login attempts from this address. Wait a minute.",
+        "Too many login attempts from this address. Wait a minute."
+        if request.path == "/api/auth/login"
+        else "Too many requests. Wait a while and try again.",
         headers={"Retry-After": "60"},
     )
