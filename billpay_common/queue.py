@@ -13,12 +13,14 @@ INVOICE_EMAIL = "invoice.email"
 PAYMENT_REFUND = "payment.refund"
 ACCESS_GRANTED = "access.granted"
 PROFILE_EXPIRING = "profile.expiring"
-EMAIL_TYPES = (PAYMENT_RECEIPT, INVOICE_EMAIL, PAYMENT_REFUND, ACCESS_GRANTED, PROFILE_EXPIRING)
+PASSCODE_RESET = "passcode.reset"
+EMAIL_TYPES = (PAYMENT_RECEIPT, INVOICE_EMAIL, PAYMENT_REFUND, ACCESS_GRANTED, PROFILE_EXPIRING, PASSCODE_RESET)
 
 
 @dataclasses.dataclass(frozen=True)
 class EmailJob:
-    """One e-mail to send. `data` holds what the template needs: never a card number or passcode."""
+    """One e-mail to send. `data` holds what the template needs: never a card number or passcode
+    (a set-passcode link, single-use and short-lived, is the one credential an e-mail carries)."""
 
     type: str
     to: str

@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import time
 
 import jwt
 import redis
@@ -15,6 +16,11 @@ ALGORITHMS = ["EdDSA"]
 
 def revoked_key(prefix, jti):
     return f"{prefix}revoked:{jti}"
+
+
+def not_before_key(prefix, account):
+    """When a subscriber's sessions last ended (logout, revoked access, new passcode): older tokens are refused."""
+    return f"{prefix}not-before:{account}"
 
 
 class TokenVerifier:
@@ -49,19 +55,33 @@ class TokenVerifier:
             raise Unauthorized("Your session has expired. Please log in again.", code="token_expired") from error
         except jwt.InvalidTokenError as error:
             raise Unauthorized("Your sign-in is not valid. Please log in again.", code="invalid_token") from error
-        if self.is_revoked(claims["jti"]):
+        if self.is_revoked(claims):
             raise Unauthorized("You have logged out. Please log in again.", code="token_revoked")
         return claims
 
-    def is_revoked(self, jti):
+    def revoke(self, claims):
+        """Refuse this one token from now on (its id is kept until it would have expired anyway)."""
+        ttl = max(1, int(claims["exp"] - time.time()))
+        self.redis.set(revoked_key(self.key_prefix, claims["jti"]), "1", ex=ttl)
+
+    def end_sessions(self, account, remember_seconds):
+        """Refuse every token of `account` issued until now; `remember_seconds` must outlive those tokens."""
+        self.redis.set(not_before_key(self.key_prefix, account), repr(time.time()), ex=remember_seconds)
+
+    def is_revoked(self, claims):
+        """Revoked by its id, or issued before its subscriber's sessions were all ended."""
         if self.redis is None:
             return False
         try:
-            return bool(self.redis.exists(revoked_key(self.key_prefix, jti)))
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.exists(revoked_key(self.key_prefix, claims["jti"]))
+                pipe.get(not_before_key(self.key_prefix, claims["sub"]))
+                revoked, not_before = pipe.execute()
         except redis.RedisError as error:
             # Tokens live 15 minutes; a Redis outage must not stop payments, so it is logged, not fatal.
             log.warning("revocation list unreachable, accepting token: %s", error)
             return False
+        return bool(revoked) or (not_before is not None and float(claims["iat"]) < float(not_before))
 
 
 def init_token_verifier(app, redis_client=None, key_lookup=None):

@@ -9,15 +9,14 @@ from billpay_common.errors import Conflict, NotFound, Unprocessable
 from billpay_common.logs import current_request_id
 from billpay_common.queue import ACCESS_GRANTED, EmailJob, publish
 
-from . import passcodes
+from . import passcodes, reset_links, sessions
 from .extensions import db, redis_ext
 from .models import AccessAudit, LoginAttempt, PortalUser
 
 log = logging.getLogger(__name__)
-MIN_PASSCODE_LENGTH = 4
 
 
-def _audit(actor, action, account, detail=""):
+def audit(actor, action, account, detail=""):
     db.session.add(AccessAudit(actor=actor[:80], action=action, account=account, detail=detail[:255]))
 
 
@@ -28,11 +27,7 @@ def _hash(passcode):
 def _checked_passcode(passcode):
     if passcode is None:
         return passcodes.generate_passcode(), True
-    if len(passcode) < MIN_PASSCODE_LENGTH:
-        raise Unprocessable(
-            f"A passcode needs at least {MIN_PASSCODE_LENGTH} characters.", fields={"passcode": "Too short."}
-        )
-    return passcode, False
+    return passcodes.check_new_passcode(passcode), False
 
 
 def _user(account):
@@ -57,7 +52,7 @@ def grant_access(account, email, name, actor, passcode=None):
     user.name, user.email, user.active = name, email, True
     user.passcode_hash = _hash(passcode)
     user.failed_attempts, user.locked_until = 0, None
-    _audit(actor, "grant", account, f"email={email}")
+    audit(actor, "grant", account, f"email={email}")
     db.session.commit()
     _announce(user)
     return user, passcode, generated
@@ -80,16 +75,34 @@ def _announce(user):
 def revoke_access(account, actor):
     user = _user(account)
     user.active = False
-    _audit(actor, "revoke", user.account)
+    audit(actor, "revoke", user.account)
+    sessions.end_all_sessions(user.account)
     db.session.commit()
 
 
-def reset_passcode(account, actor, passcode=None):
+def reset_passcode(account, actor):
+    """The office's reset: the old passcode stops working, every session ends, and the subscriber gets a
+    single-use set-passcode link at the address on file. Nobody learns a passcode. Returns (user, sent)."""
+    user = _user(account)
+    user.passcode_hash = _hash(passcodes.generate_passcode(32))
+    user.failed_attempts, user.locked_until = 0, None
+    reset_links.retire_links(user.account)
+    url = reset_links.create_link(user)
+    audit(actor, "reset_passcode", user.account, "set-passcode link e-mailed")
+    sessions.end_all_sessions(user.account)
+    db.session.commit()
+    return user, reset_links.send_link(user, url)
+
+
+def set_passcode(account, actor, passcode=None):
+    """The office at the shell: a passcode it gives (or one generated and shown once); every session ends."""
     user = _user(account)
     passcode, generated = _checked_passcode(passcode)
     user.passcode_hash = _hash(passcode)
     user.failed_attempts, user.locked_until = 0, None
-    _audit(actor, "reset_passcode", user.account)
+    reset_links.retire_links(user.account)
+    audit(actor, "set_passcode", user.account)
+    sessions.end_all_sessions(user.account)
     db.session.commit()
     return user, passcode, generated
 
@@ -97,7 +110,7 @@ def reset_passcode(account, actor, passcode=None):
 def unlock(account, actor):
     user = _user(account)
     user.failed_attempts, user.locked_until = 0, None
-    _audit(actor, "unlock", user.account)
+    audit(actor, "unlock", user.account)
     db.session.commit()
     return user
 

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from billpay_common.tokens import account_required
 
-from . import keys, services
+from . import keys, services, sessions
 from .schemas import JwksSchema, LoginSchema, MeSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Subscriber sign-in")
@@ -22,14 +22,16 @@ def login(credentials):
 @account_required
 @blp.response(200, TokenSchema)
 def refresh():
-    return services.refresh(g.token_claims)
+    return sessions.refresh(g.token_claims)
 
 
 @blp.post("/logout")
 @account_required
 @blp.response(204)
 def logout():
-    services.revoke_token(g.token_claims)
+    """Ends every session of the subscriber, in every service, not only this one."""
+    sessions.revoke_token(g.token_claims)
+    sessions.end_all_sessions(g.account)
 
 
 @blp.get("/me")

@@ -48,8 +48,8 @@ def revoke_access(account):
 @click.argument("account")
 @click.option("--passcode", default=None, help="The new passcode; generated and printed when left out.")
 def reset_passcode(account, passcode):
-    """Set a new passcode for ACCOUNT (also unlocks it)."""
-    user, passcode, generated = _run(lambda: access.reset_passcode(account, _actor(), passcode))
+    """Set a new passcode for ACCOUNT (also unlocks it and ends every session it has)."""
+    user, passcode, generated = _run(lambda: access.set_passcode(account, _actor(), passcode))
     click.echo(f"New passcode set for {user.account}.")
     if generated:
         click.echo(f"Passcode: {passcode}")
@@ -95,6 +95,6 @@ def seed_demo(passcode):
     if user is None or not user.active:
         _run(lambda: access.grant_access("99939999", "michael.jones@example.com", "Michael Jones", _actor(), passcode))
     else:
-        _run(lambda: access.reset_passcode("99939999", _actor(), passcode))
+        _run(lambda: access.set_passcode("99939999", _actor(), passcode))
     keys.ensure_key()
     click.echo("Demo account 99939999 is ready.")

@@ -9,6 +9,15 @@ class AuthSettings(BillPaySettings):
 
     AUTH_SERVICE_DATABASE_URL: str = database_url_setting("auth_service")
     ACCESS_TOKEN_TTL_SECONDS: int = setting(900, "token lifetime", gt=0)
+    SESSION_ABSOLUTE_LIFETIME_SECONDS: int = setting(
+        43200, "a sign-in ends this long after the login, however often its token is refreshed", gt=0
+    )
+    PASSCODE_RESET_LINK_MINUTES: int = setting(30, "how long an e-mailed set-passcode link works (once)", ge=1)
+    PASSCODE_RESET_URL: str = setting(
+        "http://127.0.0.1:8000/set-passcode",
+        "the portal's set-passcode page; the e-mailed link is this plus `?token=...`",
+        local_default=True,
+    )
     LOGIN_LOCKOUT_THRESHOLD: int = setting(
         10,
         "failed logins before a lockout (account numbers without portal access lock the same way, counted "

@@ -46,3 +46,14 @@ class LoginAttempt(db.Model):
     account = db.Column(db.String(32), nullable=False, index=True)
     outcome = db.Column(db.String(20), nullable=False)
     client_addr = db.Column(db.String(64), nullable=False, default="")
+
+
+class PasscodeResetLink(db.Model):
+    """A single-use set-passcode link: only the hash of its secret is kept."""
+
+    __tablename__ = "passcode_reset_links"
+    token_hash = db.Column(db.String(64), primary_key=True)
+    account = db.Column(db.String(20), nullable=False, index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime, nullable=False)
+    used_at = db.Column(db.DateTime, nullable=True)

@@ -13,7 +13,7 @@ from .schemas import (
     GrantedSchema,
     GrantSchema,
     LoginAttemptSchema,
-    PasscodeSchema,
+    ResetSchema,
 )
 
 blp = Blueprint("ops", __name__, url_prefix="/ops", description="Accounting office: portal access")
@@ -50,10 +50,11 @@ def revoke(account):
 
 @blp.post("/access/<account>/reset-passcode")
 @ops_required
-@blp.arguments(PasscodeSchema)
-@blp.response(200, GrantedSchema)
-def reset_passcode(body, account):
-    return _granted(*access.reset_passcode(account, g.actor, body.get("passcode")))
+@blp.response(202, ResetSchema)
+def reset_passcode(account):
+    """Ends every session and e-mails the subscriber a single-use set-passcode link; no passcode is returned."""
+    user, sent = access.reset_passcode(account, g.actor)
+    return {**AccessSchema().dump(user), "link_sent": sent}
 
 
 @blp.post("/access/<account>/unlock")

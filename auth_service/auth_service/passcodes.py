@@ -7,6 +7,9 @@ import string
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from billpay_common.errors import Unprocessable
+
+MIN_PASSCODE_LENGTH = 4
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "lIO0o1")
 
 
@@ -32,3 +35,12 @@ def generate_passcode(length=12):
 def normalize_account(typed):
     """The account number as typed, less the spaces and dashes people put in it."""
     return re.sub(r"[\s\-]", "", typed or "")
+
+
+def check_new_passcode(passcode, field="passcode"):
+    """The one rule for a passcode someone chooses (the office at grant or reset, the subscriber at a change)."""
+    if len(passcode) < MIN_PASSCODE_LENGTH:
+        raise Unprocessable(
+            f"A passcode needs at least {MIN_PASSCODE_LENGTH} characters.", fields={field: "Too short."}
+        )
+    return passcode

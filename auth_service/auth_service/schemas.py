@@ -32,10 +32,6 @@ class GrantSchema(Schema):
     passcode = fields.String(validate=validate.Length(max=200))
 
 
-class PasscodeSchema(Schema):
-    passcode = fields.String(validate=validate.Length(max=200))
-
-
 class AccessSchema(Schema):
     account = fields.String(required=True)
     name = fields.String(required=True)
@@ -47,6 +43,30 @@ class AccessSchema(Schema):
 
 class GrantedSchema(AccessSchema):
     passcode = fields.String(metadata={"description": "present only when the service generated it"})
+
+
+class ResetSchema(AccessSchema):
+    link_sent = fields.Boolean(
+        required=True, metadata={"description": "false when the e-mail could not be queued: reset again later"}
+    )
+
+
+class ChangePasscodeSchema(Schema):
+    current = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    new = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ForgotPasscodeSchema(Schema):
+    account = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class SetPasscodeSchema(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    new = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class MessageSchema(Schema):
+    message = fields.String(required=True)
 
 
 class AuditQuerySchema(LimitQuerySchema):

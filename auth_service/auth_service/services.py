@@ -1,20 +1,16 @@
-"""Subscriber sign-in use cases: login, refresh, logout."""
+"""Subscriber sign-in: login, lockout (sessions.py issues and ends the tokens)."""
 
 import logging
-import time
-import uuid
 from datetime import timedelta
 
-import jwt
 import redis
 from flask import current_app
 from sqlalchemy import update
 
 from billpay_common.clock import utcnow
 from billpay_common.errors import TooManyRequests, Unauthorized
-from billpay_common.tokens import revoked_key
 
-from . import keys, passcodes
+from . import passcodes, sessions
 from .extensions import db, redis_ext
 from .models import LoginAttempt, PortalUser
 
@@ -33,23 +29,6 @@ def _dummy():
     if "hash" not in _dummy_hash:
         _dummy_hash["hash"] = _hasher().hash(passcodes.generate_passcode())
     return _dummy_hash["hash"]
-
-
-def issue_token(account, name):
-    kid, private_key = keys.active_key()
-    now = int(time.time())
-    ttl = current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
-    claims = {
-        "sub": account,
-        "name": name,
-        "iat": now,
-        "exp": now + ttl,
-        "jti": uuid.uuid4().hex,
-        "iss": current_app.config["TOKEN_ISSUER"],
-        "aud": current_app.config["TOKEN_AUDIENCE"],
-    }
-    token = jwt.encode(claims, private_key, algorithm="EdDSA", headers={"kid": kid})
-    return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
 
 def _locked_message(until):
@@ -121,7 +100,7 @@ def login(username, passcode, client_addr):
     if _hasher().check_needs_rehash(user.passcode_hash):
         user.passcode_hash = _hasher().hash(passcode)
     _record(account, "success", client_addr)
-    return issue_token(user.account, user.name)
+    return sessions.issue_token(user.account, user.name)
 
 
 def _refuse_stranger(account, passcode, client_addr):
@@ -137,23 +116,8 @@ def _refuse_stranger(account, passcode, client_addr):
     raise Unauthorized(WRONG_PAIR, code="invalid_credentials")
 
 
-def revoke_token(claims):
-    ttl = max(1, int(claims["exp"] - time.time()))
-    redis_ext.client.set(revoked_key(redis_ext.prefix, claims["jti"]), "1", ex=ttl)
-
-
-def refresh(claims):
-    """A fresh token for a still-valid one; the old one is revoked."""
-    user = db.session.get(PortalUser, claims["sub"])
-    if user is None or not user.active:
-        raise Unauthorized("Your portal access has ended. Please call the accounting office.", code="access_revoked")
-    token = issue_token(user.account, user.name)
-    revoke_token(claims)
-    return token
-
-
 def profile(account):
     user = db.session.get(PortalUser, account)
     if user is None or not user.active:
-        raise Unauthorized("Your portal access has ended. Please call the accounting office.", code="access_revoked")
+        raise Unauthorized(sessions.ACCESS_ENDED, code="access_revoked")
     return user

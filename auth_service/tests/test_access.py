@@ -32,23 +32,31 @@ def test_granting_twice_is_a_conflict(client, ops):
     assert client.post("/ops/access", json=body, headers=ops).status_code == 409
 
 
-def test_revoke_reset_and_unlock_are_audited(client, ops):
+def test_revoke_reset_and_unlock_are_audited(client, ops, reset_token):
     number = unique_account()
     client.post(
         "/ops/access",
         json={"account": number, "email": "x@example.com", "name": "X", "passcode": "first-code"},
         headers=ops,
     )
-    reset = client.post(f"/ops/access/{number}/reset-passcode", json={"passcode": "second-code"}, headers=ops)
-    assert reset.status_code == 200 and "passcode" not in reset.json
+    reset = client.post(f"/ops/access/{number}/reset-passcode", headers=ops)
+    assert reset.status_code == 202 and "passcode" not in reset.json and reset.json["link_sent"] is True
     assert client.post("/auth/login", json={"username": number, "password": "first-code"}).status_code == 401
+    link = {"token": reset_token(number), "new": "second-code"}
+    assert client.post("/auth/passcode/set", json=link).status_code == 204
     assert client.post("/auth/login", json={"username": number, "password": "second-code"}).status_code == 200
     assert client.post(f"/ops/access/{number}/unlock", headers=ops).status_code == 200
     assert client.delete(f"/ops/access/{number}", headers=ops).status_code == 204
     assert client.post("/auth/login", json={"username": number, "password": "second-code"}).status_code == 401
     audit = client.get(f"/ops/audit?account={number}", headers=ops).json
-    assert [entry["action"] for entry in audit] == ["revoke", "unlock", "reset_passcode", "grant"]
-    assert {entry["actor"] for entry in audit} == {"ops:tester"}
+    assert [entry["action"] for entry in audit] == [
+        "revoke",
+        "unlock",
+        "set_passcode_from_link",
+        "reset_passcode",
+        "grant",
+    ]
+    assert {entry["actor"] for entry in audit} == {"ops:tester", "subscriber:link"}
 
 
 def test_unknown_account_is_404_for_ops(client, ops):
@@ -75,3 +83,15 @@ def test_short_passcode_is_refused_with_a_reason(client, ops):
         headers=ops,
     )
     assert response.status_code == 422 and "at least 4" in response.json["error"]["message"]
+
+
+def test_ops_reset_answer_holds_no_passcode_and_mails_the_address_on_file(client, ops, reset_jobs):
+    number = unique_account()
+    client.post("/ops/access", json={"account": number, "email": "on-file@example.com", "name": "X"}, headers=ops)
+    reset = client.post(f"/ops/access/{number}/reset-passcode", json={"passcode": "chosen-1"}, headers=ops)
+    assert reset.status_code == 202
+    assert set(reset.json) == {"account", "name", "email", "active", "failed_attempts", "locked_until", "link_sent"}
+    assert "chosen-1" not in reset.get_data(as_text=True)
+    assert client.post("/auth/login", json={"username": number, "password": "chosen-1"}).status_code == 401
+    [job] = reset_jobs(number)
+    assert job["to"] == "on-file@example.com" and "passcode" not in job["data"]

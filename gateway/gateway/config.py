@@ -24,7 +24,14 @@ class GatewaySettings(BillPaySettings):
         "60 per minute", "login attempts per client address, shared by every gateway process"
     )
 
-    @field_validator("LOGIN_RATE_LIMIT")
+    FORGOT_PASSCODE_RATE_LIMIT: str = setting(
+        "10 per hour", "forgot-passcode requests per client address, shared by every gateway process"
+    )
+    FORGOT_PASSCODE_ACCOUNT_RATE_LIMIT: str = setting(
+        "3 per hour", "forgot-passcode requests per account number typed, whoever sends them"
+    )
+
+    @field_validator("LOGIN_RATE_LIMIT", "FORGOT_PASSCODE_RATE_LIMIT", "FORGOT_PASSCODE_ACCOUNT_RATE_LIMIT")
     @classmethod
     def _rate_limit(cls, value):
         try:

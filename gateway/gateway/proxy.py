@@ -117,6 +117,13 @@ def login():
     return forward("/api/auth/login")
 
 
+@api.post("/api/auth/passcode/forgot")
+@limiter.shared_limit(signin.forgot_limit, scope="forgot-passcode")
+@limiter.shared_limit(signin.forgot_account_limit, scope="forgot-passcode-account", key_func=signin.typed_account)
+def forgot_passcode():
+    return forward("/api/auth/passcode/forgot")
+
+
 @api.post("/webhooks/stripe")
 def stripe_webhook():
     """Stripe's event deliveries reach payment_service through the one public entry: the raw body and its
@@ -141,6 +148,8 @@ def too_many(error):
     return error_response(
         429,
         "too_many_requests",
-        "Too many login attempts from this address. Wait a minute.",
+        "Too many login attempts from this address. Wait a minute."
+        if request.path == "/api/auth/login"
+        else "Too many requests. Wait a while and try again.",
         headers={"Retry-After": "60"},
     )

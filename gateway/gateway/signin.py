@@ -1,9 +1,10 @@
 """The signed-in subscriber behind the session cookie: log in, keep the token fresh, log out."""
 
 import contextlib
+import re
 import time
 
-from flask import session
+from flask import current_app, request, session
 
 from billpay_common.http import ServiceUnavailable, UpstreamError
 
@@ -61,13 +62,45 @@ def current_token():
         if response.status == 200:
             body = response.json()
             session.update(token=body["access_token"], token_exp=_claims(body["access_token"])["exp"])
+        elif response.status == 401:
+            # ended elsewhere (logout, new passcode, office reset) or past its absolute lifetime
+            session.clear()
+            return None
     return session["token"]
+
+
+def change_passcode(current, new):
+    """auth_service ends every session of the account and answers with a token for a new one, kept here."""
+    token = current_token()
+    if token is None:
+        return None
+    response = service("auth").post(
+        "/auth/passcode", {"current": current, "new": new}, headers={"Authorization": f"Bearer {token}"}
+    )
+    if response.status != 200:
+        raise SignInError.from_response(response, default_message="The passcode was not changed.")
+    start_session(response.json())
+    return True
 
 
 def logout():
     token = session.get("token")
     session.clear()
     if token:
-        # the session is gone either way; the token dies on its own within 15 minutes
+        # the session is gone either way; auth_service ends the subscriber's other sessions too
         with contextlib.suppress(ServiceUnavailable):
             service("auth").post("/auth/logout", headers={"Authorization": f"Bearer {token}"})
+
+
+def forgot_limit():
+    return current_app.config["FORGOT_PASSCODE_RATE_LIMIT"]
+
+
+def forgot_account_limit():
+    return current_app.config["FORGOT_PASSCODE_ACCOUNT_RATE_LIMIT"]
+
+
+def typed_account():
+    """The rate-limit key of a forgot-passcode request: the account number typed (form or JSON), unknown or not."""
+    typed = request.form.get("account") or (request.get_json(silent=True) or {}).get("account") or ""
+    return "account:" + re.sub(r"[\s\-]", "", str(typed))[:40]

@@ -15,7 +15,14 @@ from email.utils import formataddr, formatdate
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, select_autoescape
 
 from billpay_common.money import display_money
-from billpay_common.queue import ACCESS_GRANTED, INVOICE_EMAIL, PAYMENT_RECEIPT, PAYMENT_REFUND, PROFILE_EXPIRING
+from billpay_common.queue import (
+    ACCESS_GRANTED,
+    INVOICE_EMAIL,
+    PASSCODE_RESET,
+    PAYMENT_RECEIPT,
+    PAYMENT_REFUND,
+    PROFILE_EXPIRING,
+)
 
 SUBJECTS = {
     PAYMENT_RECEIPT: "Payment receipt: confirmation {payment_id}",
@@ -23,6 +30,7 @@ SUBJECTS = {
     PAYMENT_REFUND: "Refund of payment {payment_id}",
     ACCESS_GRANTED: "Your online bill pay access",
     PROFILE_EXPIRING: "Your saved card ending in {last4} expires soon",
+    PASSCODE_RESET: "Set a new online bill pay passcode",
 }
 ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 

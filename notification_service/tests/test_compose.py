@@ -25,6 +25,15 @@ JOBS = {
         ["P-9", "$108.00", "Mastercard ending in 4444", "528132"],
     ),
     "access.granted": ({"name": "Michael Jones", "account": "99939999"}, ["Welcome Michael Jones", "99939999"]),
+    "passcode.reset": (
+        {
+            "name": "Michael Jones",
+            "account": "99939999",
+            "link": "https://pay.example/set-passcode?token=t0k",
+            "minutes": 30,
+        },
+        ["Michael Jones", "99939999", "https://pay.example/set-passcode?token=t0k", "30 minutes"],
+    ),
     "profile.expiring": (
         {"brand": "Visa", "last4": "1111", "exp_month": 3, "exp_year": 2026, "account": "99939999"},
         ["Visa card ending in 1111", "03/2026", "Manage Profiles"],

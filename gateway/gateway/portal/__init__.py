@@ -9,7 +9,17 @@ portal = Blueprint("portal", __name__, template_folder="templates", static_folde
 
 def register_pages(app):
     # each module attaches its routes to `portal`
-    from . import billing, errors, invoices, login, payment, payment_history, payment_submit, profiles  # noqa: F401
+    from . import (  # noqa: F401
+        billing,
+        errors,
+        invoices,
+        login,
+        passcode,
+        payment,
+        payment_history,
+        payment_submit,
+        profiles,
+    )
 
     errors.register(app)
     app.add_template_filter(formatting.money, "money")
