@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test test-fast lint bench bench-tools browser deploy-tools clean
+.PHONY: setup run test test-fast lint bench bench-tools browser deploy-tools docker-engine images test-deploy clean
 
 $(STAMP): constraints.txt requirements-dev.txt pyproject.toml $(wildcard */pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11) and "Bill Pay needs Python 3.11 or newer")'
@@ -55,6 +55,22 @@ browser:
 # Debian's docker-compose 1.29 checks deploy/docker-compose.yml offline (`config -q`).
 deploy-tools:
 	@$(call debian_tool,docker-compose,docker-compose,the Compose file is checked by the tests' own parser only)
+
+# A Docker engine that answers: installs Debian's docker.io and starts dockerd in the background when needed
+# (log in /var/log/dockerd.log); does nothing when `docker info` already works.
+docker-engine:
+	@deploy/images/engine.sh
+
+# Every service's image (billpay/<service>:local) from deploy/Dockerfile. PYTHON_IMAGE is the base:
+# python:3.11-slim when it can be pulled, otherwise the Debian-built base of deploy/images/debian-base.sh
+# (made once when missing). `make images PYTHON_IMAGE=...` names another one.
+images: docker-engine
+	@deploy/images/build.sh
+
+# The Compose stack for real: build, run, scale, kill, roll, break PostgreSQL, tear down (about 10 minutes).
+# Not part of `make test`.
+test-deploy: setup deploy-tools docker-engine
+	$(PY) -m pytest -q tests/deploy_stack
 
 clean:
 	rm -rf var $(VENV)

@@ -6,12 +6,17 @@
 #   boot.sh wait-for-schema  exit 0 once the database is at the newest migration (init container);
 #                            gives up after MIGRATION_WAIT_SECONDS (default 300)
 #   boot.sh worker           the service's queue worker: `flask --app $SERVICE worker`
+#   boot.sh version          print the installed package's name and version (importlib.metadata)
 #   boot.sh <command ...>    anything else runs as given (e.g. `boot.sh flask --app auth_service grant ...`)
 set -eu
 
 : "${SERVICE:?set SERVICE to the service package, e.g. auth_service}"
 # The service is an installed package (its migrations inside it); only deploy/gunicorn.conf.py is read from here.
 cd "$(dirname "$0")/.."
+
+print_version() {
+    python -c "import importlib.metadata as m, sys; name = 'billpay-' + sys.argv[1].replace('_', '-'); print(name, m.version(name))" "$SERVICE"
+}
 
 has_migrations() { python -c "import sys, $SERVICE; sys.exit(not hasattr($SERVICE, 'MIGRATIONS'))"; }
 
@@ -59,6 +64,7 @@ case "$command" in
     migrate) migrate ;;
     migrate-and-web) migrate; serve ;;
     wait-for-schema) wait_for_schema ;;
+    version) print_version ;;
     worker) reset_metrics_dir; exec flask --app "$SERVICE" worker ;;
     *) exec "$@" ;;
 esac

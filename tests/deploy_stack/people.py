@@ -1,0 +1,63 @@
+"""Subscribers made through the ops APIs (called inside the service containers, which are not published), and
+their JSON clients through the gateway's published port."""
+import json
+import random
+import secrets
+import uuid
+
+from devtools.api_client import ApiClient
+
+CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+
+_OPS_CALLS = """
+import json, os, sys, urllib.request
+calls = json.loads({calls!r})
+results = []
+for path, body in calls:
+    request = urllib.request.Request("http://127.0.0.1:" + os.environ["PORT"] + path, data=json.dumps(body).encode(),
+                                     headers={{"X-Ops-Key": os.environ["OPS_API_KEY"],
+                                              "Content-Type": "application/json"}}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        results.append(response.status)
+print(json.dumps(results))
+"""
+
+
+def ops_post(compose, service, calls):
+    statuses = compose.python_in(service, _OPS_CALLS.format(calls=json.dumps(calls)))
+    assert statuses == [201] * len(calls), statuses
+
+
+def new_subscribers(compose, count, invoices_each, amount="100.00"):
+    """COUNT accounts with INVOICES_EACH open invoices of AMOUNT, each signed in: [(account, numbers, client)]."""
+    people = []
+    for _ in range(count):
+        account = str(random.randint(20000000, 89999999))
+        people.append((account, secrets.token_urlsafe(12), [f"D{uuid.uuid4().hex[:9]}" for _ in range(invoices_each)]))
+    ops_post(compose, "invoice-service", [
+        call for account, _, numbers in people for call in
+        [("/ops/accounts", {"system_number": account, "name": "Stack, Tester", "email": f"t{account}@example.com"})]
+        + [("/ops/invoices", {"number": number, "account": account, "date": "2026-11-01", "due_date": "2026-12-01",
+                              "amount": amount}) for number in numbers]])
+    ops_post(compose, "auth-service", [
+        ("/ops/access", {"account": account, "email": f"t{account}@example.com", "name": "Stack Tester",
+                         "passcode": passcode}) for account, passcode, _ in people])
+    return [(account, numbers, signed_in(compose.gateway, account, passcode)) for account, passcode, numbers in people]
+
+
+def signed_in(gateway, account, passcode):
+    response = ApiClient(gateway).post("/api/auth/login", {"username": account, "password": passcode})
+    assert response.status == 200, response.data
+    return ApiClient(gateway, {"Authorization": f"Bearer {response.json_body['access_token']}"})
+
+
+def pay(client, invoice, amount, receipt_email="receipts@example.com"):
+    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}], "card": CARD,
+                                         "receipt_email": receipt_email},
+                       headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+def invoice_balances(client, since="2026-01-01"):
+    body = client.get(f"/api/invoices?per_page=100&start={since}").json_body
+    rows = body["items"] if isinstance(body, dict) else body
+    return {row["number"]: row["balance"] for row in rows}
