@@ -5,6 +5,7 @@ read what arrived the same way from either:
   GET /api/v1/message/<ID>/raw   the message as received
   GET /readyz                    200 once both listeners are up
 """
+
 import email
 import email.policy
 import json
@@ -31,8 +32,11 @@ class EmlWriter:
 def summary(path):
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     addresses = message.get("To").addresses if message.get("To") else ()
-    return {"ID": path.stem, "Subject": str(message.get("Subject", "")),
-            "To": [{"Address": address.addr_spec} for address in addresses]}
+    return {
+        "ID": path.stem,
+        "Subject": str(message.get("Subject", "")),
+        "To": [{"Address": address.addr_spec} for address in addresses],
+    }
 
 
 class Inbox(BaseHTTPRequestHandler):

@@ -1,4 +1,5 @@
 """The deployment suite's handle on a Compose project: docker-compose commands, containers, SQL, the mail listing."""
+
 import json
 import os
 import subprocess
@@ -9,8 +10,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
 TEST_OVERRIDE = Path(__file__).resolve().parent / "docker-compose.test.yml"
-DATABASE_OF = {"auth-service": "auth_service", "invoice-service": "invoice_service",
-               "payment-service": "payment_service", "notification-service": "notification_service"}
+DATABASE_OF = {
+    "auth-service": "auth_service",
+    "invoice-service": "invoice_service",
+    "payment-service": "payment_service",
+    "notification-service": "notification_service",
+}
 
 
 class ComposeError(RuntimeError):
@@ -25,8 +30,9 @@ class Compose:
 
     def run(self, *args, check=True, timeout=600, input=None):
         command = ["docker-compose", "-p", self.project, *[a for f in self.files for a in ("-f", str(f))], *args]
-        result = subprocess.run(command, cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout,
-                                input=input)
+        result = subprocess.run(
+            command, cwd=REPO, env=self.env, capture_output=True, text=True, timeout=timeout, input=input
+        )
         if check and result.returncode != 0:
             raise ComposeError(f"{' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
         return result.stdout
@@ -41,8 +47,9 @@ class Compose:
 
     def sql(self, database, query):
         """Rows of QUERY in DATABASE, read inside the postgres container (it is not published)."""
-        output = self.run("exec", "-T", "postgres", "psql", "-U", "postgres", "-d", database, "-tA", "-F", "\t",
-                          "-c", query)
+        output = self.run(
+            "exec", "-T", "postgres", "psql", "-U", "postgres", "-d", database, "-tA", "-F", "\t", "-c", query
+        )
         return [line.split("\t") for line in output.splitlines() if line]
 
     def python_in(self, service, script):
@@ -78,8 +85,10 @@ class MailListing:
 
     def raw_messages(self):
         listing = json.loads(self._get("/api/v1/messages"))
-        return [self._get(f"/api/v1/message/{message['ID']}/raw").decode(errors="replace")
-                for message in listing["messages"]]
+        return [
+            self._get(f"/api/v1/message/{message['ID']}/raw").decode(errors="replace")
+            for message in listing["messages"]
+        ]
 
     def wait_for(self, predicate, timeout=60):
         deadline = time.monotonic() + timeout

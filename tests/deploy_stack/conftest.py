@@ -1,6 +1,7 @@
 """The deployment suite: every image built, the Compose stack run for real. Not part of `make test`: it is
 collected only when named on the command line (`make test-deploy` runs `pytest tests/deploy_stack`) or with
 BILLPAY_DEPLOY_STACK=1. It skips only where no Docker engine can run."""
+
 import os
 import secrets
 import subprocess
@@ -8,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from compose import DEPLOY, REPO, TEST_OVERRIDE, Compose, MailListing
 
 HERE = Path(__file__).resolve().parent
@@ -34,8 +34,10 @@ def _engine():
 
 def _public_images_pull():
     probe = "redis:7-alpine"
-    return any(subprocess.run(["docker", *command, probe], capture_output=True, timeout=120).returncode == 0
-               for command in (["image", "inspect"], ["pull", "-q"]))
+    return any(
+        subprocess.run(["docker", *command, probe], capture_output=True, timeout=120).returncode == 0
+        for command in (["image", "inspect"], ["pull", "-q"])
+    )
 
 
 @pytest.fixture(scope="session")
@@ -50,9 +52,14 @@ def stack(timings):
     if not _public_images_pull():
         files.append(DEPLOY / "docker-compose.local.yml")
     files += [DEPLOY / "docker-compose.demo.yml", TEST_OVERRIDE]
-    env = {"GATEWAY_PUBLISH": "127.0.0.1:", "DEMO_PASSCODE": secrets.token_urlsafe(12),
-           "OPS_API_KEY": secrets.token_urlsafe(24), "SERVICE_API_KEY": secrets.token_urlsafe(24),
-           "SESSION_SECRET_KEY": secrets.token_urlsafe(32), "POSTGRES_PASSWORD": secrets.token_urlsafe(16)}
+    env = {
+        "GATEWAY_PUBLISH": "127.0.0.1:",
+        "DEMO_PASSCODE": secrets.token_urlsafe(12),
+        "OPS_API_KEY": secrets.token_urlsafe(24),
+        "SERVICE_API_KEY": secrets.token_urlsafe(24),
+        "SESSION_SECRET_KEY": secrets.token_urlsafe(32),
+        "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
+    }
     compose = Compose(PROJECT, files, env)
     compose.run("down", "-v", "--remove-orphans")  # what a killed earlier run may have left
 

@@ -1,5 +1,6 @@
 """Subscribers made through the ops APIs (called inside the service containers, which are not published), and
 their JSON clients through the gateway's published port."""
+
 import json
 import random
 import secrets
@@ -34,14 +35,44 @@ def new_subscribers(compose, count, invoices_each, amount="100.00"):
     for _ in range(count):
         account = str(random.randint(20000000, 89999999))
         people.append((account, secrets.token_urlsafe(12), [f"D{uuid.uuid4().hex[:9]}" for _ in range(invoices_each)]))
-    ops_post(compose, "invoice-service", [
-        call for account, _, numbers in people for call in
-        [("/ops/accounts", {"system_number": account, "name": "Stack, Tester", "email": f"t{account}@example.com"})]
-        + [("/ops/invoices", {"number": number, "account": account, "date": "2026-11-01", "due_date": "2026-12-01",
-                              "amount": amount}) for number in numbers]])
-    ops_post(compose, "auth-service", [
-        ("/ops/access", {"account": account, "email": f"t{account}@example.com", "name": "Stack Tester",
-                         "passcode": passcode}) for account, passcode, _ in people])
+    ops_post(
+        compose,
+        "invoice-service",
+        [
+            call
+            for account, _, numbers in people
+            for call in [
+                (
+                    "/ops/accounts",
+                    {"system_number": account, "name": "Stack, Tester", "email": f"t{account}@example.com"},
+                )
+            ]
+            + [
+                (
+                    "/ops/invoices",
+                    {
+                        "number": number,
+                        "account": account,
+                        "date": "2026-11-01",
+                        "due_date": "2026-12-01",
+                        "amount": amount,
+                    },
+                )
+                for number in numbers
+            ]
+        ],
+    )
+    ops_post(
+        compose,
+        "auth-service",
+        [
+            (
+                "/ops/access",
+                {"account": account, "email": f"t{account}@example.com", "name": "Stack Tester", "passcode": passcode},
+            )
+            for account, passcode, _ in people
+        ],
+    )
     return [(account, numbers, signed_in(compose.gateway, account, passcode)) for account, passcode, numbers in people]
 
 
@@ -52,9 +83,11 @@ def signed_in(gateway, account, passcode):
 
 
 def pay(client, invoice, amount, receipt_email="receipts@example.com"):
-    return client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": amount}], "card": CARD,
-                                         "receipt_email": receipt_email},
-                       headers={"Idempotency-Key": uuid.uuid4().hex})
+    return client.post(
+        "/api/payments",
+        {"allocations": [{"invoice": invoice, "amount": amount}], "card": CARD, "receipt_email": receipt_email},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
 
 
 def invoice_balances(client, since="2026-01-01"):

@@ -1,5 +1,6 @@
 """Through the gateway's published port only: the demo subscriber pays and gets a receipt; scaled out, 50
 concurrent payments from 10 accounts keep every balance exact and send exactly one receipt each."""
+
 import collections
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,8 +32,18 @@ def test_the_demo_subscriber_pays_an_invoice_and_the_receipt_arrives(stack):
 
 
 def test_scaled_out_concurrent_payments_keep_balances_and_send_one_receipt_each(stack, timings):
-    stack.run("up", "-d", "--no-build", "--no-recreate", "--scale", "payment-service=3",
-              "--scale", "notification-worker=2", "payment-service", "notification-worker")
+    stack.run(
+        "up",
+        "-d",
+        "--no-build",
+        "--no-recreate",
+        "--scale",
+        "payment-service=3",
+        "--scale",
+        "notification-worker=2",
+        "payment-service",
+        "notification-worker",
+    )
     for container in stack.containers("payment-service"):
         stack.wait_healthy(container)
     assert len(stack.containers("payment-service")) == 3 and len(stack.containers("notification-worker")) == 2
@@ -52,8 +63,9 @@ def test_scaled_out_concurrent_payments_keep_balances_and_send_one_receipt_each(
 
     payment_ids = {response.json_body["id"] for response in responses}
     started = time.monotonic()
-    messages = stack.mail.wait_for(lambda found: payment_ids <= {p for text in found for p in payment_ids
-                                                                 if p in text}, timeout=90)
+    messages = stack.mail.wait_for(
+        lambda found: payment_ids <= {p for text in found for p in payment_ids if p in text}, timeout=90
+    )
     timings["scale_receipts_seconds"] = round(time.monotonic() - started, 2)
     receipts = collections.Counter(p for text in messages for p in payment_ids if p in text)
     assert set(receipts) == payment_ids

@@ -1,4 +1,5 @@
 """`docker-compose down -v` leaves nothing of the project behind: no container, network or volume."""
+
 from compose import docker
 
 
