@@ -117,7 +117,7 @@ def test_dockerfile_builds_a_small_non_root_image_per_service_with_only_its_requ
     assert "ARG PYTHON_IMAGE=python:3.11-slim" in dockerfile
     assert re.search(r"^USER 10001", dockerfile, re.M)
     assert "PYTHONUNBUFFERED=1" in dockerfile
-    assert "pip install -c /src/constraints.txt /src/billpay_common /src/${SERVICE}" in dockerfile
+    assert "pip install --no-deps -c /src/constraints.txt /src/billpay_common /src/${SERVICE}" in dockerfile
     assert "PYTHONPATH" not in dockerfile, "the image installs its service as a package"
     assert 'ENTRYPOINT ["/app/deploy/boot.sh"]' in dockerfile
     assert re.search(r"^HEALTHCHECK .*probe\.py", dockerfile, re.M)
