@@ -2,7 +2,7 @@
 # Build every service's image from deploy/Dockerfile (`make images`):
 #   deploy/images/build.sh [SERVICE ...]        default: all five; tags billpay/<service>:$IMAGE_TAG (local)
 # The base is $PYTHON_IMAGE when set. Otherwise python:3.11-slim when it is present or can be pulled, and where
-# no registry answers the Debian-built base of deploy/images/debian-base.sh (made once, then cached by Docker).
+# no registry answers (or BILLPAY_NO_PULL=1: the tests never reach out) the Debian-built base of deploy/images/debian-base.sh (made once, then cached by Docker).
 # The build context is a tar of just what the Dockerfile copies (no tests, no .venv, no caches), so the classic
 # builder and BuildKit send the same few hundred kilobytes. Prints each image's build time and size.
 set -eu
@@ -23,7 +23,8 @@ port_of() {
 
 choose_base() {
     if [ -n "${PYTHON_IMAGE:-}" ]; then echo "$PYTHON_IMAGE"; return; fi
-    if docker image inspect "$public_base" >/dev/null 2>&1 || timeout 60 docker pull -q "$public_base" >/dev/null 2>&1; then
+    if docker image inspect "$public_base" >/dev/null 2>&1 \
+        || { [ "${BILLPAY_NO_PULL:-0}" != 1 ] && timeout 60 docker pull -q "$public_base" >/dev/null 2>&1; }; then
         echo "$public_base"
     else
         echo "build: $public_base cannot be pulled; using the local Debian base $local_base" >&2
