@@ -1,11 +1,12 @@
 """Subscriber endpoints: login, refresh, logout, who am I, and the public keys."""
 
-from flask import g, request
+from flask import g, jsonify, request
 from flask_smorest import Blueprint
 
 from billpay_common.tokens import account_required
 
 from . import keys, services, sessions
+from .mfa_schemas import CodeChallengeSchema
 from .schemas import JwksSchema, LoginSchema, MeSchema, TokenSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Subscriber sign-in")
@@ -14,8 +15,12 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Subscriber si
 @blp.post("/login")
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
+@blp.alt_response(202, schema=CodeChallengeSchema, description="Two-step sign-in is on: post a code next")
 def login(credentials):
-    return services.login(credentials["username"], credentials["password"], request.remote_addr)
+    answer = services.login(credentials["username"], credentials["password"], request.remote_addr)
+    if answer.get("code_required"):
+        return jsonify(CodeChallengeSchema().dump(answer)), 202
+    return answer
 
 
 @blp.post("/refresh")

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from billpay_common.clock import utcnow
 from billpay_common.errors import TooManyRequests, Unauthorized
 
-from . import passcodes, sessions
+from . import login_codes, mfa, passcodes, sessions
 from .extensions import db, redis_ext
 from .models import LoginAttempt, PortalUser
 
@@ -96,9 +96,14 @@ def login(username, passcode, client_addr):
         _count_failure(user)
         _record(account, "wrong_passcode", client_addr)
         raise Unauthorized(WRONG_PAIR, code="invalid_credentials")
-    user.failed_attempts, user.locked_until = 0, None
     if _hasher().check_needs_rehash(user.passcode_hash):
         user.passcode_hash = _hasher().hash(passcode)
+    if mfa.enabled_factor(user.account) is not None:
+        # the failure count stays until the code is right too, or a known passcode would buy endless code guesses
+        challenge = login_codes.start_challenge(user)
+        _record(account, "code_required", client_addr)
+        return challenge
+    user.failed_attempts, user.locked_until = 0, None
     _record(account, "success", client_addr)
     return sessions.issue_token(user.account, user.name)
 
