@@ -117,6 +117,13 @@ def login():
     return forward("/api/auth/login")
 
 
+@api.post("/api/auth/login/code")
+@limiter.limit(login_limit, scope="login-code")
+def login_code():
+    """The second step of a login with two-step sign-in on: throttled like the first."""
+    return forward("/api/auth/login/code")
+
+
 @api.post("/api/auth/passcode/forgot")
 @limiter.shared_limit(signin.forgot_limit, scope="forgot-passcode")
 @limiter.shared_limit(signin.forgot_account_limit, scope="forgot-passcode-account", key_func=signin.typed_account)
@@ -149,7 +156,7 @@ def too_many(error):
         429,
         "too_many_requests",
         "Too many login attempts from this address. Wait a minute."
-        if request.path == "/api/auth/login"
+        if request.path in ("/api/auth/login", "/api/auth/login/code")
         else "Too many requests. Wait a while and try again.",
         headers={"Retry-After": "60"},
     )

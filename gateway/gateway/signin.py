@@ -20,6 +20,20 @@ def login(username, password, client_addr):
     response = service("auth").post(
         "/auth/login", {"username": username, "password": password}, headers={"X-Forwarded-For": client_addr}
     )
+    if response.status not in (200, 202):
+        raise SignInError.from_response(response, default_message="Login failed.")
+    body = response.json()
+    if response.status == 202:  # two-step sign-in: no session until the code is right too
+        return body
+    start_session(body)
+    return body
+
+
+def login_with_code(challenge, code, client_addr):
+    """The login's second step: the challenge of the first one and a code; on success a fresh session."""
+    response = service("auth").post(
+        "/auth/login/code", {"challenge": challenge, "code": code}, headers={"X-Forwarded-For": client_addr}
+    )
     if response.status != 200:
         raise SignInError.from_response(response, default_message="Login failed.")
     body = response.json()

@@ -19,6 +19,7 @@ def register_pages(app):
         payment_history,
         payment_submit,
         profiles,
+        two_step,
     )
 
     errors.register(app)

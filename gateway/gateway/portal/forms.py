@@ -13,6 +13,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[InputRequired("Enter your passcode."), Length(max=200)])
 
 
+class LoginCodeForm(FlaskForm):
+    code = StringField("Code", validators=[InputRequired("Enter the code."), Length(max=40)])
+
+
 class EmptyForm(FlaskForm):
     """A form with nothing but its CSRF token (Logout, Remove, ...)."""
 
