@@ -7,7 +7,7 @@ from flask import Blueprint, current_app
 
 from billpay_common.errors import DomainError
 
-from . import access, keys
+from . import access, keys, mfa
 
 commands = Blueprint("auth_commands", __name__, cli_group=None)
 
@@ -61,6 +61,15 @@ def unlock(account):
     """Lift ACCOUNT's lockout after too many failed logins."""
     _run(lambda: access.unlock(account, _actor()))
     click.echo(f"Unlocked {account}.")
+
+
+@commands.cli.command("reset-totp")
+@click.argument("account")
+@click.option("--identity-check", required=True, help="How you checked who is calling (kept in the audit).")
+def reset_totp(account, identity_check):
+    """Turn off ACCOUNT's two-step sign-in (a lost authenticator app), once you have checked who is calling."""
+    _run(lambda: mfa.office_reset(account, _actor(), identity_check))
+    click.echo(f"Two-step sign-in is off for {account}; the next login asks for the passcode only.")
 
 
 @commands.cli.command("rotate-signing-key")

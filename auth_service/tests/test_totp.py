@@ -237,3 +237,14 @@ def test_the_office_resets_it_after_checking_identity(client, ops, enrolled):
 def test_two_step_endpoints_need_a_subscriber_token(client):
     assert client.get("/auth/totp").status_code == 401
     assert client.post("/auth/totp/setup").status_code == 401
+
+
+def test_the_office_resets_it_at_the_shell(client, ops, runner, enrolled):
+    result = runner.invoke(args=["reset-totp", enrolled.number, "--identity-check", "asked the code word"])
+    assert result.exit_code == 0, result.output
+    assert "Two-step sign-in is off" in result.output
+    assert _login(client, enrolled.number).status_code == 200
+    entry = client.get(f"/ops/audit?account={enrolled.number}", headers=ops).json[0]
+    assert entry["action"] == "reset_totp" and entry["actor"].startswith("cli:")
+    again = runner.invoke(args=["reset-totp", enrolled.number, "--identity-check", "asked the code word"])
+    assert again.exit_code != 0 and "does not use two-step sign-in" in again.output

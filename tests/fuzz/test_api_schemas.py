@@ -19,6 +19,8 @@ SKIPPED = {
     "gateway": {
         "POST /api/auth/login": "the gateway's login limit is per address and every test on the shared stack logs in "
         "from 127.0.0.1; the operation itself is fuzzed on auth_service (/auth/login)",
+        "POST /api/auth/login/code": "throttled by the same login limit per address; fuzzed on auth_service "
+        "(/auth/login/code)",
     },
 }
 
