@@ -68,8 +68,11 @@ def test_enrol_on_the_portal_then_the_login_asks_for_the_code(gateway_to_auth, a
     )
     _post(client, "/logout", {}, page_path="/two-step")
 
+    client.get("/login")
+    anonymous_sid = client.get_cookie("billpay_session").value
     first = _login(client, account)
     assert first.status_code == 302 and first.headers["Location"].endswith("/login/code")
+    assert client.get_cookie("billpay_session").value != anonymous_sid  # a fixed session id holds nothing
     assert client.get("/two-step").status_code == 302  # not signed in yet
     refused = _post(client, "/login/code", {"code": codes[0] + "x"})
     assert refused.status_code == 401 and "That code is not correct." in refused.get_data(as_text=True)

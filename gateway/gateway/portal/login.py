@@ -38,6 +38,7 @@ def login():
         except ServiceUnavailable:
             return render_template("login.html", form=form, error=UNAVAILABLE), 503
         if answer.get("code_required"):
+            session.regenerate()  # a session id fixed before the passcode must not hold the half-done login
             session.update(login_challenge=answer["challenge"], login_next=_safe_next(request.args.get("next")))
             return redirect(url_for("portal.login_code"))
         return redirect(_safe_next(request.args.get("next")) or url_for("portal.billing"))
