@@ -1,6 +1,7 @@
 """The whole Bill Pay stack on one machine: set-up (secrets, Redis, mail sink, migrations, demo data) and the
 processes (each service under gunicorn, the workers). `make run` and the end-to-end tests both use it."""
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -10,8 +11,6 @@ import time
 from pathlib import Path
 
 import urllib3
-
-from billpay_common.service_auth import digest
 
 from .redis_server import PrivateRedis
 
@@ -40,6 +39,11 @@ CREDENTIAL_OWNERS = {
     "SESSION_SECRET_KEY": {"gateway"},
 }
 DEMO_ACCOUNT = "99939999"
+
+
+def sha256_hex(key):
+    """What invoice_service keeps of payment_service's key (billpay_common.service_auth.digest)."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def load_or_create_secrets(path, environ):
@@ -89,7 +93,7 @@ class Stack:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         env = dict(self.base_env)
         env.update(load_or_create_secrets(self.var_dir / "local.env", self.base_env))
-        env.setdefault("INVOICE_SERVICE_CALLERS", f"payment_service={digest(env['PAYMENT_SERVICE_KEY'])}")
+        env.setdefault("INVOICE_SERVICE_CALLERS", f"payment_service={sha256_hex(env['PAYMENT_SERVICE_KEY'])}")
         env["BILLPAY_VAR_DIR"] = str(self.var_dir)
         env.setdefault("PYTHONUNBUFFERED", "1")
         for service, setting in URL_SETTINGS.items():
