@@ -54,7 +54,11 @@ def build_stack(var_dir, databases):
     if redis_url:
         environ["REDIS_URL"] = redis_url
     environ.update(
-        REDIS_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}:", LOG_LEVEL="WARNING", LOGIN_RATE_LIMIT="100000 per minute"
+        REDIS_KEY_PREFIX=f"bench-{uuid.uuid4().hex[:8]}:",
+        LOG_LEVEL="WARNING",
+        LOGIN_RATE_LIMIT="100000 per minute",
+        EMAIL_DAILY_LIMIT_PER_ACCOUNT="100000",  # every receipt goes to bench@example.com
+        EMAIL_DAILY_LIMIT_PER_RECIPIENT="100000",
     )
     return Stack(
         var_dir,

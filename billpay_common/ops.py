@@ -1,4 +1,5 @@
-"""Ops and service-to-service credentials: shared keys from the environment, never subscriber tokens."""
+"""The accounting office's credential: a key from the environment, never a subscriber token (services call
+each other with their own keys: service_auth)."""
 
 import functools
 import hmac
@@ -8,7 +9,6 @@ from flask import current_app, g, request
 from .errors import Forbidden, Unauthorized
 
 OPS_HEADER = "X-Ops-Key"
-SERVICE_HEADER = "X-Service-Key"
 ACTOR_HEADER = "X-Ops-Actor"
 
 
@@ -29,20 +29,6 @@ def ops_required(view):
     def wrapper(*args, **kwargs):
         _require(OPS_HEADER, [current_app.config["OPS_API_KEY"]], "the accounting office")
         g.actor = "ops:" + (request.headers.get(ACTOR_HEADER) or "api")[:60]
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def service_required(view):
-    """Internal endpoints, called by other Bill Pay services (or ops)."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if request.headers.get(OPS_HEADER):
-            _require(OPS_HEADER, [current_app.config["OPS_API_KEY"]], "the accounting office")
-        else:
-            _require(SERVICE_HEADER, [current_app.config["SERVICE_API_KEY"]], "Bill Pay services")
         return view(*args, **kwargs)
 
     return wrapper

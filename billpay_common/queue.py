@@ -14,7 +14,16 @@ PAYMENT_REFUND = "payment.refund"
 ACCESS_GRANTED = "access.granted"
 PROFILE_EXPIRING = "profile.expiring"
 PASSCODE_RESET = "passcode.reset"
-EMAIL_TYPES = (PAYMENT_RECEIPT, INVOICE_EMAIL, PAYMENT_REFUND, ACCESS_GRANTED, PROFILE_EXPIRING, PASSCODE_RESET)
+SENT_ELSEWHERE = "sent.elsewhere"  # to the account's own address: an invoice or receipt went to another one
+EMAIL_TYPES = (
+    PAYMENT_RECEIPT,
+    INVOICE_EMAIL,
+    PAYMENT_REFUND,
+    ACCESS_GRANTED,
+    PROFILE_EXPIRING,
+    PASSCODE_RESET,
+    SENT_ELSEWHERE,
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -86,20 +86,6 @@ class BillPaySettings(EnvironmentSettings):
     NOTIFICATION_SERVICE_URL: str = setting(
         "http://127.0.0.1:8004", "where notification_service is reached", local_default=True
     )
-    OPS_API_KEY: str = setting(
-        "",
-        "the accounting office's credential (`X-Ops-Key`); empty: ops endpoints refuse everyone",
-        secret=True,
-        local_default=True,
-        shown="generated into `var/local.env` by `make run`",
-    )
-    SERVICE_API_KEY: str = setting(
-        "",
-        "credential services use for each other's internal endpoints (`X-Service-Key`)",
-        secret=True,
-        local_default=True,
-        shown="generated into `var/local.env` by `make run`",
-    )
     HTTP_TIMEOUT_SECONDS: float = setting(5.0, "timeout of every call between services", gt=0)
     TRUSTED_PROXY_COUNT: int = setting(0, "how many proxies in front may set `X-Forwarded-*`", ge=0)
     COMPANY_NAME: str = setting("Dean Smith Security", "shown on pages, PDFs and e-mails")
@@ -109,6 +95,31 @@ class BillPaySettings(EnvironmentSettings):
     def flask_config(self):
         """The Flask config keys: every field under its own name, plus the keys Flask's extensions expect."""
         return self.model_dump()
+
+
+class BackendSettings(BillPaySettings):
+    """What every service behind the gateway reads; the internet-facing gateway holds no office credential."""
+
+    label: ClassVar[str] = "every service but the gateway"
+
+    OPS_API_KEY: str = setting(
+        "",
+        "the accounting office's credential (`X-Ops-Key`); empty: ops endpoints refuse everyone",
+        secret=True,
+        local_default=True,
+        shown="generated into `var/local.env` by `make run`",
+    )
+    EMAIL_DAILY_LIMIT_PER_ACCOUNT: int = setting(
+        10,
+        'invoices e-mailed ("E-mail this invoice") plus receipts sent to an address other than the account\'s '
+        "own, per account per UTC day; over it: 429 saying when it resets",
+        ge=1,
+    )
+    EMAIL_DAILY_LIMIT_PER_RECIPIENT: int = setting(
+        5,
+        "the same e-mails to one address per UTC day, whichever accounts send them",
+        ge=1,
+    )
 
 
 class ServerSettings(EnvironmentSettings):

@@ -7,7 +7,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from .settings import DEFAULT_VAR_DIR, BillPaySettings, ServerSettings
+from .settings import DEFAULT_VAR_DIR, BackendSettings, BillPaySettings, ServerSettings
 
 SERVICES = ("gateway", "auth_service", "invoice_service", "payment_service", "notification_service")
 # Read by the tools around the services, not by a settings class.
@@ -29,8 +29,9 @@ def service_settings_classes():
 
 
 def documented_classes():
-    """Every settings class, in the table's order: what all services read, gunicorn's, then each service's."""
-    return [BillPaySettings, ServerSettings, *service_settings_classes().values()]
+    """Every settings class, in the table's order: what all services read, gunicorn's, what the services behind
+    the gateway read, then each service's."""
+    return [BillPaySettings, ServerSettings, BackendSettings, *service_settings_classes().values()]
 
 
 def shown_default(field):

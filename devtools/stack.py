@@ -1,6 +1,7 @@
 """The whole Bill Pay stack on one machine: set-up (secrets, Redis, mail sink, migrations, demo data) and the
 processes (each service under gunicorn, the workers). `make run` and the end-to-end tests both use it."""
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -28,8 +29,21 @@ URL_SETTINGS = {
     "notification_service": "NOTIFICATION_SERVICE_URL",
 }
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
-SECRETS = ("OPS_API_KEY", "SERVICE_API_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE")
+SECRETS = ("OPS_API_KEY", "PAYMENT_SERVICE_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE")
+BACKENDS = {"auth_service", "invoice_service", "payment_service", "notification_service"}
+# Each credential reaches only the processes it belongs to, as in deploy/: the gateway holds none but its own.
+CREDENTIAL_OWNERS = {
+    "OPS_API_KEY": BACKENDS,
+    "PAYMENT_SERVICE_KEY": {"payment_service"},
+    "INVOICE_SERVICE_CALLERS": {"invoice_service"},
+    "SESSION_SECRET_KEY": {"gateway"},
+}
 DEMO_ACCOUNT = "99939999"
+
+
+def sha256_hex(key):
+    """What invoice_service keeps of payment_service's key (billpay_common.service_auth.digest)."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def load_or_create_secrets(path, environ):
@@ -39,6 +53,7 @@ def load_or_create_secrets(path, environ):
         for line in path.read_text().splitlines():
             key, _, value = line.partition("=")
             values[key] = value
+    values = {name: value for name, value in values.items() if name in SECRETS}  # drops retired ones
     for name in SECRETS:
         if environ.get(name):
             values[name] = environ[name]
@@ -78,6 +93,7 @@ class Stack:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         env = dict(self.base_env)
         env.update(load_or_create_secrets(self.var_dir / "local.env", self.base_env))
+        env.setdefault("INVOICE_SERVICE_CALLERS", f"payment_service={sha256_hex(env['PAYMENT_SERVICE_KEY'])}")
         env["BILLPAY_VAR_DIR"] = str(self.var_dir)
         env.setdefault("PYTHONUNBUFFERED", "1")
         for service, setting in URL_SETTINGS.items():
@@ -117,11 +133,19 @@ class Stack:
     def has(self, service):
         return service in self.services
 
+    def service_env(self, service):
+        """The stack's environment without the credentials of other services."""
+        return {
+            name: value
+            for name, value in self.env.items()
+            if name not in CREDENTIAL_OWNERS or service in CREDENTIAL_OWNERS[name]
+        }
+
     def flask(self, service, *args, check=True):
-        """Run `flask --app SERVICE ARGS` with the stack's environment; returns the completed process."""
+        """Run `flask --app SERVICE ARGS` with the service's environment; returns the completed process."""
         result = subprocess.run(
             [sys.executable, "-m", "flask", "--app", service, *args],
-            env=self.env,
+            env=self.service_env(service),
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -149,7 +173,7 @@ class Stack:
 
     def start_service(self, service, port=None):
         env = dict(
-            self.env,
+            self.service_env(service),
             PORT=str(port or self.ports[service]),
             HOST="127.0.0.1",
             WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
@@ -169,7 +193,7 @@ class Stack:
     def start_worker(self, worker, index=0):
         name = f"{worker}.{index}"
         command = [sys.executable, "-m", "flask", "--app", WORKERS[worker], "worker"]
-        self.processes[name] = self._spawn(name, command, self.env)
+        self.processes[name] = self._spawn(name, command, self.service_env(WORKERS[worker]))
         return self.processes[name]
 
     def _metrics_dir(self, service):

@@ -1,10 +1,10 @@
 """auth_service's settings (the environment, typed) and Flask config."""
 
 from billpay_common.config import BaseConfig
-from billpay_common.settings import BillPaySettings, database_url_setting, setting
+from billpay_common.settings import BackendSettings, database_url_setting, setting
 
 
-class AuthSettings(BillPaySettings):
+class AuthSettings(BackendSettings):
     label = "auth_service"
 
     AUTH_SERVICE_DATABASE_URL: str = database_url_setting("auth_service")

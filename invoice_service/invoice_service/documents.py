@@ -6,6 +6,7 @@ import logging
 import redis
 from flask import current_app
 
+from billpay_common.email_limits import EmailLimits, same_address, sent_elsewhere_notice
 from billpay_common.errors import Unavailable, Unprocessable
 from billpay_common.logs import current_request_id
 from billpay_common.queue import INVOICE_EMAIL, EmailJob, publish
@@ -39,7 +40,8 @@ def invoice_pdf(account, number):
 
 
 def email_invoice(account, number, email=None):
-    """Queue the invoice PDF for e-mail; returns the address it goes to."""
+    """Queue the invoice PDF for e-mail, within the daily limits (429 over them), with a notice to the account's
+    own address when it goes elsewhere; returns the address it goes to."""
     profile = billing.profile(billing.get_account(account))
     to = email or profile["email"]
     if not to:
@@ -65,8 +67,15 @@ def email_invoice(account, number, email=None):
             "pdf_base64": base64.b64encode(document).decode(),
         },
     )
+    limits = EmailLimits.from_config(current_app.config, redis_ext.client, redis_ext.prefix)
     try:
+        limits.take(account, to, "The invoice was not sent.")
         publish(redis_ext.client, redis_ext.prefix, job)
+        if profile["email"] and not same_address(to, profile["email"]):
+            notice = sent_elsewhere_notice(
+                account, profile["name"], profile["email"], to, f"invoice {number}", request_id=job.request_id
+            )
+            publish(redis_ext.client, redis_ext.prefix, notice)
     except redis.RedisError as error:
         log.warning("invoice e-mail not queued: %s", error)
         raise Unavailable(

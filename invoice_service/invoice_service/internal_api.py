@@ -1,21 +1,22 @@
-"""Internal endpoints for payment_service (X-Service-Key): account lookup and payment reservations."""
+"""Internal endpoints for payment_service (its own X-Service-Key): account lookup and payment reservations."""
 
 from flask import current_app
 from flask_smorest import Blueprint
 
 from billpay_common.errors import NotFound
-from billpay_common.ops import service_required
+from billpay_common.service_auth import service_required
 
 from . import reservations
 from .extensions import db
 from .models import BillingAccount
 from .schemas import ConfirmSchema, InternalAccountSchema, ReservationRequestSchema, ReservationSchema, StatusSchema
 
+PAYMENT_SERVICE = "payment_service"
 blp = Blueprint("internal", __name__, url_prefix="/internal", description="For payment_service")
 
 
 @blp.get("/accounts/<account>")
-@service_required
+@service_required(PAYMENT_SERVICE)
 @blp.response(200, InternalAccountSchema)
 def account(account):
     found = db.session.get(BillingAccount, account)
@@ -25,7 +26,7 @@ def account(account):
 
 
 @blp.post("/reservations")
-@service_required
+@service_required(PAYMENT_SERVICE)
 @blp.arguments(ReservationRequestSchema)
 @blp.response(201, ReservationSchema)
 def reserve(body):
@@ -35,7 +36,7 @@ def reserve(body):
 
 
 @blp.post("/reservations/<payment_id>/confirm")
-@service_required
+@service_required(PAYMENT_SERVICE)
 @blp.arguments(ConfirmSchema)
 @blp.response(200, StatusSchema)
 def confirm(body, payment_id):
@@ -43,14 +44,14 @@ def confirm(body, payment_id):
 
 
 @blp.post("/reservations/<payment_id>/release")
-@service_required
+@service_required(PAYMENT_SERVICE)
 @blp.response(200, StatusSchema)
 def release(payment_id):
     return reservations.release(payment_id)
 
 
 @blp.post("/payments/<payment_id>/reverse")
-@service_required
+@service_required(PAYMENT_SERVICE)
 @blp.response(200, StatusSchema)
 def reverse(payment_id):
     return reservations.reverse(payment_id)

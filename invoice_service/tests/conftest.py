@@ -1,12 +1,14 @@
 import pytest
 
+from billpay_common.service_auth import digest
 from devtools.testing import TestTokens, unique_account
 from invoice_service import create_app
 from invoice_service.config import Config
 from tests.support.accounts import billing_account, invoice
-from tests.support.service_apps import service_app
+from tests.support.service_apps import INVOICE_SERVICE_CALLERS, PAYMENT_SERVICE_KEY, service_app
 
-SERVICE_KEY = "service-key-for-tests"
+# A second known service, to show that an endpoint naming payment_service refuses every other caller.
+NOTIFICATION_SERVICE_KEY = "notification-service-key-for-tests-0123"
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +24,7 @@ def app(redis_url, tmp_path_factory, tokens):
         "invoice_service",
         redis_url,
         tmp_path_factory.mktemp("invoice"),
-        SERVICE_API_KEY=SERVICE_KEY,
+        INVOICE_SERVICE_CALLERS=f"{INVOICE_SERVICE_CALLERS},notification_service={digest(NOTIFICATION_SERVICE_KEY)}",
     ) as app:
         tokens.install(app)
         yield app
@@ -30,7 +32,14 @@ def app(redis_url, tmp_path_factory, tokens):
 
 @pytest.fixture
 def internal():
-    return {"X-Service-Key": SERVICE_KEY}
+    """payment_service's credential: the only caller of the internal endpoints."""
+    return {"X-Service-Key": PAYMENT_SERVICE_KEY}
+
+
+@pytest.fixture
+def other_service():
+    """notification_service's credential: a service invoice_service knows, but not a caller of /internal."""
+    return {"X-Service-Key": NOTIFICATION_SERVICE_KEY}
 
 
 @pytest.fixture

@@ -51,3 +51,30 @@ def test_email_when_redis_is_down_is_503_with_a_reason(app, client, account, add
         redis_ext.client = working
     assert response.status_code == 503
     assert "cannot be e-mailed right now" in response.json["error"]["message"]
+
+
+def test_over_the_recipient_limit_nothing_is_queued_and_the_answer_says_when_it_resets(
+    app, client, account, add_invoice, as_subscriber, monkeypatch
+):
+    monkeypatch.setitem(app.config, "EMAIL_DAILY_LIMIT_PER_RECIPIENT", 1)
+    number = add_invoice(account, "1.00")
+    address = f"limit-{number}@example.org"
+    sent = client.post(f"/invoices/{number}/email", json={"email": address}, headers=as_subscriber(account))
+    assert sent.status_code == 202
+    again = client.post(f"/invoices/{number}/email", json={"email": address.upper()}, headers=as_subscriber(account))
+    assert again.status_code == 429
+    assert again.json["error"]["code"] == "email_limit_recipient"
+    assert "The invoice was not sent. The limit resets at 00:00 UTC on" in again.json["error"]["message"]
+    assert [job["to"] for job in jobs_for(app, number)] == [address]
+
+
+def test_an_invoice_to_another_address_queues_a_notice_to_the_accounts_own(
+    app, client, account, add_invoice, as_subscriber
+):
+    number = add_invoice(account, "1.00")
+    client.post(f"/invoices/{number}/email", json={"email": "elsewhere@example.org"}, headers=as_subscriber(account))
+    entries = redis_ext.client.xrange(app.config["REDIS_KEY_PREFIX"] + EMAIL_STREAM)
+    notices = [json.loads(fields[b"job"]) for _, fields in entries]
+    [notice] = [job for job in notices if job["type"] == "sent.elsewhere" and job["account"] == account]
+    assert notice["to"] == "subscriber@example.com"
+    assert (notice["data"]["document"], notice["data"]["sent_to"]) == (f"invoice {number}", "elsewhere@example.org")

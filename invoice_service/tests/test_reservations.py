@@ -30,6 +30,57 @@ def test_internal_endpoints_need_the_service_key(client, account):
     assert client.get(f"/internal/accounts/{account}", headers={"X-Service-Key": "wrong"}).status_code == 403
 
 
+def test_reserve_without_a_credential_is_401(client, account, add_invoice):
+    number = add_invoice(account, "50.00")
+    refused = reserve(client, {}, account, (number, "10.00"))
+    assert refused.status_code == 401
+    assert refused.json["error"]["code"] == "missing_credential"
+    assert "X-Service-Key" in refused.json["error"]["message"]
+
+
+def test_only_payment_service_may_reserve_confirm_release_or_reverse(
+    client, other_service, as_subscriber, account, add_invoice
+):
+    number = add_invoice(account, "50.00")
+    refused = reserve(client, other_service, account, (number, "10.00"))
+    assert refused.status_code == 403
+    assert refused.json["error"] == {
+        "code": "caller_not_allowed",
+        "message": "notification_service may not call this endpoint; only payment_service may.",
+    }
+    pid = payment_id()
+    confirm_body = {"paid_at": "2026-01-05T10:00:00+00:00", "brand": "visa", "last4": "4242"}
+    for path, body in [
+        (f"/internal/reservations/{pid}/confirm", confirm_body),
+        (f"/internal/reservations/{pid}/release", {}),
+        (f"/internal/payments/{pid}/reverse", {}),
+    ]:
+        answer = client.post(path, json=body, headers=other_service)
+        assert answer.status_code == 403 and answer.json["error"]["code"] == "caller_not_allowed", path
+    lookup = client.get(f"/internal/accounts/{account}", headers=other_service)
+    assert lookup.status_code == 403
+    assert balance(client, as_subscriber, account, number) == "50.00"
+
+
+def test_payment_service_reserves_under_its_own_name(client, internal, account, add_invoice):
+    number = add_invoice(account, "50.00")
+    assert reserve(client, internal, account, (number, "10.00")).status_code == 201
+
+
+def test_neither_a_subscriber_token_nor_the_office_key_is_a_service_credential(
+    client, account, add_invoice, ops, tokens, as_subscriber
+):
+    number = add_invoice(account, "50.00")
+    token = tokens.issue(account)
+    as_service_key = reserve(client, {"X-Service-Key": token}, account, (number, "10.00"))
+    assert as_service_key.status_code == 403 and as_service_key.json["error"]["code"] == "bad_credential"
+    bearer = reserve(client, {"Authorization": f"Bearer {token}"}, account, (number, "10.00"))
+    assert bearer.status_code == 401 and bearer.json["error"]["code"] == "missing_credential"
+    office = reserve(client, ops, account, (number, "10.00"))
+    assert office.status_code == 401 and office.json["error"]["code"] == "missing_credential"
+    assert balance(client, as_subscriber, account, number) == "50.00"
+
+
 def test_account_lookup(client, internal, account):
     assert client.get(f"/internal/accounts/{account}", headers=internal).json == {
         "account": account,

@@ -22,6 +22,7 @@ from billpay_common.queue import (
     PAYMENT_RECEIPT,
     PAYMENT_REFUND,
     PROFILE_EXPIRING,
+    SENT_ELSEWHERE,
 )
 
 SUBJECTS = {
@@ -31,6 +32,7 @@ SUBJECTS = {
     ACCESS_GRANTED: "Your online bill pay access",
     PROFILE_EXPIRING: "Your saved card ending in {last4} expires soon",
     PASSCODE_RESET: "Set a new online bill pay passcode",
+    SENT_ELSEWHERE: "Your {document} was e-mailed to another address",
 }
 ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 

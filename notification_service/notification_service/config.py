@@ -6,7 +6,7 @@ from pydantic import BeforeValidator, Field
 from pydantic_settings import NoDecode
 
 from billpay_common.config import BaseConfig
-from billpay_common.settings import BillPaySettings, database_url_setting, setting
+from billpay_common.settings import BackendSettings, database_url_setting, setting
 
 
 def _comma_separated(value):
@@ -16,7 +16,7 @@ def _comma_separated(value):
 Delays = Annotated[tuple[Annotated[float, Field(ge=0)], ...], NoDecode, BeforeValidator(_comma_separated)]
 
 
-class NotificationSettings(BillPaySettings):
+class NotificationSettings(BackendSettings):
     label = "notification_service"
 
     NOTIFICATION_SERVICE_DATABASE_URL: str = database_url_setting("notification_service")

@@ -38,6 +38,16 @@ JOBS = {
         {"brand": "Visa", "last4": "1111", "exp_month": 3, "exp_year": 2026, "account": "99939999"},
         ["Visa card ending in 1111", "03/2026", "Manage Profiles"],
     ),
+    "sent.elsewhere": (
+        {
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+            "document": "invoice 528132",
+            "sent_to": "someone@example.org",
+            "sent_at": "03/01/2016 14:05",
+        },
+        ["Jones, Michael", "invoice 528132", "someone@example.org", "03/01/2016 14:05", "99939999"],
+    ),
 }
 
 

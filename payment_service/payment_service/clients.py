@@ -1,4 +1,4 @@
-"""Calls to invoice_service's internal endpoints (X-Service-Key), per docs/internal-contracts.md."""
+"""Calls to invoice_service's internal endpoints with payment_service's own key, per docs/internal-contracts.md."""
 
 import logging
 
@@ -6,6 +6,7 @@ from flask import current_app
 
 from billpay_common.errors import Conflict, DomainError, NotFound
 from billpay_common.http import ServiceClient, ServiceUnavailable, UpstreamError, checked
+from billpay_common.service_auth import service_headers
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +15,7 @@ __all__ = ["InvoiceClient", "ServiceUnavailable", "invoice_client"]
 
 class InvoiceClient:
     def __init__(self, base_url, service_key, timeout):
-        self.http = ServiceClient(base_url, timeout=timeout, headers={"X-Service-Key": service_key})
+        self.http = ServiceClient(base_url, timeout=timeout, headers=service_headers(service_key))
 
     def _call(self, path, body=None, method="POST"):
         try:
@@ -67,4 +68,4 @@ def _domain_error(path, refused):
 
 def invoice_client():
     config = current_app.config
-    return InvoiceClient(config["INVOICE_SERVICE_URL"], config["SERVICE_API_KEY"], config["HTTP_TIMEOUT_SECONDS"])
+    return InvoiceClient(config["INVOICE_SERVICE_URL"], config["PAYMENT_SERVICE_KEY"], config["HTTP_TIMEOUT_SECONDS"])

@@ -6,7 +6,8 @@ from typing import Literal
 from pydantic import ValidationInfo, field_validator
 
 from billpay_common.config import BaseConfig
-from billpay_common.settings import BillPaySettings, database_url_setting, setting
+from billpay_common.service_auth import check_key
+from billpay_common.settings import BackendSettings, database_url_setting, setting
 
 
 def engine_options(url):
@@ -34,7 +35,7 @@ def test_processor_problem(values):
     return ""
 
 
-class PaymentSettings(BillPaySettings):
+class PaymentSettings(BackendSettings):
     label = "payment_service"
 
     PAYMENT_SERVICE_DATABASE_URL: str = database_url_setting("payment_service")
@@ -65,6 +66,14 @@ class PaymentSettings(BillPaySettings):
     EXPIRY_NOTICE_DAYS: int = setting(
         30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0
     )
+    PAYMENT_SERVICE_KEY: str = setting(
+        "",
+        "payment_service's own credential (`X-Service-Key`) for invoice_service's internal endpoints, which "
+        "hold only its SHA-256 (`INVOICE_SERVICE_CALLERS`); at least 32 characters",
+        secret=True,
+        local_default=True,
+        shown="generated into `var/local.env` by `make run`",
+    )
 
     STRIPE_API_KEY: str = setting(
         "", "Stripe's secret API key (`sk_live_...` in production); only the Stripe processor reads it", secret=True
@@ -89,6 +98,11 @@ class PaymentSettings(BillPaySettings):
             if problem:
                 raise ValueError(f"production refuses a test processor: {problem}")
         return environment
+
+    @field_validator("PAYMENT_SERVICE_KEY")
+    @classmethod
+    def _long_enough(cls, key):
+        return check_key(key)
 
     @field_validator("PAYMENT_PROCESSOR")
     @classmethod

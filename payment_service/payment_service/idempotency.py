@@ -60,6 +60,11 @@ def begin(account: str, key: str, request_fingerprint: str, payment: Payment) ->
     return _wait_for_first(account, key, request_fingerprint)
 
 
+def known(account: str, key: str) -> bool:
+    """Whether a request with this key came before (its answer will be replayed, nothing done again)."""
+    return _load(account, key) is not None
+
+
 def _load(account: str, key: str) -> RecordRow | None:
     """The record as a plain row (not an ORM object, whose expired attributes would reopen a transaction)."""
     record = IdempotencyRecord

@@ -6,9 +6,10 @@ import redis
 from sqlalchemy.exc import SQLAlchemyError
 
 from billpay_common.clock import utcnow
+from billpay_common.email_limits import same_address, sent_elsewhere_notice
 from billpay_common.errors import DomainError
 from billpay_common.logs import current_request_id
-from billpay_common.queue import EmailJob, publish
+from billpay_common.queue import PAYMENT_RECEIPT, EmailJob, publish
 
 from .clients import ServiceUnavailable
 from .extensions import db
@@ -49,6 +50,21 @@ def _complete(event, accounts):
     return to, data
 
 
+def _notice(event, accounts, data):
+    """The notice to the account's own address when its receipt goes to another one, else None."""
+    if event.type != PAYMENT_RECEIPT or not event.to:
+        return None
+    found = accounts.get(event.account)
+    own = found.get("email") or ""
+    if not own or same_address(own, event.to):
+        return None
+    document = f"receipt for payment {data.get('payment_id', '')}".strip()
+    name = data.get("account_name") or found.get("name") or ""
+    return sent_elsewhere_notice(
+        event.account, name, own, event.to, document, event_id=f"{event.event_id}-notice", request_id=event.request_id
+    )
+
+
 def relay(redis_client, key_prefix, invoice_client):
     """Publish unsent events in order; Redis down leaves them for the next run. Returns how many were sent."""
     events = (
@@ -63,6 +79,7 @@ def relay(redis_client, key_prefix, invoice_client):
     for event in events:
         try:
             to, data = _complete(event, accounts)
+            notice = _notice(event, accounts, data)
         except ServiceUnavailable as error:
             event.attempts, event.last_error = event.attempts + 1, f"account lookup: {error}"[:255]
             break  # invoice_service is away: the rest waits too, in order
@@ -83,6 +100,8 @@ def relay(redis_client, key_prefix, invoice_client):
         )
         try:
             publish(redis_client, key_prefix, job)
+            if notice is not None:
+                publish(redis_client, key_prefix, notice)
         except redis.RedisError as error:
             event.attempts, event.last_error = event.attempts + 1, f"redis: {type(error).__name__}"
             log.warning("outbox relay paused, Redis unreachable: %s", error)

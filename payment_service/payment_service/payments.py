@@ -12,7 +12,7 @@ from billpay_common.clock import utcnow
 from billpay_common.errors import NotFound, Unprocessable
 from billpay_common.pagination import paginate
 
-from . import cards, charging, idempotency, outbox
+from . import cards, charging, idempotency, outbox, receipt_limits
 from .clients import invoice_client
 from .extensions import db, redis_ext
 from .models import Allocation, Payment, new_id
@@ -105,9 +105,13 @@ def pay(
     receipt_email: str | None = None,
     save_card: bool = False,
 ) -> Payment:
-    """The payment (succeeded or pending), or a DomainError: 402 declined, 404, 409, 422, 503."""
+    """The payment (succeeded or pending), or a DomainError: 402 declined, 404, 409, 422, 429 (a receipt to
+    another address over the daily e-mail limits), 503."""
     pairs = checked_allocations(allocations)
     chosen = choose_card(account, card, profile_id)
+    invoices = invoice_client()
+    if receipt_email and not idempotency.known(account, key):
+        receipt_limits.count_receipt_elsewhere(account, receipt_email, invoices)
     payment = Payment(
         id=new_id(),
         account=account,
@@ -129,7 +133,6 @@ def pay(
     if first is not None:
         idempotency.replay_error(first)
         return db.session.get_one(Payment, first.payment_id)
-    invoices = invoice_client()
     request = idempotency.RequestKey(account, key)
     payment = charging.charge(
         payment,

@@ -22,17 +22,36 @@ SERVICES = {
     "notification_service": 8004,
 }
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
+BACKENDS = {"auth_service", "invoice_service", "payment_service", "notification_service"}
+# Every office or service credential and the service packages allowed to hold it: the gateway holds none.
+CREDENTIALS = {
+    "OPS_API_KEY": BACKENDS,
+    "PAYMENT_SERVICE_KEY": {"payment_service"},
+    "INVOICE_SERVICE_CALLERS": {"invoice_service"},
+}
+RETIRED_CREDENTIALS = {"SERVICE_API_KEY"}  # the key every pod once shared
 
 
 def k8s_name(package):
     return package.replace("_", "-")
 
 
+def package_of(process):
+    """The service package a Compose/Kubernetes process runs: `payment-worker` and `payment-service-migrate`
+    are payment_service."""
+    underscored = process.removesuffix("-migrate").replace("-", "_")
+    return WORKERS.get(underscored, underscored)
+
+
+def own_credentials(process):
+    """The office and service credentials the process may hold."""
+    return {name for name, owners in CREDENTIALS.items() if package_of(process) in owners}
+
+
 def settings_classes(process, command="web"):
     """The settings classes a deployed process reads, by its Compose/Kubernetes name and its deploy/boot.sh
     command: its service's own, and gunicorn's too when it serves ("web")."""
-    underscored = process.removesuffix("-migrate").replace("-", "_")
-    own = service_settings_classes()[WORKERS.get(underscored, underscored)]
+    own = service_settings_classes()[package_of(process)]
     return [own, ServerSettings] if command == "web" else [own]
 
 

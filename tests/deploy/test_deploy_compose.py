@@ -6,7 +6,18 @@ import subprocess
 from urllib.parse import urlsplit
 
 import pytest
-from deploy_helpers import DEPLOY, SERVICES, WORKERS, check_values, k8s_name, load_yaml, variables
+from deploy_helpers import (
+    CREDENTIALS,
+    DEPLOY,
+    RETIRED_CREDENTIALS,
+    SERVICES,
+    WORKERS,
+    check_values,
+    k8s_name,
+    load_yaml,
+    own_credentials,
+    variables,
+)
 
 COMPOSE = DEPLOY / "docker-compose.yml"
 MIGRATED = ["auth_service", "invoice_service", "payment_service", "notification_service"]
@@ -102,6 +113,39 @@ def test_the_values_compose_gives_pass_the_settings_validation(services, name):
         key: re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value)) for key, value in services[name]["environment"].items()
     }
     check_values(name, _command(services[name]), environment)
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_each_process_holds_only_its_own_credentials(services, name):
+    held = set(services[name]["environment"]) & (set(CREDENTIALS) | RETIRED_CREDENTIALS)
+    assert held == own_credentials(name), f"{name} holds {sorted(held)}"
+
+
+def test_the_gateway_holds_no_office_or_service_credential_under_any_name(services):
+    gateway = {key: str(value) for key, value in services["gateway"]["environment"].items()}
+    assert not set(gateway) & (set(CREDENTIALS) | RETIRED_CREDENTIALS)
+    credential_values = {
+        str(value)
+        for service in services.values()
+        for key, value in service.get("environment", {}).items()
+        if key in CREDENTIALS
+    }
+    assert credential_values and not credential_values & set(gateway.values())
+
+
+def test_invoice_service_accepts_the_key_compose_gives_payment_service(services):
+    from billpay_common.service_auth import identify_caller, parse_callers
+
+    def default(value):
+        return re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", str(value))
+
+    key = default(services["payment-service"]["environment"]["PAYMENT_SERVICE_KEY"])
+    accepted = parse_callers(default(services["invoice-service"]["environment"]["INVOICE_SERVICE_CALLERS"]))
+    assert identify_caller(key, accepted) == "payment_service"
+    assert (
+        services["payment-worker"]["environment"]["PAYMENT_SERVICE_KEY"]
+        == services["payment-service"]["environment"]["PAYMENT_SERVICE_KEY"]
+    )
 
 
 @pytest.mark.skipif(

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_helpers import DEPLOY, SERVICES, check_values, k8s_name, kustomize, variables
+from deploy_helpers import (
+    CREDENTIALS,
+    DEPLOY,
+    RETIRED_CREDENTIALS,
+    SERVICES,
+    check_values,
+    k8s_name,
+    kustomize,
+    own_credentials,
+    variables,
+)
 
 K8S = DEPLOY / "k8s"
 PRODUCTION = K8S / "overlays" / "production"
@@ -185,3 +195,20 @@ def test_secrets_come_only_from_the_secret_and_every_key_is_documented(productio
         config_map_keys = {key for data in config_maps.values() for key in data}
         assert not config_map_keys & variables(name, command, secret=True), "a secret in a ConfigMap"
     assert from_secret == set(_secret_example())
+
+
+def test_each_container_holds_only_its_own_credentials(production):
+    for name, _, sources, container, _ in _processes(production):
+        held = set(sources) & (set(CREDENTIALS) | RETIRED_CREDENTIALS)
+        assert held == own_credentials(name), f"{name} ({container['name']}) holds {sorted(held)}"
+
+
+def test_the_gateway_holds_no_office_or_service_credential_under_any_name(production):
+    gateway = [entry for entry in _processes(production) if entry[0] == "gateway"]
+    assert gateway
+    credential_keys = {key for key in _secret_example() if key in CREDENTIALS or key in RETIRED_CREDENTIALS}
+    assert credential_keys == set(CREDENTIALS)
+    for _, _, sources, container, _ in gateway:
+        secret_keys = {item["valueFrom"]["secretKeyRef"]["key"] for item in container["env"] if "valueFrom" in item}
+        assert secret_keys == {"REDIS_URL", "SESSION_SECRET_KEY"}
+        assert not set(sources) & credential_keys

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from compose import DEPLOY, REPO, TEST_OVERRIDE, Compose, MailListing
 
+from billpay_common.service_auth import digest
+
 HERE = Path(__file__).resolve().parent
 PROJECT = "billpay-deploy-test"
 
@@ -23,6 +25,12 @@ def pytest_ignore_collect(collection_path, config):
     if collection_path.resolve().is_relative_to(HERE) and collection_path.name.startswith("test_"):
         return not (os.environ.get("BILLPAY_DEPLOY_STACK") == "1" or _named_on_command_line(config))
     return None
+
+
+def payment_service_credentials():
+    """A fresh key for payment_service, and invoice_service accepting only it."""
+    key = secrets.token_urlsafe(32)
+    return {"PAYMENT_SERVICE_KEY": key, "INVOICE_SERVICE_CALLERS": f"payment_service={digest(key)}"}
 
 
 def _engine():
@@ -56,7 +64,8 @@ def stack(timings):
         "GATEWAY_PUBLISH": "127.0.0.1:",
         "DEMO_PASSCODE": secrets.token_urlsafe(12),
         "OPS_API_KEY": secrets.token_urlsafe(24),
-        "SERVICE_API_KEY": secrets.token_urlsafe(24),
+        **payment_service_credentials(),
+        "EMAIL_DAILY_LIMIT_PER_RECIPIENT": "1000",  # 50 receipts to receipts@example.com in one test
         "SESSION_SECRET_KEY": secrets.token_urlsafe(32),
         "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
     }

@@ -38,7 +38,7 @@ def credentials(stack, fuzz_subscriber):
     everyday = fuzz_subscriber.token()
     keys = {
         "X-Ops-Key": stack.env["OPS_API_KEY"],
-        "X-Service-Key": stack.env["SERVICE_API_KEY"],
+        "X-Service-Key": stack.env["PAYMENT_SERVICE_KEY"],
         "X-Ops-Actor": "schemathesis",
     }
 

@@ -43,7 +43,7 @@ def _assert_envelope(response, what):
 def credentials(stack, attacker):
     return {
         "X-Ops-Key": stack.env["OPS_API_KEY"],
-        "X-Service-Key": stack.env["SERVICE_API_KEY"],
+        "X-Service-Key": stack.env["PAYMENT_SERVICE_KEY"],
         "Idempotency-Key": "limits-probe",
         "Content-Type": "application/json",
         **attacker.bearer(),

@@ -4,7 +4,12 @@ import contextlib
 import os
 import uuid
 
+from billpay_common.service_auth import digest
+
 OPS_KEY = "ops-key-for-tests"  # what every service suite configures as OPS_API_KEY
+# payment_service's own key in the suites (PAYMENT_SERVICE_KEY), and what invoice_service accepts for it
+PAYMENT_SERVICE_KEY = "payment-service-key-for-tests-0123456789"
+INVOICE_SERVICE_CALLERS = f"payment_service={digest(PAYMENT_SERVICE_KEY)}"
 NOWHERE = "http://127.0.0.1:9"  # a service URL nothing listens at
 
 

@@ -1,12 +1,13 @@
 import logging
 
 import pytest
-from invoice_service_process import SERVICE_KEY, InvoiceServiceProcess
+from invoice_service_process import InvoiceServiceProcess
 
 from devtools.testing import TestTokens, unique_account
 from payment_service import create_app
 from payment_service.config import Config, engine_options
 from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix
+from tests.support.service_apps import PAYMENT_SERVICE_KEY as SERVICE_KEY
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +33,7 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
         REDIS_URL = redis_url
         REDIS_KEY_PREFIX = unique_prefix()
         OPS_API_KEY = OPS_KEY
-        SERVICE_API_KEY = SERVICE_KEY
+        PAYMENT_SERVICE_KEY = SERVICE_KEY
         INVOICE_SERVICE_URL = invoice_service.url
         HTTP_TIMEOUT_SECONDS = 2.0
         RECONCILE_AFTER_SECONDS = 0
@@ -103,7 +104,7 @@ def stripe_app(redis_url, tmp_path_factory, invoice_service, tokens, localstripe
         REDIS_URL = redis_url
         REDIS_KEY_PREFIX = unique_prefix()
         OPS_API_KEY = OPS_KEY
-        SERVICE_API_KEY = SERVICE_KEY
+        PAYMENT_SERVICE_KEY = SERVICE_KEY
         INVOICE_SERVICE_URL = invoice_service.url
         HTTP_TIMEOUT_SECONDS = 2.0
         RECONCILE_AFTER_SECONDS = 0

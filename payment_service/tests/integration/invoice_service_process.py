@@ -11,10 +11,9 @@ from devtools.api_client import ApiClient
 from devtools.ports import free_port
 from devtools.stack import Stack
 from tests.support.databases import drop_databases, fresh_postgres_databases
-from tests.support.service_apps import OPS_KEY, unique_prefix
+from tests.support.service_apps import INVOICE_SERVICE_CALLERS, OPS_KEY, unique_prefix
 
 SERVICE = "invoice_service"
-SERVICE_KEY = "service-key-for-tests"
 
 
 class InvoiceServiceProcess:
@@ -26,7 +25,7 @@ class InvoiceServiceProcess:
             REDIS_URL=redis_url,
             REDIS_KEY_PREFIX=unique_prefix(),
             OPS_API_KEY=OPS_KEY,
-            SERVICE_API_KEY=SERVICE_KEY,
+            INVOICE_SERVICE_CALLERS=INVOICE_SERVICE_CALLERS,
             SMTP_URL="smtp://127.0.0.1:9",
             LOG_LEVEL="WARNING",
         )

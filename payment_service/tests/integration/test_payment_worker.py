@@ -23,7 +23,7 @@ def test_worker_stops_cleanly_on_sigterm(app, tmp_path):
         "REDIS_KEY_PREFIX": app.config["REDIS_KEY_PREFIX"],
         "INVOICE_SERVICE_URL": app.config["INVOICE_SERVICE_URL"],
         "BILLPAY_VAR_DIR": str(tmp_path),
-        "SERVICE_API_KEY": app.config["SERVICE_API_KEY"],
+        "PAYMENT_SERVICE_KEY": app.config["PAYMENT_SERVICE_KEY"],
     }
     log = (tmp_path / "worker.log").open("w+")
     worker = subprocess.Popen(
