@@ -28,8 +28,10 @@ URL_SETTINGS = {
     "notification_service": "NOTIFICATION_SERVICE_URL",
 }
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
-SECRETS = ("OPS_API_KEY", "SERVICE_API_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE")
+SECRETS = ("OPS_API_KEY", "SERVICE_API_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE", "CARD_FINGERPRINT_SECRET")
 DEMO_ACCOUNT = "99939999"
+# services that take the client's address from the gateway's X-Forwarded-For (per-address decline limits)
+BEHIND_THE_GATEWAY = ("payment_service",)
 
 
 def load_or_create_secrets(path, environ):
@@ -155,6 +157,8 @@ class Stack:
             WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
             PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir(service)),
         )
+        if service in BEHIND_THE_GATEWAY:  # the client address is the one the gateway forwards (as deployed)
+            env.setdefault("TRUSTED_PROXY_COUNT", "1")
         command = [
             sys.executable,
             "-m",

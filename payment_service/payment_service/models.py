@@ -22,6 +22,8 @@ RELEASE_PENDING = "release_pending"
 NOT_APPLIED = (
     "Your payment could not be applied to the invoices, so it was refunded. Please check your balance and pay again."
 )
+# What the subscriber is told of any decline: a card tester learns nothing (not even that the card code was wrong).
+DECLINED = "Your card was declined. Use another card or call your bank."
 NOT_CHARGED = "The card processor did not take this payment, so nothing was charged. Please pay again."
 
 
@@ -222,3 +224,17 @@ class ProcessedWebhookEvent(db.Model):
     payment_id = db.Column(db.String(32), nullable=True, index=True)
     outcome = db.Column(db.String(40), nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class CardTestingAudit(db.Model):
+    """Each payment attempt refused over a decline limit, and each block the office lifted: who, what, when."""
+
+    __tablename__ = "card_testing_audit"
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    actor = db.Column(db.String(80), nullable=False)
+    action = db.Column(db.String(40), nullable=False)
+    account = db.Column(db.String(20), nullable=False, default="", index=True)
+    kind = db.Column(db.String(10), nullable=False)
+    subject = db.Column(db.String(128), nullable=False, index=True)
+    detail = db.Column(db.String(255), nullable=False, default="")

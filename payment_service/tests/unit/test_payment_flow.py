@@ -33,6 +33,16 @@ def test_a_decline_is_402_releases_the_reservation_and_charges_nothing():
     assert flow.uow.committed == [(PaymentStatus.DECLINED, "card_declined")] and flow.uow.events == []
 
 
+@pytest.mark.parametrize("reason", ["card_declined", "insufficient_funds", "incorrect_cvc"])
+def test_every_decline_tells_the_subscriber_the_same_and_keeps_the_processors_reason_for_the_office(reason):
+    flow = Flow(processor=FakeProcessor(reason))
+    refused = flow.refused()
+    assert (refused.status, refused.code) == (402, "card_declined")
+    assert refused.message == "Your card was declined. Use another card or call your bank."
+    assert flow.request.answered == (402, "card_declined")
+    assert flow.payment.failure_code == reason
+
+
 @pytest.mark.parametrize("outcome", ["timeout", "broken"])
 def test_no_answer_from_the_processor_leaves_the_payment_pending_with_the_amount_held(outcome):
     flow = Flow(processor=FakeProcessor(outcome))
