@@ -6,6 +6,7 @@ has a method that decides the next status, and payment_status refuses any move i
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy.orm import Mapped, relationship, validates
@@ -66,6 +67,7 @@ class Payment(db.Model):
     failure_code = db.Column(db.String(40), nullable=True)
     failure_message = db.Column(db.String(255), nullable=True)
     processor_reference = db.Column(db.String(64), nullable=True)
+    refunded_amount = db.Column(MONEY, nullable=False, default=Decimal("0.00"), server_default="0")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     paid_at = db.Column(db.DateTime, nullable=True)
@@ -118,6 +120,10 @@ class Payment(db.Model):
     def reservation_released(self) -> None:
         """A refused payment's reservation, left at invoice_service while it was away, is given back."""
         self.failure_code = "try_again_shortly"
+
+    def refunded_in_part(self, refunded: Decimal) -> None:
+        """Part of the charge went back at the processor (`refunded` so far); the payment stands for the rest."""
+        self.refunded_amount = refunded
 
     def reverse(self, status: PaymentStatus) -> None:
         """Refunded or voided by the accounting office (or at the processor, told by its webhook)."""

@@ -84,6 +84,7 @@ class PaymentSchema(Schema):
 class OpsPaymentSchema(PaymentSchema):
     account = fields.String()
     account_name = fields.String()
+    refunded_amount = Money(metadata={"description": "refunded so far (partial refunds made at the processor)"})
     failure_code = fields.String(allow_none=True, metadata={"description": "the processor's own code of a decline"})
     failure_message = fields.String(allow_none=True)
 
