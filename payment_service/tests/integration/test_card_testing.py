@@ -6,6 +6,7 @@ Each test gets an app of its own Redis key prefix (fresh windows) that takes the
 (TRUSTED_PROXY_COUNT=1), as payment_service does behind the gateway."""
 
 import contextlib
+import threading
 import uuid
 from decimal import Decimal
 
@@ -246,3 +247,23 @@ def test_amounts_outside_the_minimum_and_maximum_are_422_and_reserve_nothing(
 def test_the_limits_are_published_for_forms(client, subscriber):
     who = subscriber()
     assert client.get("/payments/limits", headers=who.auth).json == {"min_amount": "1.00", "max_amount": "10000.00"}
+
+
+def test_concurrent_attempts_never_overshoot_a_limit(guarded, subscriber, tokens):
+    who = subscriber()
+    invoices = [who.new_invoice("20.00", owner=who.account) for _ in DECLINING[:10]]
+    start = threading.Barrier(10)
+    statuses = [None] * 10
+
+    def attempt(position):
+        start.wait()
+        client = guarded.test_client()
+        statuses[position] = who.pay(DECLINING[position], invoice=invoices[position], client=client).status_code
+
+    threads = [threading.Thread(target=attempt, args=(position,)) for position in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [402] * 5 + [429] * 5
+    assert processor_calls(guarded, who.payment_ids()) == ["declined"] * 5
