@@ -1,12 +1,18 @@
 """card_testing's decline windows in Redis: one sorted set per subject (attempt ids scored by their time in ms),
-trimmed, counted and taken by one Lua script, so every process and replica shares the counts atomically."""
+trimmed, counted and taken by one Lua script, so every process and replica shares the counts atomically.
 
+While Redis cannot be reached, payments go on uncounted (a warning each time): payments work through a Redis
+outage, as the receipts' outbox does, and the windows fill again once it is back."""
+
+import logging
 import math
 from collections.abc import Sequence
 
-from redis import Redis
+from redis import Redis, RedisError
 
 from .card_testing import Block, Window
+
+log = logging.getLogger(__name__)
 
 # KEYS: the windows; ARGV: now (ms), the attempt id, then per window its limit's declines and seconds.
 # Returns {window index, ms until free, ...} for the full windows (then nothing is taken), else {} and takes a
@@ -47,25 +53,35 @@ class RedisDeclineWindows:
             return []
         limits = [value for window in windows for value in (window.limit.declines, window.limit.seconds)]
         keys = [self.key(window.limit.kind, window.subject) for window in windows]
-        found = self._take(keys=keys, args=[int(now * 1000), attempt, *limits])
+        try:
+            found = self._take(keys=keys, args=[int(now * 1000), attempt, *limits])
+        except RedisError as down:
+            log.warning("card testing: Redis unreachable, payment attempt %s not counted: %s", attempt, down)
+            return []
         return [
             Block(windows[int(index)], max(1, math.ceil(int(wait_ms) / 1000)))
             for index, wait_ms in zip(found[::2], found[1::2], strict=True)
         ]
 
     def give_back(self, windows: Sequence[Window], attempt: str) -> None:
-        with self.client.pipeline() as pipe:
-            for window in windows:
-                pipe.zrem(self.key(window.limit.kind, window.subject), attempt)
-            pipe.execute()
+        try:
+            with self.client.pipeline() as pipe:
+                for window in windows:
+                    pipe.zrem(self.key(window.limit.kind, window.subject), attempt)
+                pipe.execute()
+        except RedisError as down:  # its place ages out with the window
+            log.warning("card testing: Redis unreachable, attempt %s keeps its place: %s", attempt, down)
 
     def lift(self, kind: str, subject: str) -> bool:
         return bool(self.client.delete(self.key(kind, subject)))
 
     def count_decline(self, now: float, seconds: int) -> int:
         key = f"{self.prefix}card_testing:burst:{int(now // seconds)}"
-        with self.client.pipeline() as pipe:  # MULTI/EXEC: the count and its expiry together
-            pipe.incr(key)
-            pipe.expire(key, seconds * 2)
-            count, _ = pipe.execute()
+        try:
+            with self.client.pipeline() as pipe:  # MULTI/EXEC: the count and its expiry together
+                pipe.incr(key)
+                pipe.expire(key, seconds * 2)
+                count, _ = pipe.execute()
+        except RedisError:
+            return 0
         return int(count)
