@@ -127,7 +127,7 @@ class BillPayApi(Api):
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def domain_error(error):
-        return error_response(error.status, error.code, error.message, error.fields)
+        return error_response(error.status, error.code, error.message, error.fields, getattr(error, "headers", None))
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -29,16 +29,19 @@ URL_SETTINGS = {
     "notification_service": "NOTIFICATION_SERVICE_URL",
 }
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
-SECRETS = ("OPS_API_KEY", "PAYMENT_SERVICE_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE")
+SECRETS = ("OPS_API_KEY", "PAYMENT_SERVICE_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE", "CARD_FINGERPRINT_SECRET")
 BACKENDS = {"auth_service", "invoice_service", "payment_service", "notification_service"}
 # Each credential reaches only the processes it belongs to, as in deploy/: the gateway holds none but its own.
 CREDENTIAL_OWNERS = {
     "OPS_API_KEY": BACKENDS,
     "PAYMENT_SERVICE_KEY": {"payment_service"},
+    "CARD_FINGERPRINT_SECRET": {"payment_service"},
     "INVOICE_SERVICE_CALLERS": {"invoice_service"},
     "SESSION_SECRET_KEY": {"gateway"},
 }
 DEMO_ACCOUNT = "99939999"
+# services that take the client's address from the gateway's X-Forwarded-For (per-address decline limits)
+BEHIND_THE_GATEWAY = ("payment_service",)
 
 
 def sha256_hex(key):
@@ -179,6 +182,8 @@ class Stack:
             WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
             PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir(service)),
         )
+        if service in BEHIND_THE_GATEWAY:  # the client address is the one the gateway forwards (as deployed)
+            env.setdefault("TRUSTED_PROXY_COUNT", "1")
         command = [
             sys.executable,
             "-m",

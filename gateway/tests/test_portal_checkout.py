@@ -81,3 +81,24 @@ def test_the_sessions_allocations_give_back_the_total():
         Decimal("3.30"),
         [("A", Decimal("1.10")), ("B", Decimal("2.20"))],
     )
+
+
+LIMITS = {"min_amount": "1.00", "max_amount": "10000.00"}
+
+
+def test_a_total_under_the_minimum_payment_is_an_error_for_the_total():
+    selection = select(OPEN, {"528131"}, {"amount-528131": "0.99"}, LIMITS)
+    assert selection.errors == {"total": "The smallest payment we take is $1.00. Please pay at least that much."}
+
+
+def test_a_total_over_the_maximum_payment_is_an_error_for_the_total():
+    many = [{"number": f"6000{n}", "date": "2016-02-15", "balance": "4000.00"} for n in range(3)]
+    selection = select(
+        many, {item["number"] for item in many}, {f"amount-6000{n}": "4000.00" for n in range(3)}, LIMITS
+    )
+    assert "largest payment we take at once is $10,000.00" in selection.errors["total"]
+
+
+def test_totals_within_the_limits_pass_and_amount_errors_come_first():
+    assert select(OPEN, {"528131"}, {"amount-528131": "1.00"}, LIMITS).errors == {}
+    assert set(select(OPEN, {"528131"}, {"amount-528131": "0.00"}, LIMITS).errors) == {"amount-528131"}

@@ -50,7 +50,7 @@ def last_payment(account):
     if latest is None:
         return {"amount": ZERO, "date": None, "payment_id": None}
     total = db.session.scalar(
-        select(func.sum(AppliedPayment.amount)).where(
+        select(func.sum(AppliedPayment.amount - AppliedPayment.refunded)).where(
             AppliedPayment.account == account,
             AppliedPayment.payment_id == latest.payment_id,
             AppliedPayment.reversed_at.is_(None),
@@ -144,7 +144,13 @@ def applied_payments(number):
         .order_by(AppliedPayment.paid_at, AppliedPayment.id)
     ).all()
     return [
-        {"payment_id": p.payment_id, "date": p.paid_at.date(), "amount": p.amount, "brand": p.brand, "last4": p.last4}
+        {
+            "payment_id": p.payment_id,
+            "date": p.paid_at.date(),
+            "amount": p.amount - p.refunded,
+            "brand": p.brand,
+            "last4": p.last4,
+        }
         for p in rows
     ]
 

@@ -9,7 +9,14 @@ from billpay_common.service_auth import service_required
 from . import reservations
 from .extensions import db
 from .models import BillingAccount
-from .schemas import ConfirmSchema, InternalAccountSchema, ReservationRequestSchema, ReservationSchema, StatusSchema
+from .schemas import (
+    ConfirmSchema,
+    InternalAccountSchema,
+    PartialRefundSchema,
+    ReservationRequestSchema,
+    ReservationSchema,
+    StatusSchema,
+)
 
 PAYMENT_SERVICE = "payment_service"
 blp = Blueprint("internal", __name__, url_prefix="/internal", description="For payment_service")
@@ -55,3 +62,13 @@ def release(payment_id):
 @blp.response(200, StatusSchema)
 def reverse(payment_id):
     return reservations.reverse(payment_id)
+
+
+@blp.post("/payments/<payment_id>/refunds")
+@service_required
+@blp.arguments(PartialRefundSchema)
+@blp.response(200, StatusSchema)
+def refund_part(body, payment_id):
+    """Part of the payment was refunded (at the processor): its invoices get that much balance back."""
+    refunded = {item["invoice"]: item["refunded"] for item in body["allocations"]}
+    return reservations.refund_part(payment_id, refunded)

@@ -154,8 +154,37 @@ def reverse(payment_id):
     for payment in applied:
         payment.reversed_at = now
         invoice = invoices[payment.invoice]
-        invoice.paid_total -= payment.amount
+        invoice.paid_total -= payment.amount - payment.refunded  # a partial refund gave its part back already
         ledger.settle(invoice)
     reservation.status = REVERSED
+    db.session.commit()
+    return reservation
+
+
+def refund_part(payment_id, refunded_by_invoice):
+    """Part of an applied payment was refunded: `refunded_by_invoice` is how much of each invoice's amount is
+    refunded so far (a total, not an increment), so the same request again changes nothing."""
+    reservation, invoices = _locked(payment_id)
+    if reservation.status == REVERSED:
+        return reservation
+    if reservation.status != CONFIRMED:
+        raise Conflict(
+            f"Payment {payment_id} was never applied; release it instead.", code=f"reservation_{reservation.status}"
+        )
+    applied = db.session.scalars(
+        select(AppliedPayment).where(AppliedPayment.payment_id == payment_id, AppliedPayment.reversed_at.is_(None))
+    ).all()
+    for payment in applied:
+        target = refunded_by_invoice.get(payment.invoice, payment.refunded)
+        if target > payment.amount:
+            raise Unprocessable(
+                f"Invoice {payment.invoice} had {payment.amount} of payment {payment_id}; {target} cannot be refunded.",
+                code="refund_exceeds_payment",
+            )
+        if target > payment.refunded:
+            invoice = invoices[payment.invoice]
+            invoice.paid_total -= target - payment.refunded
+            payment.refunded = target
+            ledger.settle(invoice)
     db.session.commit()
     return reservation

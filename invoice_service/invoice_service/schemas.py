@@ -131,6 +131,17 @@ class ReservationRequestSchema(Schema):
     allocations = fields.List(fields.Nested(AllocationSchema), required=True, validate=validate.Length(min=1, max=100))
 
 
+class RefundedAllocationSchema(Schema):
+    invoice = fields.String(required=True, validate=NUMBER)
+    refunded = Money(required=True, metadata={"description": "refunded of this invoice's amount so far (a total)"})
+
+
+class PartialRefundSchema(Schema):
+    allocations = fields.List(
+        fields.Nested(RefundedAllocationSchema), required=True, validate=validate.Length(min=1, max=100)
+    )
+
+
 class ReservationSchema(Schema):
     payment_id = fields.String()
     status = fields.String()

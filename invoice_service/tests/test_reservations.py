@@ -166,6 +166,26 @@ def test_reverse_restores_the_balances(client, internal, account, add_invoice, a
     assert status["last_payment"]["amount"] == "0.00" and status["outstanding_balance"] == "60.00"
 
 
+def test_a_partial_refund_reopens_that_much_once_and_a_later_reversal_only_the_rest(
+    client, internal, account, add_invoice, as_subscriber
+):
+    number = add_invoice(account, "60.00")
+    pid = reserve(client, internal, account, (number, "60.00")).json["payment_id"]
+    client.post(f"/internal/reservations/{pid}/confirm", json={}, headers=internal)
+    part = {"allocations": [{"invoice": number, "refunded": "25.00"}]}
+    for _ in range(2):  # the refunded total, not an increment: a repeat changes nothing
+        refunded = client.post(f"/internal/payments/{pid}/refunds", json=part, headers=internal)
+        assert refunded.status_code == 200 and refunded.json["status"] == "confirmed"
+    assert balance(client, as_subscriber, account, number) == "25.00"
+    [applied] = client.get(f"/invoices/{number}/payments", headers=as_subscriber(account)).json["items"]
+    assert applied["amount"] == "35.00"
+    too_much = {"allocations": [{"invoice": number, "refunded": "60.01"}]}
+    refused = client.post(f"/internal/payments/{pid}/refunds", json=too_much, headers=internal)
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "refund_exceeds_payment"
+    assert client.post(f"/internal/payments/{pid}/reverse", headers=internal).status_code == 200
+    assert balance(client, as_subscriber, account, number) == "60.00"
+
+
 def test_expired_reservations_no_longer_hold_amounts(app, client, internal, account, add_invoice):
     number = add_invoice(account, "20.00")
     with app.app_context():

@@ -47,6 +47,6 @@ def create_app(config_class=Config):
 
     from . import api, cli, ops_api, profiles_api, webhooks_api
 
-    init_common(app, [api.blp, profiles_api.blp, ops_api.blp, webhooks_api.blp])
+    init_common(app, [api.blp, profiles_api.blp, ops_api.blp, ops_api.blocks, webhooks_api.blp])
     app.register_blueprint(cli.commands)
     return app

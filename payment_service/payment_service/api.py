@@ -1,13 +1,20 @@
 """Subscriber endpoints: pay, and the account's payments. The account comes from the token only."""
 
-from flask import g
+from flask import current_app, g
 from flask_smorest import Blueprint
 
 from billpay_common.tokens import account_required
 
 from . import payments
 from .metrics import counted
-from .schemas import IdempotencyHeaderSchema, PageQuerySchema, PaymentInSchema, PaymentPageSchema, PaymentSchema
+from .schemas import (
+    IdempotencyHeaderSchema,
+    PageQuerySchema,
+    PaymentInSchema,
+    PaymentLimitsSchema,
+    PaymentPageSchema,
+    PaymentSchema,
+)
 
 blp = Blueprint("payments", __name__, url_prefix="/payments", description="Paying invoices by card")
 
@@ -17,8 +24,10 @@ blp = Blueprint("payments", __name__, url_prefix="/payments", description="Payin
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(PaymentInSchema)
 @blp.response(201, PaymentSchema)
-@blp.alt_response(402, description="declined: card_declined, insufficient_funds or incorrect_cvc")
+@blp.alt_response(402, description="card_declined, whatever the processor's reason (the office sees the reason)")
 @blp.alt_response(409, description="amount_exceeds_balance or idempotency_key_in_use")
+@blp.alt_response(422, description="invalid, amount_too_small or amount_too_large (PAYMENT_MIN/MAX_AMOUNT), ...")
+@blp.alt_response(429, description="too_many_declines: nothing reserved or charged; Retry-After says when to try")
 @blp.alt_response(503, description="try_again_shortly: nothing was charged")
 def pay(headers, body):
     return counted(
@@ -41,6 +50,17 @@ def pay(headers, body):
 @blp.response(200, PaymentPageSchema)
 def list_payments(query):
     return payments.list_payments(g.account, query["page"], query["per_page"])
+
+
+@blp.get("/limits")
+@account_required
+@blp.response(200, PaymentLimitsSchema)
+def limits():
+    """The smallest and largest payment taken (PAYMENT_MIN_AMOUNT, PAYMENT_MAX_AMOUNT), for forms to check."""
+    return {
+        "min_amount": current_app.config["PAYMENT_MIN_AMOUNT"],
+        "max_amount": current_app.config["PAYMENT_MAX_AMOUNT"],
+    }
 
 
 @blp.get("/<payment_id>")

@@ -14,7 +14,7 @@ from billpay_common.errors import DomainError, Unavailable
 
 from .cards import Card
 from .clients import ServiceUnavailable
-from .models import Payment
+from .models import DECLINED, Payment
 from .ports import InvoiceReservations, RequestAnswers, UnitOfWork
 from .processor import ChargeResult, PaymentSource, Processor, ProcessorTimeout
 from .settlement import release_quietly, settle_charged
@@ -82,8 +82,8 @@ def _decline(
     payment: Payment, result: ChargeResult, request: RequestAnswers, invoices: InvoiceReservations, uow: UnitOfWork
 ) -> NoReturn:
     release_quietly(invoices, payment.id)
-    payment.decline(result.code, result.message)
-    error = DomainError(result.message, code=result.code, status=402)
+    payment.decline(result.code, result.message)  # the processor's reason, for the office only
+    error = DomainError(DECLINED, code="card_declined", status=402)
     request.answer(402, error)
     uow.commit()
     raise error

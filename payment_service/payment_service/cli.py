@@ -1,11 +1,14 @@
 """flask --app payment_service <command>: the background worker and the accounting office's commands."""
 
+import getpass
+
 import click
 from flask import Blueprint, current_app
 
 from billpay_common.errors import DomainError
 
-from . import reconcile, refunds
+from . import declines, reconcile, refunds
+from .card_testing import KINDS
 from .worker import Worker
 
 commands = Blueprint("payment_commands", __name__, cli_group=None)
@@ -40,3 +43,13 @@ def refund(payment_id, void):
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Payment {payment.id} is {payment.status}.")
+
+
+@commands.cli.command("lift-card-testing-block")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("subject")
+def lift_card_testing_block(kind, subject):
+    """Let an ACCOUNT, client ADDRESS or CARD (fingerprint, as the audit shows it) pay again after too many
+    declines (audited as the operator at this terminal)."""
+    lifted = declines.lift(kind, subject, f"cli:{getpass.getuser()}")
+    click.echo(f"{kind} {subject}: {'block lifted' if lifted['lifted'] else 'was not blocked'}.")

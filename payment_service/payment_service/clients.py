@@ -53,6 +53,11 @@ class InvoiceClient:
     def reverse(self, payment_id):
         return self._call(f"/internal/payments/{payment_id}/reverse", {})
 
+    def refund_part(self, payment_id, refunded_by_invoice):
+        """Part of an applied payment was refunded: how much of each invoice's amount is refunded so far."""
+        allocations = [{"invoice": invoice, "refunded": str(amount)} for invoice, amount in refunded_by_invoice.items()]
+        return self._call(f"/internal/payments/{payment_id}/refunds", {"allocations": allocations})
+
     def account(self, account):
         return self._call(f"/internal/accounts/{account}", method="GET")
 

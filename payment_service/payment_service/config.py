@@ -1,6 +1,7 @@
 """payment_service's settings (the environment, typed) and Flask config."""
 
 import importlib
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import ValidationInfo, field_validator
@@ -70,6 +71,38 @@ class PaymentSettings(BackendSettings):
         "",
         "payment_service's own credential (`X-Service-Key`) for invoice_service's internal endpoints, which "
         "hold only its SHA-256 (`INVOICE_SERVICE_CALLERS`); at least 32 characters",
+        secret=True,
+        local_default=True,
+        shown="generated into `var/local.env` by `make run`",
+    )
+
+    PAYMENT_MIN_AMOUNT: Decimal = setting(
+        Decimal("1.00"), "the smallest payment taken, in dollars (a tiny charge is how stolen cards are tested)", gt=0
+    )
+    PAYMENT_MAX_AMOUNT: Decimal = setting(
+        Decimal("10000.00"), "the largest payment taken in one go, in dollars (larger: pay in parts or call us)", gt=0
+    )
+    CARD_DECLINES_PER_ACCOUNT: int = setting(
+        5, "declined payments an account may have within CARD_DECLINE_ACCOUNT_WINDOW_SECONDS; then 429", ge=1
+    )
+    CARD_DECLINE_ACCOUNT_WINDOW_SECONDS: int = setting(3600, "the sliding window of CARD_DECLINES_PER_ACCOUNT", ge=1)
+    CARD_DECLINES_PER_ADDRESS: int = setting(
+        10,
+        "declined payments from one client address (all accounts) within CARD_DECLINE_ADDRESS_WINDOW_SECONDS; then 429",
+        ge=1,
+    )
+    CARD_DECLINE_ADDRESS_WINDOW_SECONDS: int = setting(3600, "the sliding window of CARD_DECLINES_PER_ADDRESS", ge=1)
+    CARD_DECLINES_PER_CARD: int = setting(
+        3, "declined payments of one card (all accounts) within CARD_DECLINE_CARD_WINDOW_SECONDS; then 429", ge=1
+    )
+    CARD_DECLINE_CARD_WINDOW_SECONDS: int = setting(86400, "the sliding window of CARD_DECLINES_PER_CARD", ge=1)
+    DECLINE_BURST_LIMIT: int = setting(
+        30, "more declines than this across all accounts within DECLINE_BURST_WINDOW_SECONDS logs one warning", ge=1
+    )
+    DECLINE_BURST_WINDOW_SECONDS: int = setting(600, "the window of DECLINE_BURST_LIMIT", ge=1)
+    CARD_FINGERPRINT_SECRET: str = setting(
+        "",
+        "key of the HMAC that identifies a card entered here across payments (per-card decline limits)",
         secret=True,
         local_default=True,
         shown="generated into `var/local.env` by `make run`",

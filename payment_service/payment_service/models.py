@@ -6,6 +6,7 @@ has a method that decides the next status, and payment_status refuses any move i
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy.orm import Mapped, relationship, validates
@@ -22,6 +23,8 @@ RELEASE_PENDING = "release_pending"
 NOT_APPLIED = (
     "Your payment could not be applied to the invoices, so it was refunded. Please check your balance and pay again."
 )
+# What the subscriber is told of any decline: a card tester learns nothing (not even that the card code was wrong).
+DECLINED = "Your card was declined. Use another card or call your bank."
 NOT_CHARGED = "The card processor did not take this payment, so nothing was charged. Please pay again."
 
 
@@ -64,6 +67,7 @@ class Payment(db.Model):
     failure_code = db.Column(db.String(40), nullable=True)
     failure_message = db.Column(db.String(255), nullable=True)
     processor_reference = db.Column(db.String(64), nullable=True)
+    refunded_amount = db.Column(MONEY, nullable=False, default=Decimal("0.00"), server_default="0")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     paid_at = db.Column(db.DateTime, nullable=True)
@@ -116,6 +120,10 @@ class Payment(db.Model):
     def reservation_released(self) -> None:
         """A refused payment's reservation, left at invoice_service while it was away, is given back."""
         self.failure_code = "try_again_shortly"
+
+    def refunded_in_part(self, refunded: Decimal) -> None:
+        """Part of the charge went back at the processor (`refunded` so far); the payment stands for the rest."""
+        self.refunded_amount = refunded
 
     def reverse(self, status: PaymentStatus) -> None:
         """Refunded or voided by the accounting office (or at the processor, told by its webhook)."""
@@ -222,3 +230,17 @@ class ProcessedWebhookEvent(db.Model):
     payment_id = db.Column(db.String(32), nullable=True, index=True)
     outcome = db.Column(db.String(40), nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class CardTestingAudit(db.Model):
+    """Each payment attempt refused over a decline limit, and each block the office lifted: who, what, when."""
+
+    __tablename__ = "card_testing_audit"
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    actor = db.Column(db.String(80), nullable=False)
+    action = db.Column(db.String(40), nullable=False)
+    account = db.Column(db.String(20), nullable=False, default="", index=True)
+    kind = db.Column(db.String(10), nullable=False)
+    subject = db.Column(db.String(128), nullable=False, index=True)
+    detail = db.Column(db.String(255), nullable=False, default="")

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from billpay_common.clock import utcnow
 from billpay_common.errors import NotFound, Unprocessable
 from billpay_common.pagination import paginate
 
-from . import cards, charging, idempotency, outbox, receipt_limits
+from . import cards, charging, declines, idempotency, outbox, receipt_limits
 from .clients import invoice_client
 from .extensions import db, redis_ext
 from .models import Allocation, Payment, new_id
@@ -46,6 +47,26 @@ def checked_allocations(allocations: Sequence[dict[str, Any]]) -> list[tuple[str
             )
         seen.add(allocation["invoice"])
     return [(allocation["invoice"], allocation["amount"]) for allocation in allocations]
+
+
+def checked_total(pairs: list[tuple[str, Decimal]]) -> Decimal:
+    """The payment's amount, within PAYMENT_MIN_AMOUNT and PAYMENT_MAX_AMOUNT."""
+    total = sum((amount for _, amount in pairs), Decimal("0.00"))
+    least, most = current_app.config["PAYMENT_MIN_AMOUNT"], current_app.config["PAYMENT_MAX_AMOUNT"]
+    if total < least:
+        raise Unprocessable(
+            f"The smallest payment we take is ${least:,.2f}; this one is ${total:,.2f}.",
+            code="amount_too_small",
+            fields={"allocations": f"Pay at least ${least:,.2f}."},
+        )
+    if total > most:
+        raise Unprocessable(
+            f"The largest payment we take at once is ${most:,.2f}; this one is ${total:,.2f}. "
+            "Please pay in parts, or call us.",
+            code="amount_too_large",
+            fields={"allocations": f"Pay at most ${most:,.2f} at once."},
+        )
+    return total
 
 
 def _entered_card(card: dict[str, Any]) -> ChosenCard:
@@ -105,19 +126,22 @@ def pay(
     receipt_email: str | None = None,
     save_card: bool = False,
 ) -> Payment:
-    """The payment (succeeded or pending), or a DomainError: 402 declined, 404, 409, 422, 429 (a receipt to
-    another address over the daily e-mail limits), 503."""
+    """The payment (succeeded or pending), or a DomainError: 402 declined, 404, 409, 422, 429 (too many
+    declines, or a receipt to another address over the daily e-mail limits: nothing reserved or sent to the
+    processor), 503."""
     pairs = checked_allocations(allocations)
+    total = checked_total(pairs)
     chosen = choose_card(account, card, profile_id)
     invoices = invoice_client()
     if receipt_email and not idempotency.known(account, key):
         receipt_limits.count_receipt_elsewhere(account, receipt_email, invoices)
+    processor = current_processor()
     payment = Payment(
         id=new_id(),
         account=account,
         account_name=(account_name or "")[:120],
         status=INITIAL,
-        amount=sum(amount for _, amount in pairs),
+        amount=total,
         brand=chosen.brand,
         last4=chosen.last4,
         exp_month=chosen.exp_month,
@@ -129,20 +153,22 @@ def pay(
             for position, (invoice, amount) in enumerate(pairs)
         ],
     )
+    # The attempt is the Idempotency-Key's: its retries share one place, which its first request settles.
+    attempt = declines.admit(account, chosen.source, processor, f"{account}:{key}")
     first = idempotency.begin(account, key, _fingerprint(pairs, chosen, receipt_email, save_card), payment)
     if first is not None:
         idempotency.replay_error(first)
         return db.session.get_one(Payment, first.payment_id)
-    request = idempotency.RequestKey(account, key)
-    payment = charging.charge(
-        payment,
-        chosen.source,
-        save_card=save_card,
-        request=request,
-        invoices=invoices,
-        processor=current_processor(),
-        uow=SqlUnitOfWork(),
-    )
+    with attempt.settled():
+        payment = charging.charge(
+            payment,
+            chosen.source,
+            save_card=save_card,
+            request=idempotency.RequestKey(account, key),
+            invoices=invoices,
+            processor=processor,
+            uow=SqlUnitOfWork(),
+        )
     if payment.status is PaymentStatus.SUCCEEDED:
         outbox.relay_now(redis_ext.client, redis_ext.prefix, invoices)
     return payment

@@ -6,6 +6,7 @@ from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
 from billpay_common.pagination import PageQuerySchema, PageSchema
 
+from .models import DECLINED
 from .payment_status import PaymentStatus
 
 INVOICE = validate.Length(min=1, max=20)
@@ -66,16 +67,26 @@ class PaymentSchema(Schema):
     receipt_email = fields.String(allow_none=True)
     created_at = UtcDateTime()
     paid_at = UtcDateTime(allow_none=True)
-    failure_code = fields.String(allow_none=True)
-    failure_message = fields.String(allow_none=True)
+    failure_code = fields.Method("dump_failure_code", allow_none=True, metadata={"type": "string"})
+    failure_message = fields.Method("dump_failure_message", allow_none=True, metadata={"type": "string"})
 
     def dump_card(self, payment):
         return {"brand": payment.brand, "last4": payment.last4}
+
+    def dump_failure_code(self, payment):
+        """Any decline is card_declined to the subscriber; the processor's own code is for the office."""
+        return "card_declined" if payment.status == PaymentStatus.DECLINED else payment.failure_code
+
+    def dump_failure_message(self, payment):
+        return DECLINED if payment.status == PaymentStatus.DECLINED else payment.failure_message
 
 
 class OpsPaymentSchema(PaymentSchema):
     account = fields.String()
     account_name = fields.String()
+    refunded_amount = Money(metadata={"description": "refunded so far (partial refunds made at the processor)"})
+    failure_code = fields.String(allow_none=True, metadata={"description": "the processor's own code of a decline"})
+    failure_message = fields.String(allow_none=True)
 
 
 class PaymentPageSchema(PageSchema):
@@ -110,3 +121,36 @@ class ProfileSchema(Schema):
 
 class ProfileListSchema(Schema):
     items = fields.List(fields.Nested(ProfileSchema))
+
+
+class BlockAuditQuerySchema(Schema):
+    account = fields.String(validate=validate.Length(max=20))
+    subject = fields.String(validate=validate.Length(max=128), metadata={"description": "an address or fingerprint"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class BlockAuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = UtcDateTime()
+    actor = fields.String()
+    action = fields.String(metadata={"description": "blocked (an attempt refused) or lifted (by the office)"})
+    account = fields.String()
+    kind = fields.String(metadata={"description": "account, address or card"})
+    subject = fields.String(metadata={"description": "the account number, client address or card fingerprint"})
+    detail = fields.String()
+
+
+class BlockSubjectSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["account", "address", "card"]))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=128))
+
+
+class LiftedBlockSchema(Schema):
+    kind = fields.String()
+    subject = fields.String()
+    lifted = fields.Boolean(metadata={"description": "false when that window held no declines"})
+
+
+class PaymentLimitsSchema(Schema):
+    min_amount = Money()
+    max_amount = Money()

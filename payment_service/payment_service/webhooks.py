@@ -19,11 +19,12 @@ from .models import Payment, ProcessedWebhookEvent, StripeIntent
 from .payment_status import PaymentStatus
 from .processor import current_processor
 from .processor.stripe_processor import REFERENCE_KEY
-from .refunds import record_reversal
+from .refunds import record_partial_refund, record_reversal
 from .settlement import release_quietly, settle_charged
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
+CENT = Decimal("0.01")
 
 
 class BadSignature(DomainError):
@@ -100,13 +101,22 @@ def _failed(payment, intent):
 
 
 def _refunded(payment, charge):
+    """The charge's amount_refunded is the total so far: a full refund reverses the payment; a partial one gives
+    back what is new since the last one recorded (events may come late, twice or out of order)."""
     if payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.DISPUTED):
         return "already"
-    if Decimal(charge["amount_refunded"]) < Decimal(charge["amount"]):
-        log.warning("payment %s partly refunded at Stripe; its invoice balances stay as they are", payment.id)
-        return "partly_refunded"
-    record_reversal(payment, PaymentStatus.REFUNDED, SqlUnitOfWork())
-    return payment.status.value
+    refunded = _dollars(charge["amount_refunded"])
+    if refunded >= _dollars(charge["amount"]):
+        record_reversal(payment, PaymentStatus.REFUNDED, SqlUnitOfWork())
+        return payment.status.value
+    if refunded <= payment.refunded_amount:
+        return "already"
+    record_partial_refund(payment, refunded, SqlUnitOfWork())
+    return "partly_refunded"
+
+
+def _dollars(cents):
+    return (Decimal(cents) / 100).quantize(CENT)
 
 
 def _disputed(payment, _dispute):

@@ -1,4 +1,5 @@
-"""A card the processor declines: the portal shows the processor's message and nothing is charged."""
+"""A card the processor declines: the portal shows the one decline message (never the processor's reason) and
+nothing is charged."""
 
 from datetime import date
 
@@ -11,12 +12,12 @@ from playwright.sync_api import expect  # noqa: E402
 from tests.support.cards import CARD_CODE, VISA_DECLINED  # noqa: E402
 from tests.support.chromium_portal import account_menu, login, words  # noqa: E402
 
-DECLINE_MESSAGE = "Your card was declined. Please use another card or call your bank."
+DECLINE_MESSAGE = "Your card was declined. Use another card or call your bank."
 
 pytestmark = pytest.mark.browser
 
 
-def test_declined_card_shows_the_processors_message_and_charges_nothing(page, subscriber, ops_client, screenshots):
+def test_declined_card_shows_the_one_decline_message_and_charges_nothing(page, subscriber, ops_client, screenshots):
     login(page, subscriber.account, subscriber.passcode)
     expect(page.locator("#outstanding-balance")).to_have_text("$215.95")
     account_menu(page, "Make A Payment")

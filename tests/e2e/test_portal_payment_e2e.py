@@ -145,12 +145,12 @@ def test_a_second_submit_of_the_same_checkout_charges_once(subscriber):
     assert "Outstanding Balance $0.00" in text(subscriber.request("GET", "/billing"))
 
 
-def test_a_declined_card_shows_the_processors_message_charges_nothing_and_empties_the_card_fields(subscriber):
+def test_a_declined_card_shows_the_one_decline_message_charges_nothing_and_empties_the_card_fields(subscriber):
     choose_and_continue(subscriber)
     card_page = subscriber.request("GET", "/pay/card")
     declined = subscriber.request("POST", "/pay/card", card_form(card_page, number=DECLINED_VISA))
     assert declined.status == 402
-    assert "Your card was declined" in declined.text
+    assert "Your card was declined. Use another card or call your bank." in text(declined)
     assert DECLINED_VISA not in declined.text and 'name="card_number" ' in declined.text
     assert not re.search(r'name="card_(number|code)"[^>]*value=', declined.text)
     assert "Outstanding Balance $215.95" in text(subscriber.request("GET", "/billing"))

@@ -22,6 +22,12 @@ class Unreachable(Exception):
     pass
 
 
+def forwarded_for():
+    """The subscriber's address as the gateway saw it (after its own TRUSTED_PROXY_COUNT, never a header the
+    client sent), for the services' per-address limits (payment_service trusts exactly this one proxy)."""
+    return {"X-Forwarded-For": request.remote_addr or ""}
+
+
 def call(name, method, path, json_body=None, headers=None):
     """JSON (or raw bytes for non-JSON) from service `name` as the signed-in subscriber."""
     token = signin.current_token()
@@ -30,7 +36,10 @@ def call(name, method, path, json_body=None, headers=None):
     try:
         response = checked(
             service(name).request(
-                method, path, json_body=json_body, headers={"Authorization": f"Bearer {token}", **(headers or {})}
+                method,
+                path,
+                json_body=json_body,
+                headers={"Authorization": f"Bearer {token}", **forwarded_for(), **(headers or {})},
             ),
             name,
             BackendError,

@@ -60,8 +60,19 @@ def initial_rows(open_invoices):
     ]
 
 
-def select(open_invoices, selected, amounts):
-    """Apply the form (`selected`: invoice numbers ticked, `amounts`: field name -> text) to the open invoices."""
+def total_problem(total, limits):
+    """The payment's total against payment_service's PAYMENT_MIN_AMOUNT / PAYMENT_MAX_AMOUNT, or None."""
+    least, most = Decimal(limits["min_amount"]), Decimal(limits["max_amount"])
+    if total < least:
+        return f"The smallest payment we take is {display_money(least)}. Please pay at least that much."
+    if total > most:
+        return f"The largest payment we take at once is {display_money(most)}. Please pay in parts, or call us."
+    return None
+
+
+def select(open_invoices, selected, amounts, limits=None):
+    """Apply the form (`selected`: invoice numbers ticked, `amounts`: field name -> text) to the open invoices;
+    `limits` ({"min_amount", "max_amount"}) checks the total too."""
     rows, total, errors = [], ZERO, {}
     for row in initial_rows(open_invoices):
         row.selected = row.number in selected
@@ -76,6 +87,8 @@ def select(open_invoices, selected, amounts):
         rows.append(row)
     if not any(row.selected for row in rows):
         errors["invoices"] = "Select at least one invoice to pay."
+    elif limits and not errors and total_problem(total, limits):
+        errors["total"] = total_problem(total, limits)
     return Selection(rows, total, errors)
 
 

@@ -46,7 +46,8 @@ def summary():
 def pay():
     invoices, total_open = open_invoices()
     if request.method == "POST":
-        selection = checkout.select(invoices, set(request.form.getlist("invoice")), request.form)
+        limits = fetch("payment", "/payments/limits")
+        selection = checkout.select(invoices, set(request.form.getlist("invoice")), request.form, limits)
         if request.form.get("action") == "continue" and not selection.errors:
             save_checkout(selection.allocations)
             return redirect(url_for("portal.pay_method"))

@@ -13,8 +13,9 @@ Every other valid number of an accepted brand approves (4242424242424242, 411111
 | JCB | 3528000000000007 | 3528000000009990 | 3528000000000122 | 3528000000000114 | 3528000000000254 |
 
 A timeout is answered at once (ProcessorTimeout) rather than by waiting. "Charged" means the charge is
-recorded before the timeout, so a later lookup finds it. Charges live in the `sandbox_charges` table of
-payment_service's own database (own connection, own transaction), so any process can look them up.
+recorded before the timeout, so a later lookup finds it; a declined attempt is recorded too, as `declined`.
+Charges live in the `sandbox_charges` table of payment_service's own database (own connection, own
+transaction), so any process can look them up.
 Tokens carry only the outcome, never the number.
 """
 
@@ -113,6 +114,7 @@ class SandboxProcessor(Processor):
         if outcome == TIMEOUT_NOT_CHARGED:
             raise ProcessorTimeout(f"sandbox: no answer for {reference}")
         if outcome in _MESSAGES:
+            self._record(reference, amount, source, "declined")  # as a gateway keeps its declined attempts
             return ChargeResult(False, reference, outcome, _MESSAGES[outcome])
         self._record(reference, amount, source, status)
         if outcome == TIMEOUT_CHARGED:

@@ -44,7 +44,7 @@ def test_documented_numbers_decline_with_their_code(processor, number, code):
     ref = reference()
     result = processor.sale(ref, Decimal("10.00"), source(number, "1234" if number.startswith("37") else "123"))
     assert not result.approved and result.code == code and result.message
-    assert processor.lookup(ref).status == "not_found"
+    assert processor.lookup(ref).status == "declined"  # on its ledger, nothing charged
 
 
 def test_a_timeout_after_charging_is_found_by_reference(processor):

@@ -223,15 +223,67 @@ def test_an_event_about_a_payment_still_being_charged_is_left_for_a_later_delive
         assert db.session.get(Payment, payment_id).status == INITIAL
 
 
-def test_a_partial_refund_in_stripe_is_recorded_and_leaves_the_payment_succeeded(
+def refund_notices(app, payment_id):
+    """The refund e-mails queued for a payment: (amount, {invoice: amount reopened}), oldest first."""
+    with app.app_context():
+        rows = db.session.query(OutboxEvent).filter_by(type=REFUND_NOTICE).order_by(OutboxEvent.id).all()
+        return [
+            (row.data["amount"], {item["invoice"]: item["amount"] for item in row.data["allocations"]})
+            for row in rows
+            if row.data.get("payment_id") == payment_id
+        ]
+
+
+def refund_in_stripe(stripe_app, localstripe, payment_id, cents=None):
+    """A refund made in Stripe's dashboard, and the charge.refunded event Stripe then sends (signed)."""
+    charge = charge_of(stripe_app, localstripe, payment_id)
+    localstripe.client().v1.refunds.create(params={"charge": charge.id, **({"amount": cents} if cents else {})})
+    return event_about(charge_of(stripe_app, localstripe, payment_id).to_dict(), "charge.refunded")
+
+
+def test_partial_refunds_in_stripe_reopen_the_last_invoices_paid_once_each_then_a_full_refund_the_rest(
     stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account
 ):
-    invoice = new_invoice("50.00")
-    payment = pay_with_saved_card(stripe_app, stripe_client, auth, account, localstripe, invoice, "50.00")
-    charge = charge_of(stripe_app, localstripe, payment["id"])
-    localstripe.client().v1.refunds.create(params={"charge": charge.id, "amount": 1000})
-    event = event_about(charge_of(stripe_app, localstripe, payment["id"]).to_dict(), "charge.refunded")
+    from tests.support.service_apps import OPS_KEY
+
+    first_invoice, second_invoice = new_invoice("30.00"), new_invoice("20.00")
+    payment = stripe_client.post(
+        "/payments",
+        json={
+            "allocations": [
+                {"invoice": first_invoice, "amount": "30.00"},
+                {"invoice": second_invoice, "amount": "20.00"},
+            ],
+            "profile_id": saved_profile(stripe_app, account, localstripe, "4242424242424242"),
+        },
+        headers={**auth, "Idempotency-Key": key()},
+    ).json
+    assert payment["status"] == "succeeded", payment
+
+    event = refund_in_stripe(stripe_app, localstripe, payment["id"], cents=1500)
     assert post_event(stripe_client, event).json["outcome"] == "partly_refunded"
+    assert post_event(stripe_client, copy.deepcopy(event)).json["outcome"] == "duplicate"
+    redelivered_under_another_id = {**copy.deepcopy(event), "id": f"evt_{key()[:20]}"}
+    assert post_event(stripe_client, redelivered_under_another_id).json["outcome"] == "already"
     assert status_of(stripe_client, auth, payment["id"]) == "succeeded"
-    assert invoice_service.balance(invoice) == Decimal("0.00")
-    assert outbox_count(stripe_app, payment["id"], REFUND_NOTICE) == 0
+    assert invoice_service.balance(second_invoice) == Decimal("15.00")  # the last invoice paid is reopened first
+    assert invoice_service.balance(first_invoice) == Decimal("0.00")
+    assert refund_notices(stripe_app, payment["id"]) == [("15.00", {second_invoice: "15.00"})]
+
+    event = refund_in_stripe(stripe_app, localstripe, payment["id"], cents=1000)  # 25.00 refunded in all
+    assert post_event(stripe_client, event).json["outcome"] == "partly_refunded"
+    assert invoice_service.balance(second_invoice) == Decimal("20.00")
+    assert invoice_service.balance(first_invoice) == Decimal("5.00")
+    office = stripe_client.get(f"/ops/payments?account={account}", headers={"X-Ops-Key": OPS_KEY}).json["items"]
+    assert [item["refunded_amount"] for item in office] == ["25.00"]
+
+    event = refund_in_stripe(stripe_app, localstripe, payment["id"])  # the rest
+    assert post_event(stripe_client, event).json["outcome"] == "refunded"
+    assert status_of(stripe_client, auth, payment["id"]) == "refunded"
+    assert invoice_service.balance(first_invoice) == Decimal("30.00")
+    assert invoice_service.balance(second_invoice) == Decimal("20.00")
+    assert refund_notices(stripe_app, payment["id"]) == [
+        ("15.00", {second_invoice: "15.00"}),
+        ("10.00", {first_invoice: "5.00", second_invoice: "5.00"}),
+        ("25.00", {first_invoice: "25.00"}),
+    ]

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from payment_fakes import FakeInvoices, FakeProcessor, Flow, unreachable
+from payment_fakes import FakeInvoices, FakeProcessor, Flow, new_payment, unreachable
 
 from billpay_common.errors import Conflict, DomainError, NotFound
 from payment_service.models import RELEASE_PENDING
@@ -31,6 +31,16 @@ def test_a_decline_is_402_releases_the_reservation_and_charges_nothing():
     assert flow.invoices.held == {} and flow.invoices.confirmed == {} and flow.processor.charged == {}
     assert flow.request.answered == (402, "card_declined")  # a retry with the key is declined again, not charged
     assert flow.uow.committed == [(PaymentStatus.DECLINED, "card_declined")] and flow.uow.events == []
+
+
+@pytest.mark.parametrize("reason", ["card_declined", "insufficient_funds", "incorrect_cvc"])
+def test_every_decline_tells_the_subscriber_the_same_and_keeps_the_processors_reason_for_the_office(reason):
+    flow = Flow(processor=FakeProcessor(reason))
+    refused = flow.refused()
+    assert (refused.status, refused.code) == (402, "card_declined")
+    assert refused.message == "Your card was declined. Use another card or call your bank."
+    assert flow.request.answered == (402, "card_declined")
+    assert flow.payment.failure_code == reason
 
 
 @pytest.mark.parametrize("outcome", ["timeout", "broken"])
@@ -115,3 +125,13 @@ def test_a_declined_card_is_not_saved():
     with pytest.raises(DomainError):
         flow.run(save_card=True)
     assert flow.uow.profiles == []
+
+
+def test_a_partial_refund_reopens_the_last_invoices_paid_first():
+    from payment_service.refunds import refunded_by_invoice
+
+    payment = new_payment("30.00", "20.00")
+    first, second = (item.invoice for item in payment.allocations)
+    assert refunded_by_invoice(payment.allocations, Decimal("15.00")) == {second: Decimal("15.00"), first: 0}
+    assert refunded_by_invoice(payment.allocations, Decimal("25.00")) == {second: Decimal("20.00"), first: 5}
+    assert refunded_by_invoice(payment.allocations, Decimal("50.00")) == {second: 20, first: 30}

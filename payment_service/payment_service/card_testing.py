@@ -1,0 +1,187 @@
+"""Card testing: declined attempts are counted per account, per client address and per card (its fingerprint) in
+sliding windows; over a limit, further attempts are refused (429, Retry-After) before any reservation or charge.
+
+An attempt takes a place in each of its windows before the processor is called, in one atomic step (trim, count,
+refuse or take), so concurrent attempts can never overshoot a limit; an attempt that is not declined gives its
+places back. The windows live in Redis (redis_windows.py), so every process and replica sees the same counts.
+Each refusal is audited; the accounting office can lift a block. The window rules here are pure, for unit tests.
+"""
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import logging
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
+
+from billpay_common.errors import DomainError, TooManyRequests
+
+from .processor.base import PaymentSource
+
+log = logging.getLogger(__name__)
+
+ACCOUNT, ADDRESS, CARD = "account", "address", "card"
+KINDS = (ACCOUNT, ADDRESS, CARD)
+DECLINED_STATUS = 402
+WHAT = {ACCOUNT: "this account", ADDRESS: "your network address", CARD: "this card"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Limit:
+    """At most `declines` declined attempts per subject of this kind within any `seconds`."""
+
+    kind: str
+    declines: int
+    seconds: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """One subject's window: an account number, a client address or a card fingerprint, under its limit."""
+
+    limit: Limit
+    subject: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Block:
+    window: Window
+    retry_after: int  # whole seconds until one more attempt is allowed
+
+
+def seconds_until_free(times: Sequence[float], limit: Limit, now: float) -> float | None:
+    """None when one more attempt fits in the window; otherwise how long until enough of the attempts in it
+    (their times, any order) have aged out of it. The Redis script computes the same."""
+    live = sorted(moment for moment in times if moment > now - limit.seconds)
+    if len(live) < limit.declines:
+        return None
+    return live[len(live) - limit.declines] + limit.seconds - now
+
+
+class TooManyDeclines(TooManyRequests):
+    code = "too_many_declines"
+
+    def __init__(self, block: Block) -> None:
+        super().__init__(
+            f"Too many declined payments from {WHAT[block.window.limit.kind]}. "
+            f"Please try again in {_in_words(block.retry_after)}, or call us to pay by phone."
+        )
+        self.block = block
+        self.headers = {"Retry-After": str(block.retry_after)}
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    return f"{math.ceil(minutes / 60)} hours"
+
+
+class DeclineWindows(Protocol):
+    """Where the windows are kept (Redis; a dict in unit tests)."""
+
+    def take(self, windows: Sequence[Window], attempt: str, now: float) -> list[Block]:
+        """Atomically: the blocks when any window is full (nothing taken), or [] with a place taken in each."""
+
+    def give_back(self, windows: Sequence[Window], attempt: str) -> None: ...
+
+    def lift(self, kind: str, subject: str) -> bool:
+        """Empty that subject's window; True when it held any attempt."""
+
+    def count_decline(self, now: float, seconds: int) -> int:
+        """Count one decline service-wide in the fixed window of `seconds` holding now; the count so far."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Burst:
+    """More than `declines` declines service-wide within one fixed window of `seconds` is logged once."""
+
+    declines: int
+    seconds: int
+
+
+class Attempt:
+    """A payment attempt holding its places: `declined()` keeps them, `done()` gives them back."""
+
+    def __init__(self, guard: "CardTestingGuard", windows: list[Window], attempt: str) -> None:
+        self.guard, self.windows, self.attempt = guard, windows, attempt
+        self.given_back = False
+
+    def declined(self) -> None:
+        if not self.given_back:
+            self.guard.declined()
+
+    def done(self) -> None:
+        if not self.given_back:
+            self.guard.store.give_back(self.windows, self.attempt)
+            self.given_back = True
+
+    @contextlib.contextmanager
+    def settled(self) -> Iterator[None]:
+        """Around the charge: a decline (402) keeps the places; any other outcome gives them back."""
+        try:
+            yield
+        except DomainError as refused:
+            if refused.status == DECLINED_STATUS:
+                self.declined()
+            else:
+                self.done()
+            raise
+        except BaseException:
+            self.done()
+            raise
+        self.done()
+
+
+class CardTestingGuard:
+    def __init__(
+        self,
+        store: DeclineWindows,
+        limits: Sequence[Limit],
+        burst: Burst,
+        audit: Callable[[Block, str], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store, self.limits, self.burst, self.audit, self.clock = store, list(limits), burst, audit, clock
+
+    def admit(self, account: str, subjects: dict[str, str], attempt: str) -> Attempt:
+        """The attempt, holding a place in each window (subjects by kind; an empty subject is not counted), or
+        TooManyDeclines, audited, for the block that lasts longest."""
+        windows = [Window(limit, subjects[limit.kind]) for limit in self.limits if subjects.get(limit.kind)]
+        blocks = self.store.take(windows, attempt, self.clock())
+        if blocks:
+            longest = max(blocks, key=lambda block: block.retry_after)
+            for block in blocks:
+                self.audit(block, account)
+            log.warning(
+                "card testing: payment attempt of account %s refused, %s",
+                account,
+                ", ".join(f"{block.window.limit.kind} over its limit" for block in blocks),
+            )
+            raise TooManyDeclines(longest)
+        return Attempt(self, windows, attempt)
+
+    def declined(self) -> None:
+        count = self.store.count_decline(self.clock(), self.burst.seconds)
+        if count == self.burst.declines + 1:
+            log.warning(
+                "card testing: more than %s declined payments across accounts within %s seconds",
+                self.burst.declines,
+                self.burst.seconds,
+            )
+
+
+def card_fingerprint(source: PaymentSource, processor: object, secret: str) -> str:
+    """The card's identity across payments, accounts and tokens, never its number. The processor's own
+    fingerprint where it describes tokens (Stripe's PaymentMethod card.fingerprint); for a card entered here
+    (the sandbox, today) an HMAC of its number under CARD_FINGERPRINT_SECRET; for any other token, the token."""
+    describe = getattr(processor, "describe", None)
+    if source.token and describe is not None:
+        return str(describe(source.token).fingerprint)
+    value = source.card.number if source.card is not None else source.token or ""
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,231 @@
+"""The decline windows' rules and the guard around a payment attempt, with the windows kept in a dict."""
+
+import logging
+
+import pytest
+
+from billpay_common.errors import Conflict, DomainError
+from payment_service.card_testing import (
+    ACCOUNT,
+    ADDRESS,
+    CARD,
+    Block,
+    Burst,
+    CardTestingGuard,
+    Limit,
+    TooManyDeclines,
+    card_fingerprint,
+    seconds_until_free,
+)
+from payment_service.cards import validate_card
+from payment_service.processor import PaymentSource
+
+HOUR = 3600
+LIMITS = [Limit(ACCOUNT, 5, HOUR), Limit(ADDRESS, 10, HOUR), Limit(CARD, 3, 24 * HOUR)]
+
+
+class MemoryWindows:
+    """The windows in a dict {(kind, subject): {attempt: time}}, by the same rules as the Redis script."""
+
+    def __init__(self):
+        self.windows, self.burst = {}, {}
+
+    def take(self, windows, attempt, now):
+        blocks = []
+        for window in windows:
+            held = self.windows.get((window.limit.kind, window.subject), {})
+            wait = seconds_until_free(list(held.values()), window.limit, now)
+            if wait is not None and attempt not in held:
+                blocks.append(Block(window, max(1, round(wait))))
+        if not blocks:
+            for window in windows:
+                self.windows.setdefault((window.limit.kind, window.subject), {}).setdefault(attempt, now)
+        return blocks
+
+    def give_back(self, windows, attempt):
+        for window in windows:
+            self.windows.get((window.limit.kind, window.subject), {}).pop(attempt, None)
+
+    def lift(self, kind, subject):
+        return bool(self.windows.pop((kind, subject), None))
+
+    def count_decline(self, now, seconds):
+        bucket = int(now // seconds)
+        self.burst[bucket] = self.burst.get(bucket, 0) + 1
+        return self.burst[bucket]
+
+
+class Clock:
+    def __init__(self, now=1_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def audited():
+    return []
+
+
+@pytest.fixture
+def guard(clock, audited):
+    return CardTestingGuard(
+        MemoryWindows(),
+        LIMITS,
+        Burst(3, 600),
+        audit=lambda block, account: audited.append((block, account)),
+        clock=clock,
+    )
+
+
+def subjects(account="1001", address="203.0.113.7", card="card-a"):
+    return {ACCOUNT: account, ADDRESS: address, CARD: card}
+
+
+def decline(guard, attempt_id, **who):
+    with pytest.raises(DomainError), guard.admit(who.get("account", "1001"), subjects(**who), attempt_id).settled():
+        raise DomainError("declined", code="card_declined", status=402)
+
+
+def test_an_attempt_fits_until_the_window_holds_the_limit():
+    limit = Limit(ACCOUNT, 3, 60)
+    assert seconds_until_free([], limit, 100.0) is None
+    assert seconds_until_free([50.0, 60.0], limit, 100.0) is None
+    assert seconds_until_free([50.0, 60.0, 70.0], limit, 100.0) == 10.0  # when the oldest leaves the window
+
+
+def test_attempts_older_than_the_window_do_not_count():
+    limit = Limit(ACCOUNT, 2, 60)
+    assert seconds_until_free([10.0, 39.0, 90.0], limit, 100.0) is None
+    assert seconds_until_free([40.5, 90.0], limit, 100.0) == pytest.approx(0.5)
+
+
+def test_the_wait_is_until_enough_have_left_the_window_not_just_one():
+    limit = Limit(ACCOUNT, 2, 60)
+    assert seconds_until_free([50.0, 70.0, 80.0, 90.0], limit, 100.0) == 40.0  # 80 must leave: 80 + 60 - 100
+
+
+def test_the_sixth_attempt_after_five_declines_on_one_account_is_refused_with_when_to_try(guard, clock, audited):
+    for number in range(5):
+        clock.now += 60
+        decline(guard, f"p{number}", card=f"card-{number}")
+    clock.now += 60
+    with pytest.raises(TooManyDeclines) as refused:
+        guard.admit("1001", subjects(card="card-new"), "p5")
+    assert (refused.value.status, refused.value.code) == (429, "too_many_declines")
+    first_decline_leaves = HOUR - 5 * 60
+    assert refused.value.headers == {"Retry-After": str(first_decline_leaves)}
+    assert "this account" in refused.value.message and "55 minutes" in refused.value.message
+    [(block, account)] = audited
+    assert (block.window.limit.kind, block.window.subject, account) == (ACCOUNT, "1001", "1001")
+
+
+def test_an_attempt_that_is_not_declined_gives_its_place_back(guard):
+    for number in range(10):
+        with guard.admit("1001", subjects(), f"ok{number}").settled():
+            pass  # approved
+    with guard.admit("1001", subjects(), "next").settled():
+        pass
+
+
+def test_retries_of_one_attempt_share_its_place_and_a_declined_one_may_still_be_answered_again(guard):
+    in_flight = [guard.admit("1001", subjects(), "same-key") for _ in range(20)]
+    for number in range(4):
+        decline(guard, f"p{number}", card=f"other-{number}")
+    with pytest.raises(DomainError), in_flight[0].settled():
+        raise DomainError("declined", code="card_declined", status=402)
+    with pytest.raises(TooManyDeclines):
+        guard.admit("1001", subjects(card="card-x"), "new-key")
+    guard.admit("1001", subjects(), "same-key")  # its replay is the first request's answer, never a new charge
+
+
+def test_other_refusals_and_failures_do_not_count_as_declines(guard):
+    for number in range(6):
+        with pytest.raises(Conflict), guard.admit("1001", subjects(), f"c{number}").settled():
+            raise Conflict("more than the balance")
+    with pytest.raises(RuntimeError), guard.admit("1001", subjects(), "boom").settled():
+        raise RuntimeError("adapter bug")
+    guard.admit("1001", subjects(), "still-allowed")
+
+
+def test_a_card_declined_three_times_is_refused_on_any_account_and_address(guard, audited):
+    for number in range(3):
+        decline(guard, f"p{number}", account=f"200{number}", address=f"198.51.100.{number}", card="stolen")
+    with pytest.raises(TooManyDeclines) as refused:
+        guard.admit("3000", subjects(account="3000", address="192.0.2.1", card="stolen"), "p3")
+    assert "this card" in refused.value.message
+    assert audited[0][0].window.subject == "stolen"
+
+
+def test_one_address_is_refused_after_ten_declines_across_accounts(guard):
+    for number in range(10):
+        decline(guard, f"p{number}", account=f"40{number}", card=f"card-{number}")
+    with pytest.raises(TooManyDeclines) as refused:
+        guard.admit("5000", subjects(account="5000", card="card-x"), "p10")
+    assert "your network address" in refused.value.message
+
+
+def test_concurrent_attempts_take_places_so_a_limit_is_never_overshot(guard):
+    in_flight = [guard.admit("1001", subjects(card=f"card-{number}"), f"p{number}") for number in range(5)]
+    with pytest.raises(TooManyDeclines):
+        guard.admit("1001", subjects(card="card-x"), "p5")
+    in_flight[0].done()
+    guard.admit("1001", subjects(card="card-y"), "p6")
+
+
+def test_the_window_slides_and_the_office_can_lift_a_block(guard, clock):
+    for number in range(5):
+        decline(guard, f"p{number}", card=f"card-{number}")
+    with pytest.raises(TooManyDeclines):
+        guard.admit("1001", subjects(card="card-x"), "p5")
+    assert guard.store.lift(ACCOUNT, "1001") is True
+    guard.admit("1001", subjects(card="card-x"), "p6").done()
+    for number in range(5):
+        decline(guard, f"q{number}", card=f"other-{number}")
+    clock.now += HOUR + 1
+    guard.admit("1001", subjects(card="card-z"), "p7")
+
+
+def test_the_longest_block_is_the_one_the_subscriber_is_told(guard, clock):
+    for number in range(3):
+        decline(guard, f"p{number}")  # one account, one card: the card's day-long window fills first
+    with pytest.raises(TooManyDeclines) as refused:
+        guard.admit("1001", subjects(), "p3")
+    assert refused.value.block.window.limit.kind == CARD
+    assert "24 hours" in refused.value.message
+
+
+def test_a_burst_of_declines_across_accounts_is_logged_once_per_window(guard, clock, caplog):
+    clock.now = 6000.0  # the start of a 600 s window
+    with caplog.at_level(logging.WARNING, logger="payment_service.card_testing"):
+        for number in range(6):
+            decline(guard, f"p{number}", account=f"70{number}", address=f"192.0.2.{number}", card=f"c{number}")
+    bursts = [record for record in caplog.records if "across accounts" in record.getMessage()]
+    assert len(bursts) == 1 and "more than 3" in bursts[0].getMessage()
+
+
+def test_a_card_entered_here_is_known_by_an_hmac_of_its_number_never_the_number():
+    card = PaymentSource(card=validate_card("4000000000000002", 12, 2031, "123"))
+    same = PaymentSource(card=validate_card("4000 0000 0000 0002", 1, 2032, "999"))
+    fingerprint = card_fingerprint(card, object(), "secret")
+    assert fingerprint == card_fingerprint(same, object(), "secret")
+    assert "4000000000000002" not in fingerprint and len(fingerprint) == 64
+    assert fingerprint != card_fingerprint(card, object(), "another secret")
+
+
+def test_a_token_is_known_by_the_processors_own_fingerprint_when_it_describes_tokens():
+    class Described:
+        fingerprint = "Xt5EWLLDS7FJjR1c"
+
+    class Describing:
+        def describe(self, token):
+            assert token == "pm_123"
+            return Described()
+
+    assert card_fingerprint(PaymentSource(token="pm_123"), Describing(), "secret") == "Xt5EWLLDS7FJjR1c"
