@@ -65,7 +65,7 @@ def reverse(payment_id):
 
 
 @blp.post("/payments/<payment_id>/refunds")
-@service_required
+@service_required(PAYMENT_SERVICE)
 @blp.arguments(PartialRefundSchema)
 @blp.response(200, StatusSchema)
 def refund_part(body, payment_id):

@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from invoice_service_process import SERVICE_KEY
+from tests.support.service_apps import PAYMENT_SERVICE_KEY
 from payment_helpers import body, key
 
 from devtools.testing import unique_account
@@ -49,7 +49,7 @@ def config_class(redis_url, tmp_path_factory, invoice_service):
         SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("card_testing"))
         REDIS_URL = redis_url
         OPS_API_KEY = OPS_KEY
-        SERVICE_API_KEY = SERVICE_KEY
+        PAYMENT_SERVICE_KEY = PAYMENT_SERVICE_KEY
         INVOICE_SERVICE_URL = invoice_service.url
         HTTP_TIMEOUT_SECONDS = 2.0
         TRUSTED_PROXY_COUNT = 1
