@@ -1,15 +1,15 @@
-"""Ops and service-to-service credentials: shared keys from the environment, never subscriber tokens."""
+"""Service-to-service credentials: shared keys from the environment, never subscriber tokens. (The office's
+endpoints take staff tokens: billpay_common.staff_auth.)"""
 
 import functools
 import hmac
 
-from flask import current_app, g, request
+from flask import current_app, request
 
 from .errors import Forbidden, Unauthorized
 
 OPS_HEADER = "X-Ops-Key"
 SERVICE_HEADER = "X-Service-Key"
-ACTOR_HEADER = "X-Ops-Actor"
 
 
 def _matches(given, expected):
@@ -22,16 +22,6 @@ def _require(header, allowed_keys, what):
         raise Unauthorized(f"This is for {what}: send the {header} header.", code="missing_credential")
     if not any(_matches(given, key) for key in allowed_keys):
         raise Forbidden(f"That {header} is not valid.", code="bad_credential")
-
-
-def ops_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        _require(OPS_HEADER, [current_app.config["OPS_API_KEY"]], "the accounting office")
-        g.actor = "ops:" + (request.headers.get(ACTOR_HEADER) or "api")[:60]
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def service_required(view):

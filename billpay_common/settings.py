@@ -88,7 +88,8 @@ class BillPaySettings(EnvironmentSettings):
     )
     OPS_API_KEY: str = setting(
         "",
-        "the accounting office's credential (`X-Ops-Key`); empty: ops endpoints refuse everyone",
+        "an operator's key (`X-Ops-Key`) that internal endpoints still accept; the office's `/ops/` endpoints "
+        "take staff tokens only",
         secret=True,
         local_default=True,
         shown="generated into `var/local.env` by `make run`",

@@ -1,10 +1,11 @@
-"""The accounting office's endpoints (ops credential): find payments, see pending ones, refund or void."""
+"""The accounting office's endpoints (a staff token with the role each names): find payments, see pending
+ones, refund or void."""
 
 from datetime import datetime, time, timedelta
 
 from flask_smorest import Blueprint
 
-from billpay_common.ops import ops_required
+from billpay_common.staff_auth import SUPERVISOR, VIEWER, staff_required
 
 from . import refunds
 from .schemas import OpsPaymentPageSchema, OpsPaymentSchema, OpsQuerySchema
@@ -13,7 +14,7 @@ blp = Blueprint("ops_payments", __name__, url_prefix="/ops/payments", descriptio
 
 
 @blp.get("")
-@ops_required
+@staff_required(VIEWER)
 @blp.arguments(OpsQuerySchema, location="query")
 @blp.response(200, OpsPaymentPageSchema)
 def list_payments(query):
@@ -23,7 +24,7 @@ def list_payments(query):
 
 
 @blp.get("/pending")
-@ops_required
+@staff_required(VIEWER)
 @blp.arguments(OpsQuerySchema, location="query")
 @blp.response(200, OpsPaymentPageSchema)
 def pending(query):
@@ -31,14 +32,14 @@ def pending(query):
 
 
 @blp.post("/<payment_id>/refund")
-@ops_required
+@staff_required(SUPERVISOR)
 @blp.response(200, OpsPaymentSchema)
 def refund(payment_id):
     return refunds.reverse_payment(payment_id, "refund")
 
 
 @blp.post("/<payment_id>/void")
-@ops_required
+@staff_required(SUPERVISOR)
 @blp.response(200, OpsPaymentSchema)
 def void(payment_id):
     return refunds.reverse_payment(payment_id, "void")

@@ -87,10 +87,8 @@ def test_a_refund_made_in_stripe_restores_the_balances_and_sends_the_notice_once
 
 
 def test_a_dispute_marks_the_payment_disputed_for_the_office(
-    stripe_app, stripe_client, localstripe, new_invoice, auth, account
+    stripe_app, stripe_client, localstripe, new_invoice, auth, account, tokens
 ):
-    from tests.support.service_apps import OPS_KEY
-
     invoice = new_invoice("15.00")
     payment = pay_with_saved_card(stripe_app, stripe_client, auth, account, localstripe, invoice, "15.00")
     charge = charge_of(stripe_app, localstripe, payment["id"])
@@ -103,7 +101,9 @@ def test_a_dispute_marks_the_payment_disputed_for_the_office(
     }
     answer = post_event(stripe_client, event_about(dispute, "charge.dispute.created"))
     assert answer.status_code == 200 and answer.json["outcome"] == "disputed"
-    listed = stripe_client.get("/ops/payments?status=disputed", headers={"X-Ops-Key": OPS_KEY}).json
+    listed = stripe_client.get(
+        "/ops/payments?status=disputed", headers=tokens.staff_headers("viewer-vi", "viewer")
+    ).json
     assert payment["id"] in [item["id"] for item in listed["items"]]
 
 
