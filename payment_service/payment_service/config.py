@@ -1,6 +1,7 @@
 """payment_service's settings (the environment, typed) and Flask config."""
 
 import importlib
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import ValidationInfo, field_validator
@@ -38,6 +39,13 @@ class PaymentSettings(BillPaySettings):
     label = "payment_service"
 
     PAYMENT_SERVICE_DATABASE_URL: str = database_url_setting("payment_service")
+    REFUND_APPROVAL_THRESHOLD: Decimal = setting(
+        Decimal("500.00"),
+        "a refund above this amount waits for a second, different supervisor's approval before it goes to the "
+        "processor",
+        ge=0,
+        decimal_places=2,
+    )
     PAYMENT_PROCESSOR: str = setting(
         "payment_service.processor.sandbox:SandboxProcessor",
         "the card processor adapter (`module:Class`); the sandbox needs no network",
