@@ -16,7 +16,7 @@ from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
 from billpay_common.staff_auth import ADMIN, ROLES, STAFF_AUDIENCE
 
-from . import keys, passcodes
+from . import keys, passcodes, sessions
 from .extensions import db
 from .models import StaffAudit, StaffMember
 
@@ -110,9 +110,7 @@ def list_staff():
 
 
 def _end_sessions(member):
-    from . import sessions
-
-    sessions.end_all_sessions(member.username)
+    sessions.end_all_sessions(member.username, current_app.config["STAFF_TOKEN_TTL_SECONDS"])
 
 
 def set_roles(username, roles, actor):
