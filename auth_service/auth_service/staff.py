@@ -176,8 +176,10 @@ def _matching_step(secret, code, now):
     return None
 
 
-def _refuse(username, outcome, client_addr):
-    audit(f"staff:{username}" if username else "anonymous", "sign_in_failed", username or "-", outcome, client_addr)
+def _refuse(username, outcome, client_addr, known=True):
+    """The same answer for every failure; the audit says which (never the password or the code)."""
+    actor = f"staff:{username}" if known else "anonymous"
+    audit(actor, "sign_in_failed", username or "-", outcome, client_addr)
     db.session.commit()
     raise Unauthorized(WRONG_SIGN_IN, code="invalid_credentials")
 
@@ -200,7 +202,7 @@ def sign_in(username, password, code, client_addr, now=None):
     found = db.session.get(StaffMember, username) if username else None
     if found is None or not found.active:
         passcodes.verify(_hasher(), _dummy(), password)
-        _refuse(username, "unknown_or_disabled", client_addr)
+        _refuse(username, "unknown_or_disabled", client_addr, known=False)
     if found.locked_until and found.locked_until > utcnow():
         audit(f"staff:{username}", "sign_in_failed", username, "locked", client_addr)
         db.session.commit()

@@ -183,3 +183,12 @@ def test_bootstrap_makes_the_first_admin_and_refuses_a_second(app, runner, clien
     assert signed_in.status_code == 200 and signed_in.json["roles"] == ["admin"]
     second = runner.invoke(args=["staff", "bootstrap-admin", _name("second")])
     assert second.exit_code != 0 and "An admin exists already" in second.output
+
+
+def test_an_unknown_username_gets_the_same_answer_and_is_audited_as_anonymous(client, new_staff, admin):
+    known = _sign_in(client, new_staff("viewer"), password="wrong-password")
+    name = _name("nobody")
+    unknown = _sign_in(client, {"username": name, "password": "whatever", "totp_secret": pyotp.random_base32()})
+    assert unknown.status_code == known.status_code == 401 and unknown.json == known.json
+    [entry] = client.get(f"/ops/staff-audit?username={name}", headers=admin).json
+    assert (entry["actor"], entry["detail"]) == ("anonymous", "unknown_or_disabled")
