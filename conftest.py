@@ -1,12 +1,13 @@
 """Fixtures every suite shares: a real Redis (the machine's when REDIS_URL is set, else a private one), and for a
-service suite that defines its `app`, its test client, CLI runner and ops headers."""
+service suite that defines its `app`, its test client, CLI runner and staff (ops) headers."""
 
 import os
 
 import pytest
 
+from billpay_common.staff_auth import ROLES
 from devtools.redis_server import PrivateRedis
-from tests.support.service_apps import OPS_KEY
+from devtools.testing import TestTokens
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,20 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture(scope="session")
+def tokens():
+    return TestTokens()
+
+
 @pytest.fixture
-def ops():
-    return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}
+def staff_headers(app, tokens):
+    """staff_headers(username, *roles) -> the Authorization header of a staff token; a suite whose app does not
+    trust `tokens` (auth_service signs its own) overrides this fixture."""
+    tokens.install(app)
+    return tokens.staff_headers
+
+
+@pytest.fixture
+def ops(staff_headers):
+    """A staff member "tester" with every role."""
+    return staff_headers("tester", *ROLES)

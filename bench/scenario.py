@@ -34,7 +34,7 @@ def prepare(stack):
     token = gateway.post(
         "/api/auth/login", {"username": DEMO_ACCOUNT, "password": stack.env["DEMO_PASSCODE"]}
     ).json_body["access_token"]
-    ops = {"X-Ops-Key": stack.env["OPS_API_KEY"]}
+    ops = stack.staff_headers()
     account, invoice = unique_account(), f"B{uuid.uuid4().hex[:8]}"
     ApiClient(stack.url("auth_service"), ops).post(
         "/ops/access",

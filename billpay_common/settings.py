@@ -98,17 +98,10 @@ class BillPaySettings(EnvironmentSettings):
 
 
 class BackendSettings(BillPaySettings):
-    """What every service behind the gateway reads; the internet-facing gateway holds no office credential."""
+    """What every service behind the gateway reads (and the internet-facing gateway does not)."""
 
     label: ClassVar[str] = "every service but the gateway"
 
-    OPS_API_KEY: str = setting(
-        "",
-        "the accounting office's credential (`X-Ops-Key`); empty: ops endpoints refuse everyone",
-        secret=True,
-        local_default=True,
-        shown="generated into `var/local.env` by `make run`",
-    )
     EMAIL_DAILY_LIMIT_PER_ACCOUNT: int = setting(
         10,
         'invoices e-mailed ("E-mail this invoice") plus receipts sent to an address other than the account\'s '

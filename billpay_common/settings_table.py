@@ -13,6 +13,8 @@ SERVICES = ("gateway", "auth_service", "invoice_service", "payment_service", "no
 # Read by the tools around the services, not by a settings class.
 TOOLING = (
     ("DEMO_PASSCODE", "generated once", "`make run`: the demo account's passcode"),
+    ("DEMO_STAFF_PASSWORD", "generated once", "`make run`: the demo staff member `demo-admin`'s password"),
+    ("DEMO_STAFF_TOTP_SECRET", "generated once", "`make run`: `demo-admin`'s TOTP secret (base32)"),
     ("SCALE", "empty", "`make run`: e.g. `payment_service=2 notification_worker=3`"),
     ("SERVICE", "set in each image", "`deploy/boot.sh`: the service package the image runs"),
     (

@@ -1,4 +1,4 @@
-"""Verify subscriber tokens: EdDSA JWTs signed by auth_service, public keys from its JWKS."""
+"""Verify tokens (subscribers', and staff's via staff_auth): EdDSA JWTs signed by auth_service, keys from its JWKS."""
 
 import functools
 import logging
@@ -34,7 +34,9 @@ class TokenVerifier:
         self.redis = redis_client
         self.key_prefix = key_prefix
 
-    def verify(self, token):
+    def verify(self, token, audience=None):
+        """The claims of a valid token for `audience` (by default subscribers'): staff and subscriber tokens
+        have different audiences, so neither passes as the other."""
         try:
             signing_key = self.key_lookup(token)
         except jwt.PyJWKClientConnectionError as error:
@@ -48,7 +50,7 @@ class TokenVerifier:
                 signing_key.key,
                 algorithms=ALGORITHMS,
                 issuer=self.issuer,
-                audience=self.audience,
+                audience=audience or self.audience,
                 options={"require": ["exp", "iat", "sub", "jti"]},
             )
         except jwt.ExpiredSignatureError as error:

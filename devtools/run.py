@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 
-from .stack import DEMO_ACCOUNT, ROOT, Stack
+from .stack import DEMO_ACCOUNT, DEMO_STAFF, ROOT, Stack
 
 
 def parse_scale(text):
@@ -19,6 +19,17 @@ def parse_scale(text):
             sys.exit(f"SCALE item {item!r} is not NAME=COUNT")
         scale[name] = int(count)
     return scale
+
+
+def _office_login(env, auth_url):
+    """The demo staff member's login, with the code the authenticator would show right now."""
+    import pyotp
+
+    secret = env["DEMO_STAFF_TOTP_SECRET"]
+    return (
+        f"username {DEMO_STAFF}, password {env['DEMO_STAFF_PASSWORD']}, TOTP secret {secret} "
+        f"(code now: {pyotp.TOTP(secret).now()}; sign in: POST {auth_url}/staff/sign-in)"
+    )
 
 
 def main():
@@ -34,7 +45,8 @@ def main():
 Bill Pay is running.
   Portal:        {stack.url()}
   Demo login:    username {DEMO_ACCOUNT}, password {env["DEMO_PASSCODE"]}
-  Ops key:       X-Ops-Key: {env["OPS_API_KEY"]}   (secrets kept in {stack.var_dir / "local.env"})
+  Office login:  {_office_login(env, stack.url("auth_service"))}
+                 (every staff role; secrets kept in {stack.var_dir / "local.env"})
   E-mail:        {".eml files in " + str(stack.mail_dir) if stack.mail_sink else env["SMTP_URL"]}
 Press Ctrl-C to stop.
 """,

@@ -1,7 +1,9 @@
 """The whole Bill Pay stack on one machine: set-up (secrets, Redis, mail sink, migrations, demo data) and the
 processes (each service under gunicorn, the workers). `make run` and the end-to-end tests both use it."""
 
+import base64
 import hashlib
+import json
 import os
 import secrets
 import shutil
@@ -29,17 +31,25 @@ URL_SETTINGS = {
     "notification_service": "NOTIFICATION_SERVICE_URL",
 }
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
-SECRETS = ("OPS_API_KEY", "PAYMENT_SERVICE_KEY", "SESSION_SECRET_KEY", "DEMO_PASSCODE", "CARD_FINGERPRINT_SECRET")
-BACKENDS = {"auth_service", "invoice_service", "payment_service", "notification_service"}
+SECRETS = (
+    "PAYMENT_SERVICE_KEY",
+    "SESSION_SECRET_KEY",
+    "CARD_FINGERPRINT_SECRET",
+    "DEMO_PASSCODE",
+    "DEMO_STAFF_PASSWORD",
+    "DEMO_STAFF_TOTP_SECRET",
+)
 # Each credential reaches only the processes it belongs to, as in deploy/: the gateway holds none but its own.
 CREDENTIAL_OWNERS = {
-    "OPS_API_KEY": BACKENDS,
     "PAYMENT_SERVICE_KEY": {"payment_service"},
     "CARD_FINGERPRINT_SECRET": {"payment_service"},
     "INVOICE_SERVICE_CALLERS": {"invoice_service"},
     "SESSION_SECRET_KEY": {"gateway"},
+    "DEMO_STAFF_PASSWORD": {"auth_service"},
+    "DEMO_STAFF_TOTP_SECRET": {"auth_service"},
 }
 DEMO_ACCOUNT = "99939999"
+DEMO_STAFF = "demo-admin"  # every staff role: the office's login of `make run` and of test stacks
 # services that take the client's address from the gateway's X-Forwarded-For (per-address decline limits)
 BEHIND_THE_GATEWAY = ("payment_service",)
 
@@ -47,6 +57,12 @@ BEHIND_THE_GATEWAY = ("payment_service",)
 def sha256_hex(key):
     """What invoice_service keeps of payment_service's key (billpay_common.service_auth.digest)."""
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_secret(name):
+    if name == "DEMO_STAFF_TOTP_SECRET":
+        return base64.b32encode(secrets.token_bytes(20)).decode()
+    return secrets.token_urlsafe(9 if name == "DEMO_PASSCODE" else 32)
 
 
 def load_or_create_secrets(path, environ):
@@ -60,7 +76,8 @@ def load_or_create_secrets(path, environ):
     for name in SECRETS:
         if environ.get(name):
             values[name] = environ[name]
-        values.setdefault(name, secrets.token_urlsafe(9 if name == "DEMO_PASSCODE" else 32))
+        if not values.get(name):
+            values[name] = _new_secret(name)
     path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
     path.chmod(0o600)
     return values
@@ -90,6 +107,7 @@ class Stack:
         self.mail_sink = None
         self.processes = {}
         self.env = {}
+        self._staff_token = None  # (token, expires at): a TOTP code signs in once, so one token is reused
 
     # -- set-up -----------------------------------------------------------------
     def prepare(self):
@@ -161,6 +179,31 @@ class Stack:
         for service in ("auth_service", "invoice_service"):
             if self.has(service):
                 self.flask(service, "seed-demo")
+        if self.has("auth_service"):
+            self.flask("auth_service", "staff", "seed-demo", "--username", DEMO_STAFF)
+
+    def staff_token(self):
+        """A staff token of the demo staff member (every role), signed in at auth_service with password and TOTP;
+        reused until a minute before it expires, as each TOTP code signs in once only."""
+        token, expires_at = self._staff_token or (None, 0)
+        if time.monotonic() < expires_at - 60:
+            return token
+        import pyotp
+
+        now = time.time()
+        totp = pyotp.TOTP(self.env["DEMO_STAFF_TOTP_SECRET"])
+        body = {"username": DEMO_STAFF, "password": self.env["DEMO_STAFF_PASSWORD"], "code": totp.at(now)}
+        answer = urllib3.PoolManager(retries=False, timeout=10).request(
+            "POST", self.url("auth_service") + "/staff/sign-in", json=body
+        )
+        if answer.status != 200:
+            raise RuntimeError(f"staff sign-in of {DEMO_STAFF} failed: {answer.status} {answer.data[:300]!r}")
+        signed_in = json.loads(answer.data)
+        self._staff_token = (signed_in["access_token"], time.monotonic() + signed_in["expires_in"])
+        return signed_in["access_token"]
+
+    def staff_headers(self):
+        return {"Authorization": f"Bearer {self.staff_token()}"}
 
     # -- processes ----------------------------------------------------------------
     def start(self, timeout=60):

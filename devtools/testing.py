@@ -1,4 +1,4 @@
-"""What the tests and bench/ both need: fresh account numbers and subscriber tokens (test-only helpers are in
+"""What the tests and bench/ both need: fresh account numbers, subscriber and staff tokens (test-only helpers are in
 tests/support)."""
 
 import uuid
@@ -10,7 +10,7 @@ def unique_account():
 
 
 class TestTokens:
-    """Subscriber tokens for a service's own tests, signed by a key the test app trusts (no auth_service)."""
+    """Subscriber and staff tokens for a service's own tests, signed by a key the test app trusts (no auth_service)."""
 
     def __init__(self):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -34,22 +34,26 @@ class TestTokens:
 
         verifier.key_lookup = lookup
 
-    def issue(self, account, name="Test Subscriber", ttl=900):
+    def _sign(self, subject, audience, ttl, **claims):
         import time
 
         import jwt
 
         now = int(time.time())
-        claims = {
-            "sub": account,
-            "name": name,
-            "iat": now,
-            "exp": now + ttl,
-            "jti": uuid.uuid4().hex,
-            "iss": "billpay-auth",
-            "aud": "billpay",
-        }
+        claims.update(sub=subject, iat=now, exp=now + ttl, jti=uuid.uuid4().hex, iss="billpay-auth", aud=audience)
         return jwt.encode(claims, self.private_key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def issue(self, account, name="Test Subscriber", ttl=900):
+        return self._sign(account, "billpay", ttl, name=name)
 
     def headers(self, account, **kwargs):
         return {"Authorization": f"Bearer {self.issue(account, **kwargs)}"}
+
+    def issue_staff(self, username, *roles, ttl=900):
+        """A staff token (as auth_service's staff sign-in gives) for `username` with `roles`."""
+        import time
+
+        return self._sign(username, "billpay-staff", ttl, roles=list(roles), auth_time=int(time.time()))
+
+    def staff_headers(self, username, *roles, **kwargs):
+        return {"Authorization": f"Bearer {self.issue_staff(username, *roles, **kwargs)}"}

@@ -29,7 +29,7 @@ def gateway(stack):
 @pytest.fixture(scope="session")
 def ops_client(stack):
     def client(service):
-        return ops(stack, service, actor="e2e")
+        return ops(stack, service)
 
     return client
 

@@ -25,8 +25,8 @@ def create_app(config_class=Config):
     init_token_verifier(app, redis_ext.client, verification_key)
 
     from . import api as subscriber_api
-    from . import cli, mfa_api, mfa_ops_api, ops_api, passcode_api
+    from . import cli, mfa_api, mfa_ops_api, ops_api, passcode_api, staff_api
 
-    init_common(app, [subscriber_api.blp, passcode_api.blp, mfa_api.blp, ops_api.blp, mfa_ops_api.blp])
+    init_common(app, [subscriber_api.blp, passcode_api.blp, mfa_api.blp, ops_api.blp, mfa_ops_api.blp, staff_api.blp])
     app.register_blueprint(cli.commands)
     return app

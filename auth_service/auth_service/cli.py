@@ -6,8 +6,9 @@ import click
 from flask import Blueprint, current_app
 
 from billpay_common.errors import DomainError
+from billpay_common.staff_auth import ROLES
 
-from . import access, keys, mfa
+from . import access, keys, mfa, staff
 
 commands = Blueprint("auth_commands", __name__, cli_group=None)
 
@@ -107,3 +108,41 @@ def seed_demo(passcode):
         _run(lambda: access.set_passcode("99939999", _actor(), passcode))
     keys.ensure_key()
     click.echo("Demo account 99939999 is ready.")
+
+
+@commands.cli.group("staff")
+def staff_commands():
+    """Staff accounts of the office."""
+
+
+def _print_login(member, password):
+    click.echo(f"Staff member {member.username} ({', '.join(member.role_list)}).")
+    click.echo(f"Password: {password}")
+    click.echo(f"TOTP secret: {member.totp_secret}")
+    click.echo(f"TOTP URI: {staff.enrolment(member)['otpauth_uri']}")
+    click.echo("Shown once: enter the secret (or the URI) in an authenticator app now.")
+
+
+@staff_commands.command("bootstrap-admin")
+@click.argument("username")
+def bootstrap_admin(username):
+    """Create the first admin USERNAME and print its password and TOTP secret once (refused once an admin exists)."""
+    member, password = _run(lambda: staff.bootstrap_admin(username, _actor()))
+    _print_login(member, password)
+
+
+@staff_commands.command("seed-demo")
+@click.option("--username", default="demo-admin", show_default=True)
+@click.option("--password", envvar="DEMO_STAFF_PASSWORD", required=True)
+@click.option("--totp-secret", envvar="DEMO_STAFF_TOTP_SECRET", required=True)
+def seed_demo_staff(username, password, totp_secret):
+    """A demo staff member with every role, for `make run` and test stacks (idempotent; never in production)."""
+    from .extensions import db
+    from .models import StaffMember
+
+    existing = db.session.get(StaffMember, username)
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.commit()
+    _run(lambda: staff.create_staff(username, [*ROLES], _actor(), password=password, totp_secret=totp_secret))
+    click.echo(f"Demo staff member {username} is ready.")

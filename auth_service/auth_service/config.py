@@ -29,6 +29,11 @@ class AuthSettings(BackendSettings):
     ARGON2_TIME_COST: int = setting(3, "argon2id passes (library default, above OWASP's minimum)", ge=1)
     ARGON2_MEMORY_COST: int = setting(65536, "argon2id memory in KiB (library default)", ge=8)
     ARGON2_PARALLELISM: int = setting(4, "argon2id lanes (library default)", ge=1)
+    STAFF_TOKEN_TTL_SECONDS: int = setting(900, "lifetime of a staff member's token (signed in again after it)", gt=0)
+    STAFF_LOCKOUT_THRESHOLD: int = setting(
+        5, "failed staff sign-ins (wrong password or TOTP code) before that staff account locks", ge=1
+    )
+    STAFF_LOCKOUT_MINUTES: int = setting(30, "how long a staff lockout lasts (an admin can lift it sooner)", ge=1)
     OFFICE_PHONE: str = setting("1-844-837-5321", "the number a locked-out subscriber is told to call")
 
     def flask_config(self):

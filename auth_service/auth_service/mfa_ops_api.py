@@ -3,7 +3,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from billpay_common.ops import ops_required
+from billpay_common.staff_auth import CLERK, staff_required
 
 from . import mfa
 from .mfa_schemas import OfficeTotpResetDoneSchema, OfficeTotpResetSchema
@@ -12,7 +12,7 @@ blp = Blueprint("ops_mfa", __name__, url_prefix="/ops", description="Accounting 
 
 
 @blp.post("/access/<account>/reset-totp")
-@ops_required
+@staff_required(CLERK)
 @blp.arguments(OfficeTotpResetSchema)
 @blp.response(200, OfficeTotpResetDoneSchema)
 def reset_totp(body, account):

@@ -57,3 +57,36 @@ class PasscodeResetLink(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     expires_at = db.Column(db.DateTime, nullable=False)
     used_at = db.Column(db.DateTime, nullable=True)
+
+
+class StaffMember(db.Model):
+    """A person of the office: a password and a TOTP secret, both needed to sign in, and one or more roles."""
+
+    __tablename__ = "staff_members"
+    username = db.Column(db.String(40), primary_key=True)
+    password_hash = db.Column(db.String(255), nullable=False)
+    totp_secret = db.Column(db.String(64), nullable=False)
+    roles = db.Column(db.String(80), nullable=False)  # comma-separated, as granted (billpay_common.staff_auth)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    failed_attempts = db.Column(db.Integer, nullable=False, default=0)
+    locked_until = db.Column(db.DateTime, nullable=True)
+    last_totp_step = db.Column(db.BigInteger, nullable=False, default=0)  # a code works once
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    @property
+    def role_list(self):
+        return [role for role in self.roles.split(",") if role]
+
+
+class StaffAudit(db.Model):
+    """Every staff sign-in (never with the password or code) and every change to a staff account."""
+
+    __tablename__ = "staff_audit"
+    id = db.Column(db.Integer, primary_key=True)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    actor = db.Column(db.String(80), nullable=False)
+    action = db.Column(db.String(40), nullable=False)
+    username = db.Column(db.String(40), nullable=False, index=True)
+    detail = db.Column(db.String(255), nullable=False, default="")
+    client_addr = db.Column(db.String(64), nullable=False, default="")

@@ -1,9 +1,9 @@
-"""The accounting office's endpoints (ops credential): portal access and its audit trail."""
+"""The accounting office's endpoints (a staff token with the role each names): portal access and its audit trail."""
 
 from flask import g
 from flask_smorest import Blueprint
 
-from billpay_common.ops import ops_required
+from billpay_common.staff_auth import CLERK, VIEWER, staff_required
 
 from . import access
 from .schemas import (
@@ -27,7 +27,7 @@ def _granted(user, passcode, generated):
 
 
 @blp.post("/access")
-@ops_required
+@staff_required(CLERK)
 @blp.arguments(GrantSchema)
 @blp.response(201, GrantedSchema)
 def grant(body):
@@ -35,21 +35,21 @@ def grant(body):
 
 
 @blp.get("/access/<account>")
-@ops_required
+@staff_required(VIEWER)
 @blp.response(200, AccessSchema)
 def status(account):
     return access.access_status(account)
 
 
 @blp.delete("/access/<account>")
-@ops_required
+@staff_required(CLERK)
 @blp.response(204)
 def revoke(account):
     access.revoke_access(account, g.actor)
 
 
 @blp.post("/access/<account>/reset-passcode")
-@ops_required
+@staff_required(CLERK)
 @blp.response(202, ResetSchema)
 def reset_passcode(account):
     """Ends every session and e-mails the subscriber a single-use set-passcode link; no passcode is returned."""
@@ -58,14 +58,14 @@ def reset_passcode(account):
 
 
 @blp.post("/access/<account>/unlock")
-@ops_required
+@staff_required(CLERK)
 @blp.response(200, AccessSchema)
 def unlock(account):
     return access.unlock(account, g.actor)
 
 
 @blp.get("/audit")
-@ops_required
+@staff_required(VIEWER)
 @blp.arguments(AuditQuerySchema, location="query")
 @blp.response(200, AuditEntrySchema(many=True))
 def audit(query):
@@ -73,7 +73,7 @@ def audit(query):
 
 
 @blp.get("/login-attempts")
-@ops_required
+@staff_required(VIEWER)
 @blp.arguments(AuditQuerySchema, location="query")
 @blp.response(200, LoginAttemptSchema(many=True))
 def login_attempts(query):

@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from billpay_common.fields import UtcDateTime
 from billpay_common.pagination import LimitQuerySchema
+from billpay_common.staff_auth import ROLES
 
 
 class LoginSchema(Schema):
@@ -87,4 +88,63 @@ class LoginAttemptSchema(Schema):
     at = UtcDateTime()
     account = fields.String()
     outcome = fields.String()
+    client_addr = fields.String()
+
+
+class StaffSignInSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^\d{6}$", error="The code is the 6 digits your authenticator shows.")
+    )
+
+
+class StaffTokenSchema(TokenSchema):
+    roles = fields.List(fields.String(), required=True)
+
+
+_ROLE_FIELD = fields.List(
+    fields.String(validate=validate.OneOf(ROLES)), required=True, validate=validate.Length(min=1, max=len(ROLES))
+)
+
+
+class StaffMemberSchema(Schema):
+    username = fields.String(required=True)
+    roles = fields.List(fields.String(), attribute="role_list", required=True)
+    active = fields.Boolean(required=True)
+    failed_attempts = fields.Integer(required=True)
+    locked_until = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
+
+
+class NewStaffSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=2, max=40))
+    roles = _ROLE_FIELD
+
+
+class StaffRolesSchema(Schema):
+    roles = _ROLE_FIELD
+
+
+class EnrolmentSchema(StaffMemberSchema):
+    totp_secret = fields.String(required=True, metadata={"description": "shown once, at enrolment"})
+    otpauth_uri = fields.String(required=True)
+    qr_svg = fields.String(required=True, metadata={"description": "the otpauth URI as a QR code, inline SVG"})
+
+
+class NewStaffMemberSchema(EnrolmentSchema):
+    password = fields.String(required=True, metadata={"description": "generated and shown once"})
+
+
+class StaffAuditQuerySchema(LimitQuerySchema):
+    username = fields.String(validate=validate.Length(max=40))
+
+
+class StaffAuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = UtcDateTime()
+    actor = fields.String()
+    action = fields.String()
+    username = fields.String()
+    detail = fields.String()
     client_addr = fields.String()

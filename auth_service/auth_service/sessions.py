@@ -63,10 +63,11 @@ def refresh(claims):
     return token
 
 
-def end_all_sessions(account):
-    """Every token of `account` issued until now is refused by every service from now on. Call it before the
-    use case commits: if Redis cannot record it, the change is not made either."""
-    lasts = current_app.config["ACCESS_TOKEN_TTL_SECONDS"] + 60  # outlives every token issued before it
+def end_all_sessions(account, token_lifetime=None):
+    """Every token of `account` (or staff username) issued until now is refused by every service from now on.
+    Call it before the use case commits: if Redis cannot record it, the change is not made either."""
+    lifetime = token_lifetime or current_app.config["ACCESS_TOKEN_TTL_SECONDS"]
+    lasts = lifetime + 60  # outlives every token issued before it
     try:
         _verifier().end_sessions(account, lasts)
     except redis.RedisError as error:

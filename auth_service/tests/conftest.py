@@ -1,11 +1,13 @@
 import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from auth_service import create_app
+from auth_service import create_app, staff
 from auth_service.config import Config
-from auth_service.extensions import redis_ext
+from auth_service.extensions import db, redis_ext
+from auth_service.models import StaffMember
 from billpay_common.queue import EMAIL_STREAM, PASSCODE_RESET
 from tests.support.service_apps import service_app
 
@@ -23,6 +25,24 @@ def app(redis_url, tmp_path_factory):
         ARGON2_PARALLELISM=1,
     ) as app:
         yield app
+
+
+@pytest.fixture
+def staff_headers(app):
+    """staff_headers(username, *roles): a token auth_service itself signs for a staff member it holds (made, or
+    given these roles, on the way); sign-in with password and TOTP has tests of its own."""
+
+    def headers(username, *roles):
+        with app.app_context():
+            member = db.session.get(StaffMember, username)
+            if member is None:
+                member, _ = staff.create_staff(username, roles, "tests")
+            member.roles, member.active = staff.checked_roles(roles), True
+            db.session.commit()
+            token = staff.issue_staff_token(member, time.time())["access_token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
 
 
 def _reset_jobs(app, account):

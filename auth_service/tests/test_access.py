@@ -1,9 +1,24 @@
 from devtools.testing import unique_account
 
 
-def test_ops_endpoints_need_the_ops_key(client):
+def test_ops_endpoints_need_a_staff_token(client):
     assert client.post("/ops/access", json={}).status_code == 401
-    assert client.post("/ops/access", json={}, headers={"X-Ops-Key": "wrong"}).status_code == 403
+    assert client.post("/ops/access", json={}, headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+
+
+def test_a_viewer_cannot_grant_access(client, staff_headers):
+    body = {"account": unique_account(), "email": "x@example.com", "name": "X"}
+    refused = client.post("/ops/access", json=body, headers=staff_headers("viewer-only", "viewer"))
+    assert refused.status_code == 403 and "clerk role" in refused.json["error"]["message"]
+
+
+def test_a_spoofed_actor_header_never_reaches_the_audit(client, staff_headers):
+    number = unique_account()
+    headers = {**staff_headers("clerk-jo", "clerk"), "X-Ops-Actor": "someone-else"}
+    body = {"account": number, "email": "x@example.com", "name": "X"}
+    assert client.post("/ops/access", json=body, headers=headers).status_code == 201
+    audit = client.get(f"/ops/audit?account={number}", headers=headers).json
+    assert [entry["actor"] for entry in audit] == ["staff:clerk-jo"]
 
 
 def test_ops_endpoints_refuse_a_subscriber_token(client, ops):
@@ -56,7 +71,7 @@ def test_revoke_reset_and_unlock_are_audited(client, ops, reset_token):
         "reset_passcode",
         "grant",
     ]
-    assert {entry["actor"] for entry in audit} == {"ops:tester", "subscriber:link"}
+    assert {entry["actor"] for entry in audit} == {"staff:tester", "subscriber:link"}
 
 
 def test_unknown_account_is_404_for_ops(client, ops):

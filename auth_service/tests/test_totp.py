@@ -222,7 +222,7 @@ def test_the_office_resets_it_after_checking_identity(client, ops, enrolled):
     reset = client.post(path, json={"identity_check": "called back on the number on file"}, headers=ops)
     assert reset.status_code == 200 and reset.json == {"account": enrolled.number, "totp_enabled": False}
     entry = client.get(f"/ops/audit?account={enrolled.number}", headers=ops).json[0]
-    assert entry["action"] == "reset_totp" and entry["actor"] == "ops:tester"
+    assert entry["action"] == "reset_totp" and entry["actor"] == "staff:tester"
     assert entry["detail"] == "identity checked: called back on the number on file"
     assert _login(client, enrolled.number).status_code == 200
     assert client.post(path, json={"identity_check": "again"}, headers=ops).status_code == 409

@@ -1,9 +1,9 @@
-"""The accounting office's endpoints (X-Ops-Key): billing accounts and invoices."""
+"""The accounting office's endpoints (a staff token with the role each names): billing accounts and invoices."""
 
 from flask import g
 from flask_smorest import Blueprint
 
-from billpay_common.ops import ops_required
+from billpay_common.staff_auth import CLERK, SUPERVISOR, VIEWER, staff_required
 
 from . import billing, invoicing
 from .ops_schemas import (
@@ -22,7 +22,7 @@ blp = Blueprint("ops", __name__, url_prefix="/ops", description="Accounting offi
 
 
 @blp.post("/accounts")
-@ops_required
+@staff_required(CLERK)
 @blp.arguments(AccountCreateSchema)
 @blp.response(201, AccountOutSchema)
 def create_account(body):
@@ -30,14 +30,14 @@ def create_account(body):
 
 
 @blp.get("/accounts/<system_number>")
-@ops_required
+@staff_required(VIEWER)
 @blp.response(200, AccountSchema)
 def account(system_number):
     return billing.account_summary(system_number)
 
 
 @blp.patch("/accounts/<system_number>")
-@ops_required
+@staff_required(CLERK)
 @blp.arguments(AccountUpdateSchema)
 @blp.response(200, AccountOutSchema)
 def update_account(body, system_number):
@@ -45,14 +45,14 @@ def update_account(body, system_number):
 
 
 @blp.get("/accounts/<system_number>/invoices")
-@ops_required
+@staff_required(VIEWER)
 @blp.response(200, OpsListedInvoiceSchema(many=True))
 def account_invoices(system_number):
     return invoicing.account_invoices(system_number)
 
 
 @blp.post("/invoices")
-@ops_required
+@staff_required(CLERK)
 @blp.arguments(InvoiceCreateSchema)
 @blp.response(201, OpsInvoiceSchema)
 def create_invoice(body):
@@ -60,7 +60,7 @@ def create_invoice(body):
 
 
 @blp.post("/invoices/<number>/adjustments")
-@ops_required
+@staff_required(CLERK)
 @blp.arguments(AdjustmentSchema)
 @blp.response(200, OpsInvoiceSchema)
 def adjust_invoice(body, number):
@@ -68,7 +68,7 @@ def adjust_invoice(body, number):
 
 
 @blp.post("/invoices/<number>/void")
-@ops_required
+@staff_required(SUPERVISOR)
 @blp.arguments(VoidSchema)
 @blp.response(200, OpsInvoiceSchema)
 def void_invoice(body, number):

@@ -3,10 +3,18 @@ import pytest
 from devtools.testing import unique_account
 
 
-def test_ops_endpoints_need_the_ops_key(client, account, as_subscriber):
+def test_ops_endpoints_need_a_staff_token(client, account, as_subscriber):
     assert client.post("/ops/accounts", json={}).status_code == 401
-    assert client.post("/ops/accounts", json={}, headers={"X-Ops-Key": "wrong"}).status_code == 403
+    assert client.post("/ops/accounts", json={}, headers={"X-Ops-Key": "the-old-shared-key"}).status_code == 401
     assert client.get(f"/ops/accounts/{account}", headers=as_subscriber(account)).status_code == 401
+
+
+def test_a_clerk_cannot_void_and_a_viewer_cannot_add_invoices(client, account, add_invoice, staff_headers):
+    number = add_invoice(account, "10.00")
+    voided = client.post(f"/ops/invoices/{number}/void", json={"reason": "x"}, headers=staff_headers("cl", "clerk"))
+    assert voided.status_code == 403 and "supervisor role" in voided.json["error"]["message"]
+    added = client.post("/ops/invoices", json={}, headers=staff_headers("vi", "viewer"))
+    assert added.status_code == 403
 
 
 def test_create_update_and_read_an_account(client, ops):

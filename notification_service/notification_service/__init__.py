@@ -6,6 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from billpay_common.app import init_common, load_config
+from billpay_common.tokens import init_token_verifier
 
 from .config import Config
 from .extensions import db, migrate, redis_ext
@@ -24,6 +25,7 @@ def create_app(config_class=Config):
     with app.app_context():
         _tune_sqlite(db.engine)
     app.extensions["email_stream"] = EmailStream(redis_ext.client, app.config["REDIS_KEY_PREFIX"])
+    init_token_verifier(app, redis_ext.client)  # staff tokens of the office's endpoints
 
     from . import cli, ops_api
 

@@ -1,11 +1,12 @@
-"""The accounting office's endpoints (ops credential): the delivery log, resending, retrying dead letters."""
+"""The accounting office's endpoints (a staff token with the role each names): the delivery log, resending,
+retrying dead letters."""
 
 import logging
 
 from flask import current_app, g
 from flask_smorest import Blueprint
 
-from billpay_common.ops import ops_required
+from billpay_common.staff_auth import CLERK, VIEWER, staff_required
 
 from . import services
 from .schemas import DeliveryQuerySchema, DeliverySchema, RequeuedSchema
@@ -19,7 +20,7 @@ def _stream():
 
 
 @blp.get("/deliveries")
-@ops_required
+@staff_required(VIEWER)
 @blp.arguments(DeliveryQuerySchema, location="query")
 @blp.response(200, DeliverySchema(many=True))
 def deliveries(query):
@@ -27,14 +28,14 @@ def deliveries(query):
 
 
 @blp.get("/deliveries/<event_id>")
-@ops_required
+@staff_required(VIEWER)
 @blp.response(200, DeliverySchema)
 def delivery(event_id):
     return services.get(event_id)
 
 
 @blp.post("/deliveries/<event_id>/resend")
-@ops_required
+@staff_required(CLERK)
 @blp.response(202, DeliverySchema)
 def resend(event_id):
     sent_again = services.resend(event_id, _stream())
@@ -43,7 +44,7 @@ def resend(event_id):
 
 
 @blp.post("/deliveries/retry-dead")
-@ops_required
+@staff_required(CLERK)
 @blp.response(202, RequeuedSchema)
 def retry_dead():
     requeued = services.requeue_dead(_stream())

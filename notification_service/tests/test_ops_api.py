@@ -1,4 +1,4 @@
-"""The accounting office's endpoints: the ops key, the delivery log, resend, /metrics."""
+"""The accounting office's endpoints: staff tokens and roles, the delivery log, resend, /metrics."""
 
 import uuid
 
@@ -17,7 +17,10 @@ def delivered(app, send, drain):
     return job
 
 
-@pytest.mark.parametrize("headers, status", [({}, 401), ({"X-Ops-Key": "wrong"}, 403)])
+@pytest.mark.parametrize(
+    "headers, status",
+    [({}, 401), ({"Authorization": "Bearer not-a-token"}, 401), ({"X-Ops-Key": "the-old-shared-key"}, 401)],
+)
 @pytest.mark.parametrize(
     "method, path",
     [
@@ -27,10 +30,17 @@ def delivered(app, send, drain):
         ("post", "/ops/deliveries/retry-dead"),
     ],
 )
-def test_ops_endpoints_need_the_ops_key(client, method, path, headers, status):
+def test_ops_endpoints_need_a_staff_token(client, method, path, headers, status):
     response = getattr(client, method)(path, headers=headers)
     assert response.status_code == status
-    assert response.get_json()["error"]["code"] in ("missing_credential", "bad_credential")
+    assert response.get_json()["error"]["code"] in ("missing_token", "invalid_token")
+
+
+def test_a_viewer_reads_the_log_but_cannot_resend(client, staff_headers, delivered):
+    viewer = staff_headers("viewer-vi", "viewer")
+    assert client.get(f"/ops/deliveries/{delivered.event_id}", headers=viewer).status_code == 200
+    refused = client.post(f"/ops/deliveries/{delivered.event_id}/resend", headers=viewer)
+    assert refused.status_code == 403 and "clerk role" in refused.get_json()["error"]["message"]
 
 
 def test_delivery_log_by_account_event_id_and_status(client, ops, delivered):

@@ -9,6 +9,7 @@ from billpay_common.errors import DomainError
 
 from . import declines, reconcile, refunds
 from .card_testing import KINDS
+from .models import Payment
 from .worker import Worker
 
 commands = Blueprint("payment_commands", __name__, cli_group=None)
@@ -37,12 +38,16 @@ def reconcile_command():
 @click.argument("payment_id")
 @click.option("--void", "void", is_flag=True, help="Void instead of refund (same day, before settlement).")
 def refund(payment_id, void):
-    """Refund PAYMENT_ID to the card and restore the invoice balances (idempotent)."""
+    """Refund PAYMENT_ID to the card and restore the invoice balances (idempotent); a refund above
+    REFUND_APPROVAL_THRESHOLD waits for a supervisor's approval, as the office's do."""
     try:
-        payment = refunds.reverse_payment(payment_id, "void" if void else "refund")
+        done = refunds.request_reversal(payment_id, "void" if void else "refund", f"cli:{getpass.getuser()}")
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Payment {payment.id} is {payment.status}.")
+    if isinstance(done, Payment):
+        click.echo(f"Payment {done.id} is {done.status}.")
+    else:
+        click.echo(f"Refund {done.id} of {done.amount} is awaiting a supervisor's approval.")
 
 
 @commands.cli.command("lift-card-testing-block")

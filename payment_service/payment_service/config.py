@@ -40,6 +40,13 @@ class PaymentSettings(BackendSettings):
     label = "payment_service"
 
     PAYMENT_SERVICE_DATABASE_URL: str = database_url_setting("payment_service")
+    REFUND_APPROVAL_THRESHOLD: Decimal = setting(
+        Decimal("500.00"),
+        "a refund above this amount waits for a second, different supervisor's approval before it goes to the "
+        "processor",
+        ge=0,
+        decimal_places=2,
+    )
     PAYMENT_PROCESSOR: str = setting(
         "payment_service.processor.sandbox:SandboxProcessor",
         "the card processor adapter (`module:Class`); the sandbox needs no network",

@@ -244,3 +244,19 @@ class CardTestingAudit(db.Model):
     kind = db.Column(db.String(10), nullable=False)
     subject = db.Column(db.String(128), nullable=False, index=True)
     detail = db.Column(db.String(255), nullable=False, default="")
+
+
+class PaymentReversal(db.Model):
+    """Every refund and void the office asks for: who, what, how much, when, and for a refund above the approval
+    threshold the second supervisor who approved (or rejected) it before it went to the processor."""
+
+    __tablename__ = "payment_reversals"
+    id = db.Column(db.String(32), primary_key=True, default=new_id)
+    payment_id = db.Column(db.String(32), nullable=False, index=True)
+    kind = db.Column(db.String(10), nullable=False)  # refund, void
+    amount = db.Column(MONEY, nullable=False)
+    status = db.Column(db.String(20), nullable=False, index=True)  # awaiting_approval, done, rejected
+    requested_by = db.Column(db.String(80), nullable=False)
+    requested_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    decided_by = db.Column(db.String(80), nullable=True)
+    decided_at = db.Column(db.DateTime, nullable=True)

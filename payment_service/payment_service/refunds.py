@@ -1,10 +1,13 @@
-"""The accounting office's refund and void: processor first, then invoice balances, then the e-mail."""
+"""The accounting office's refund and void: processor first, then invoice balances, then the e-mail. Each is
+recorded with who asked, what, how much and when (PaymentReversal); a refund above REFUND_APPROVAL_THRESHOLD waits
+until a second, different supervisor approves it, and only then goes to the processor."""
 
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from billpay_common.clock import utcnow
@@ -14,29 +17,61 @@ from billpay_common.queue import PAYMENT_REFUND
 
 from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
-from .models import Allocation, Payment
+from .models import Allocation, Payment, PaymentReversal
 from .payment_status import PaymentStatus
 from .processor import Processor, ProcessorError, ProcessorTimeout, current_processor
 from .settlement import payment_event_data
 from .unit_of_work import SqlUnitOfWork
 
 DONE = {"refund": PaymentStatus.REFUNDED, "void": PaymentStatus.VOIDED}
+AWAITING, REVERSED, REJECTED = "awaiting_approval", "done", "rejected"
 
 
-def reverse_payment(payment_id: str, kind: str) -> Payment:
-    """Refund (kind "refund") or void a succeeded payment; asking again answers the same payment."""
-    uow = SqlUnitOfWork()
+def _reversible(uow: SqlUnitOfWork, payment_id: str) -> Payment:
     payment = uow.get_payment(payment_id)
     if payment is None:
         raise NotFound(f"Payment {payment_id} was not found.")
-    if payment.status in DONE.values():
-        return payment
-    if payment.status is not PaymentStatus.SUCCEEDED:
+    if payment.status not in DONE.values() and payment.status is not PaymentStatus.SUCCEEDED:
         raise Conflict(
             f"Only a succeeded payment can be reversed; payment {payment_id} is {payment.status}.",
             code="not_reversible",
         )
+    return payment
+
+
+def request_reversal(payment_id: str, kind: str, actor: str) -> Payment | PaymentReversal:
+    """The office's refund or void: done at once (the payment is answered), or for a refund above the approval
+    threshold recorded as awaiting a second supervisor (the reversal is answered). Asking again answers the same."""
+    uow = SqlUnitOfWork()
+    payment = _reversible(uow, payment_id)
+    if payment.status in DONE.values():
+        return payment
+    waiting = _awaiting(payment.id)
+    if waiting is not None:
+        return waiting
+    remaining = payment.amount - payment.refunded_amount
+    if kind == "refund" and remaining > current_app.config["REFUND_APPROVAL_THRESHOLD"]:
+        reversal = PaymentReversal(
+            payment_id=payment.id, kind=kind, amount=remaining, status=AWAITING, requested_by=actor
+        )
+        db.session.add(reversal)
+        db.session.commit()
+        return reversal
+    return _reverse(uow, payment, kind, PaymentReversal(payment_id=payment.id, kind=kind, requested_by=actor))
+
+
+def _awaiting(payment_id: str) -> PaymentReversal | None:
+    return db.session.scalars(
+        select(PaymentReversal).where(PaymentReversal.payment_id == payment_id, PaymentReversal.status == AWAITING)
+    ).first()
+
+
+def _reverse(uow: SqlUnitOfWork, payment: Payment, kind: str, reversal: PaymentReversal) -> Payment:
+    """To the processor, then the balances; the reversal's record is committed with the payment's new status."""
+    reversal.amount = payment.amount - payment.refunded_amount
     _reverse_at_processor(payment, kind, current_processor())
+    reversal.status = REVERSED
+    db.session.add(reversal)
     return record_reversal(payment, DONE[kind], uow)
 
 
@@ -65,6 +100,47 @@ def _refund_notice(payment: Payment, before: Decimal, after: Decimal, uow: SqlUn
         if now[item.invoice] > was[item.invoice]
     ]
     uow.add_event(PAYMENT_REFUND, payment.account, payment.receipt_email, data)
+
+
+def _waiting_reversal(reversal_id: str) -> PaymentReversal:
+    reversal = db.session.get(PaymentReversal, reversal_id)
+    if reversal is None:
+        raise NotFound(f"There is no refund {reversal_id} to approve.")
+    if reversal.status != AWAITING:
+        raise Conflict(f"Refund {reversal_id} is {reversal.status}, not awaiting approval.", code="not_awaiting")
+    return reversal
+
+
+def approve(reversal_id: str, actor: str) -> PaymentReversal:
+    """A second supervisor's approval sends the refund to the processor; nobody approves their own."""
+    reversal = _waiting_reversal(reversal_id)
+    if reversal.requested_by == actor:
+        raise Conflict("A refund needs a second supervisor: you asked for this one.", code="own_request")
+    uow = SqlUnitOfWork()
+    payment = _reversible(uow, reversal.payment_id)
+    reversal.decided_by, reversal.decided_at = actor, utcnow()
+    if payment.status in DONE.values():  # reversed meanwhile (the processor's dashboard, told by its webhook)
+        reversal.status = REVERSED
+        db.session.commit()
+        return reversal
+    _reverse(uow, payment, reversal.kind, reversal)
+    return reversal
+
+
+def reject(reversal_id: str, actor: str) -> PaymentReversal:
+    reversal = _waiting_reversal(reversal_id)
+    reversal.status, reversal.decided_by, reversal.decided_at = REJECTED, actor, utcnow()
+    db.session.commit()
+    return reversal
+
+
+def reversals(status: str | None = None, payment_id: str | None = None, limit: int = 100) -> list[PaymentReversal]:
+    query = select(PaymentReversal).order_by(PaymentReversal.requested_at.desc(), PaymentReversal.id)
+    if status:
+        query = query.where(PaymentReversal.status == status)
+    if payment_id:
+        query = query.where(PaymentReversal.payment_id == payment_id)
+    return list(db.session.scalars(query.limit(limit)))
 
 
 def record_reversal(payment: Payment, status: PaymentStatus, uow: SqlUnitOfWork) -> Payment:

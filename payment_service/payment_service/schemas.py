@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
-from billpay_common.pagination import PageQuerySchema, PageSchema
+from billpay_common.pagination import LimitQuerySchema, PageQuerySchema, PageSchema
 
 from .models import DECLINED
 from .payment_status import PaymentStatus
@@ -102,6 +102,23 @@ class OpsQuerySchema(PageQuerySchema):
 
 class OpsPaymentPageSchema(PaymentPageSchema):
     items = fields.List(fields.Nested(OpsPaymentSchema))
+
+
+class ReversalSchema(Schema):
+    id = fields.String()
+    payment_id = fields.String()
+    kind = fields.String(metadata={"description": "refund or void"})
+    amount = Money()
+    status = fields.String(metadata={"description": "awaiting_approval, done or rejected"})
+    requested_by = fields.String()
+    requested_at = UtcDateTime()
+    decided_by = fields.String(allow_none=True, metadata={"description": "the supervisor who approved or rejected"})
+    decided_at = UtcDateTime(allow_none=True)
+
+
+class ReversalQuerySchema(LimitQuerySchema):
+    status = fields.String(validate=validate.OneOf(["awaiting_approval", "done", "rejected"]))
+    payment_id = fields.String(validate=validate.Length(max=32))
 
 
 class ProfileInSchema(Schema):

@@ -37,7 +37,7 @@ def refund_afterwards(stack):
     """Payment ids the test made on the demo account; each is refunded (balances restored) when it ends."""
     made = []
     yield made
-    office = ops(stack, "payment_service", actor="browser-walkthrough")
+    office = ops(stack, "payment_service")
     for payment_id in made:
         refunded = office.post(f"/ops/payments/{payment_id}/refund", {})
         assert refunded.status == 200, refunded.json_body

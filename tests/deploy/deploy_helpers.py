@@ -25,11 +25,10 @@ WORKERS = {"notification_worker": "notification_service", "payment_worker": "pay
 BACKENDS = {"auth_service", "invoice_service", "payment_service", "notification_service"}
 # Every office or service credential and the service packages allowed to hold it: the gateway holds none.
 CREDENTIALS = {
-    "OPS_API_KEY": BACKENDS,
     "PAYMENT_SERVICE_KEY": {"payment_service"},
     "INVOICE_SERVICE_CALLERS": {"invoice_service"},
 }
-RETIRED_CREDENTIALS = {"SERVICE_API_KEY"}  # the key every pod once shared
+RETIRED_CREDENTIALS = {"OPS_API_KEY", "SERVICE_API_KEY"}  # the keys every pod once shared
 
 
 def k8s_name(package):

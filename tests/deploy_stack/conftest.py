@@ -2,6 +2,7 @@
 collected only when named on the command line (`make test-deploy` runs `pytest tests/deploy_stack`) or with
 BILLPAY_DEPLOY_STACK=1. It skips only where no Docker engine can run."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -63,7 +64,8 @@ def stack(timings):
     env = {
         "GATEWAY_PUBLISH": "127.0.0.1:",
         "DEMO_PASSCODE": secrets.token_urlsafe(12),
-        "OPS_API_KEY": secrets.token_urlsafe(24),
+        "DEMO_STAFF_PASSWORD": secrets.token_urlsafe(12),
+        "DEMO_STAFF_TOTP_SECRET": base64.b32encode(secrets.token_bytes(20)).decode(),
         **payment_service_credentials(),
         "EMAIL_DAILY_LIMIT_PER_RECIPIENT": "1000",  # 50 receipts to receipts@example.com in one test
         "SESSION_SECRET_KEY": secrets.token_urlsafe(32),
@@ -85,6 +87,7 @@ def stack(timings):
     compose.gateway = compose.published("gateway", 8000)
     compose.mail = MailListing(compose.published("mailpit", 8025))
     compose.demo_passcode = env["DEMO_PASSCODE"]
+    compose.demo_staff = (env["DEMO_STAFF_PASSWORD"], env["DEMO_STAFF_TOTP_SECRET"])
     try:
         yield compose
     finally:

@@ -4,7 +4,10 @@ their JSON clients through the gateway's published port."""
 import json
 import random
 import secrets
+import time
 import uuid
+
+import pyotp
 
 from devtools.api_client import ApiClient
 
@@ -12,20 +15,42 @@ CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": 
 
 _OPS_CALLS = """
 import json, os, sys, urllib.request
-calls = json.loads({calls!r})
+calls, token = json.loads({calls!r}), {token!r}
 results = []
 for path, body in calls:
     request = urllib.request.Request("http://127.0.0.1:" + os.environ["PORT"] + path, data=json.dumps(body).encode(),
-                                     headers={{"X-Ops-Key": os.environ["OPS_API_KEY"],
+                                     headers={{"Authorization": "Bearer " + token,
                                               "Content-Type": "application/json"}}, method="POST")
     with urllib.request.urlopen(request, timeout=30) as response:
         results.append(response.status)
 print(json.dumps(results))
 """
 
+_STAFF_SIGN_IN = """
+import json, os, urllib.request
+request = urllib.request.Request("http://127.0.0.1:" + os.environ["PORT"] + "/staff/sign-in", data={body!r}.encode(),
+                                 headers={{"Content-Type": "application/json"}}, method="POST")
+with urllib.request.urlopen(request, timeout=30) as response:
+    print(json.dumps(json.loads(response.read())["access_token"]))
+"""
+
+
+def staff_token(compose):
+    """The demo staff member's token, signed in inside auth-service with password and TOTP; kept for ten minutes,
+    as each TOTP code signs in once only."""
+    token, signed_in_at = getattr(compose, "staff_token", None) or (None, 0.0)
+    if time.monotonic() - signed_in_at < 600:
+        return token
+    password, secret = compose.demo_staff
+    body = json.dumps({"username": "demo-admin", "password": password, "code": pyotp.TOTP(secret).now()})
+    token = compose.python_in("auth-service", _STAFF_SIGN_IN.format(body=body))
+    compose.staff_token = (token, time.monotonic())
+    return token
+
 
 def ops_post(compose, service, calls):
-    statuses = compose.python_in(service, _OPS_CALLS.format(calls=json.dumps(calls)))
+    script = _OPS_CALLS.format(calls=json.dumps(calls), token=staff_token(compose))
+    statuses = compose.python_in(service, script)
     assert statuses == [201] * len(calls), statuses
 
 

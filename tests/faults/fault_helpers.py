@@ -136,7 +136,7 @@ class FaultStack:
         return ApiClient(self.stack.url("gateway"))
 
     def ops(self, service):
-        return ApiClient(self.stack.url(service), {"X-Ops-Key": self.stack.env["OPS_API_KEY"], "X-Ops-Actor": "faults"})
+        return ApiClient(self.stack.url(service), self.stack.staff_headers())
 
     def new_subscriber(self, *amounts):
         """A portal user with a billing account and one open invoice per amount; logged in through the gateway."""

@@ -1,6 +1,7 @@
 """Schemathesis against every service's own /openapi.json and the gateway's public document, on the shared stack,
-with the credentials each operation needs: a subscriber Bearer token of an account of our own, X-Ops-Key and
-X-Service-Key. Deterministic (derandomized) and bounded, so CI sees the same requests on every run."""
+with the credentials each operation needs: a subscriber Bearer token of an account of our own, the stack's staff
+token for /ops/ and X-Service-Key. Deterministic (derandomized) and bounded, so CI sees the same requests on
+every run."""
 
 import pytest
 
@@ -36,13 +37,11 @@ def fuzz_subscriber(stack):
 @pytest.fixture(scope="module")
 def credentials(stack, fuzz_subscriber):
     everyday = fuzz_subscriber.token()
-    keys = {
-        "X-Ops-Key": stack.env["OPS_API_KEY"],
-        "X-Service-Key": stack.env["PAYMENT_SERVICE_KEY"],
-        "X-Ops-Actor": "schemathesis",
-    }
+    keys = {"X-Service-Key": stack.env["PAYMENT_SERVICE_KEY"]}
 
     def for_operation(operation):
+        if operation.path.startswith("/ops/"):
+            return {**keys, **stack.staff_headers()}
         spends = operation.path.endswith(TOKEN_SPENDING)
         return {**keys, "Authorization": f"Bearer {fuzz_subscriber.token() if spends else everyday}"}
 

@@ -19,7 +19,9 @@ __all__ = [
     "GUIDE_INVOICES",
     "NewInvoice",
     "Subscriber",
+    "StaffMember",
     "billing_account",
+    "create_staff_member",
     "create_subscriber",
     "grant_access",
     "invoice",
@@ -80,9 +82,38 @@ def invoice(account, amount, number=None, date="2026-01-15", due_date=None, char
     }
 
 
-def ops(stack, service, actor="tests"):
-    """An office caller of one service of the stack."""
-    return ApiClient(stack.url(service), {"X-Ops-Key": stack.env["OPS_API_KEY"], "X-Ops-Actor": actor})
+def ops(stack, service):
+    """An office caller of one service of the stack: the stack's demo staff member (every role), signed in at its
+    auth_service with password and TOTP."""
+    return ApiClient(stack.url(service), stack.staff_headers())
+
+
+@dataclass
+class StaffMember:
+    username: str
+    password: str
+    totp_secret: str
+    token: str
+
+    def headers(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def client(self, stack, service):
+        return ApiClient(stack.url(service), self.headers())
+
+
+def create_staff_member(stack, *roles):
+    """A staff member of a test's own with `roles`, made by the stack's admin and signed in with its TOTP."""
+    import pyotp
+
+    username = f"staff-{uuid.uuid4().hex[:10]}"
+    made = ops(stack, "auth_service").post("/ops/staff", {"username": username, "roles": list(roles)})
+    assert made.status == 201, made.data
+    password, secret = made.json_body["password"], made.json_body["totp_secret"]
+    body = {"username": username, "password": password, "code": pyotp.TOTP(secret).now()}
+    signed_in = ApiClient(stack.url("auth_service")).post("/staff/sign-in", body)
+    assert signed_in.status == 200, signed_in.data
+    return StaffMember(username, password, secret, signed_in.json_body["access_token"])
 
 
 def grant_access(stack, account, passcode, name="Pat Payer", email=None):

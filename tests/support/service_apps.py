@@ -1,4 +1,4 @@
-"""A service suite's app: a migrated database of its own, the ops key every suite configures, a Redis key prefix."""
+"""A service suite's app: a migrated database of its own and a Redis key prefix."""
 
 import contextlib
 import os
@@ -6,7 +6,6 @@ import uuid
 
 from billpay_common.service_auth import digest
 
-OPS_KEY = "ops-key-for-tests"  # what every service suite configures as OPS_API_KEY
 # payment_service's own key in the suites (PAYMENT_SERVICE_KEY), and what invoice_service accepts for it
 PAYMENT_SERVICE_KEY = "payment-service-key-for-tests-0123456789"
 INVOICE_SERVICE_CALLERS = f"payment_service={digest(PAYMENT_SERVICE_KEY)}"
@@ -21,13 +20,12 @@ def config_for_tests(base, **settings):
 @contextlib.contextmanager
 def service_app(create_app, base, service, redis_url, directory, **settings):
     """`service`'s app on a migrated database of its own (in `directory`, or CI's), with a Redis key prefix of its
-    own and OPS_KEY as its ops key; `settings` override the rest of `base`."""
+    own; `settings` override the rest of `base`."""
     config = config_for_tests(
         base,
         SQLALCHEMY_DATABASE_URI=database_url(service, directory),
         REDIS_URL=redis_url,
         REDIS_KEY_PREFIX=unique_prefix(),
-        OPS_API_KEY=OPS_KEY,
         **settings,
     )
     with migrated_app(create_app, config) as app:

@@ -6,8 +6,8 @@ from invoice_service_process import InvoiceServiceProcess
 from devtools.testing import TestTokens, unique_account
 from payment_service import create_app
 from payment_service.config import Config, engine_options
-from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix
 from tests.support.service_apps import PAYMENT_SERVICE_KEY as SERVICE_KEY
+from tests.support.service_apps import database_url, migrated_app, unique_prefix
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +32,6 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
         SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("payment"))
         REDIS_URL = redis_url
         REDIS_KEY_PREFIX = unique_prefix()
-        OPS_API_KEY = OPS_KEY
         PAYMENT_SERVICE_KEY = SERVICE_KEY
         INVOICE_SERVICE_URL = invoice_service.url
         HTTP_TIMEOUT_SECONDS = 2.0
@@ -106,7 +105,6 @@ def stripe_app(redis_url, tmp_path_factory, invoice_service, tokens, localstripe
         SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("payment_stripe"))
         REDIS_URL = redis_url
         REDIS_KEY_PREFIX = unique_prefix()
-        OPS_API_KEY = OPS_KEY
         PAYMENT_SERVICE_KEY = SERVICE_KEY
         INVOICE_SERVICE_URL = invoice_service.url
         HTTP_TIMEOUT_SECONDS = 2.0

@@ -1,4 +1,5 @@
-"""The real invoice_service under gunicorn for payment_service's suite, on a free port with a database of its own.
+"""The real invoice_service under gunicorn for payment_service's suite, on a free port with a database of its own,
+and the real auth_service its office calls sign in at.
 
 Invoices are added and read back through its ops API, as the accounting office does; `down()` and `up()` stop the
 process and start it again on the same port."""
@@ -11,41 +12,50 @@ from devtools.api_client import ApiClient
 from devtools.ports import free_port
 from devtools.stack import Stack
 from tests.support.databases import drop_databases, fresh_postgres_databases
-from tests.support.service_apps import INVOICE_SERVICE_CALLERS, OPS_KEY, unique_prefix
+from tests.support.service_apps import INVOICE_SERVICE_CALLERS, unique_prefix
 
 SERVICE = "invoice_service"
+AUTH = "auth_service"  # signs the staff token of the office's calls, as in production
 
 
 class InvoiceServiceProcess:
     def __init__(self, var_dir, redis_url):
         environ = {key: value for key, value in os.environ.items() if not key.endswith("_DATABASE_URL")}
-        databases, self.created_databases = fresh_postgres_databases("payment_suite", [SERVICE])
+        databases, self.created_databases = fresh_postgres_databases("payment_suite", [AUTH, SERVICE])
         environ.update(
             databases,
             REDIS_URL=redis_url,
             REDIS_KEY_PREFIX=unique_prefix(),
-            OPS_API_KEY=OPS_KEY,
             INVOICE_SERVICE_CALLERS=INVOICE_SERVICE_CALLERS,
+            ARGON2_TIME_COST="1",
+            ARGON2_MEMORY_COST="1024",
+            ARGON2_PARALLELISM="1",
             SMTP_URL="smtp://127.0.0.1:9",
             LOG_LEVEL="WARNING",
         )
         self.stack = Stack(
             var_dir,
-            ports={SERVICE: free_port()},
+            ports={SERVICE: free_port(), AUTH: free_port()},
             environ=environ,
-            services=[SERVICE],
+            services=[AUTH, SERVICE],
             log_dir=var_dir / "logs",
             web_concurrency=1,
         )
-        self.ops = ApiClient(self.url, {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "payment-tests"})
         self.owners = {}  # invoice number -> account, to find an invoice in its account's listing
 
     @property
     def url(self):
         return self.stack.url(SERVICE)
 
+    @property
+    def ops(self):
+        """The office, as the stack's demo staff member signed in at its auth_service."""
+        return ApiClient(self.url, self.stack.staff_headers())
+
     def start(self):
         self.stack.prepare()
+        self.stack.start_service(AUTH)
+        self.stack.wait_healthy(AUTH)
         return self.up()
 
     def stop(self):

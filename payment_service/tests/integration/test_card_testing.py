@@ -11,15 +11,15 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from tests.support.service_apps import PAYMENT_SERVICE_KEY
 from payment_helpers import body, key
 
+from billpay_common.staff_auth import SUPERVISOR
 from devtools.testing import unique_account
 from payment_service import create_app
 from payment_service.config import Config, engine_options
 from payment_service.extensions import db
 from payment_service.models import SandboxCharge
-from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix
+from tests.support.service_apps import PAYMENT_SERVICE_KEY, database_url, migrated_app, unique_prefix
 
 DECLINED = "Your card was declined. Use another card or call your bank."
 # Every sandbox number that declines (declined, insufficient funds, card code fails), each a different card.
@@ -39,7 +39,6 @@ DECLINING = (
     "4000000000000127",
 )
 GOOD = "4242424242424242"
-OPS = {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "jsmith"}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +47,6 @@ def config_class(redis_url, tmp_path_factory, invoice_service):
         TESTING = True
         SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("card_testing"))
         REDIS_URL = redis_url
-        OPS_API_KEY = OPS_KEY
         PAYMENT_SERVICE_KEY = PAYMENT_SERVICE_KEY
         INVOICE_SERVICE_URL = invoice_service.url
         HTTP_TIMEOUT_SECONDS = 2.0
@@ -65,6 +63,12 @@ def app_sharing(config_class, prefix, tokens):
     with migrated_app(create_app, type("Instance", (config_class,), {"REDIS_KEY_PREFIX": prefix})) as app:
         tokens.install(app)
         yield app
+
+
+@pytest.fixture
+def office(tokens):
+    """A supervisor of the office (lifting a block is a supervisor's job)."""
+    return tokens.staff_headers("jsmith", SUPERVISOR)
 
 
 @pytest.fixture
@@ -137,7 +141,7 @@ def blocked_count(client):
 
 
 def test_the_sixth_attempt_after_five_declines_is_429_and_never_reaches_the_processor(
-    guarded, client, subscriber, invoice_service
+    office, guarded, client, subscriber, invoice_service
 ):
     who = subscriber()
     blocked_before = blocked_count(client)
@@ -150,17 +154,17 @@ def test_the_sixth_attempt_after_five_declines_is_429_and_never_reaches_the_proc
     assert len(payments) == 5  # the refused attempt left no payment
     assert processor_calls(guarded, payments) == ["declined"] * 5
     assert blocked_count(client) == blocked_before + 1
-    [entry] = client.get(f"/ops/card-testing-blocks?account={who.account}", headers=OPS).json
+    [entry] = client.get(f"/ops/card-testing-blocks?account={who.account}", headers=office).json
     assert (entry["action"], entry["kind"], entry["subject"]) == ("blocked", "account", who.account)
     assert entry["actor"] == f"account:{who.account}"
 
 
-def test_every_decline_reason_is_the_same_answer_but_the_office_sees_the_processors_code(client, subscriber):
+def test_every_decline_reason_is_the_same_answer_but_the_office_sees_the_processors_code(office, client, subscriber):
     who = subscriber()
     declines(who, ["4000000000000127", "4000000000009995"])  # card code fails, insufficient funds
     mine = client.get("/payments", headers=who.auth).json["items"]
     assert {(item["failure_code"], item["failure_message"]) for item in mine} == {("card_declined", DECLINED)}
-    listed = client.get(f"/ops/payments?account={who.account}", headers=OPS).json["items"]
+    listed = client.get(f"/ops/payments?account={who.account}", headers=office).json["items"]
     assert sorted(item["failure_code"] for item in listed) == ["incorrect_cvc", "insufficient_funds"]
 
 
@@ -191,13 +195,13 @@ def test_one_card_declined_three_times_is_refused_on_any_account_and_address(gua
     assert fourth.pay(GOOD).status_code == 201  # that account and address may still pay with another card
 
 
-def test_the_office_lifts_a_block_by_api_and_by_command_and_each_is_audited(guarded, client, subscriber):
+def test_the_office_lifts_a_block_by_api_and_by_command_and_each_is_audited(office, guarded, client, subscriber):
     who = subscriber()
     declines(who, DECLINING[:5])
     assert_blocked(who.pay(GOOD), "this account")
     assert client.delete(f"/ops/card-testing-blocks/account/{who.account}").status_code == 401
-    assert client.delete(f"/ops/card-testing-blocks/planet/{who.account}", headers=OPS).status_code == 422
-    lifted = client.delete(f"/ops/card-testing-blocks/account/{who.account}", headers=OPS)
+    assert client.delete(f"/ops/card-testing-blocks/planet/{who.account}", headers=office).status_code == 422
+    lifted = client.delete(f"/ops/card-testing-blocks/account/{who.account}", headers=office)
     assert lifted.status_code == 200 and lifted.json == {"kind": "account", "subject": who.account, "lifted": True}
     assert who.pay(GOOD).status_code == 201
 
@@ -209,13 +213,15 @@ def test_the_office_lifts_a_block_by_api_and_by_command_and_each_is_audited(guar
     assert result.exit_code == 0
     assert who.pay(GOOD).status_code == 201
 
-    entries = client.get(f"/ops/card-testing-blocks?subject={who.address}", headers=OPS).json
+    entries = client.get(f"/ops/card-testing-blocks?subject={who.address}", headers=office).json
     assert [(entry["action"], entry["actor"][:4]) for entry in entries] == [("lifted", "cli:"), ("blocked", "acco")]
-    by_office = client.get(f"/ops/card-testing-blocks?subject={who.account}", headers=OPS).json
-    assert ("lifted", "ops:jsmith") in {(entry["action"], entry["actor"]) for entry in by_office}
+    by_office = client.get(f"/ops/card-testing-blocks?subject={who.account}", headers=office).json
+    assert ("lifted", "staff:jsmith") in {(entry["action"], entry["actor"]) for entry in by_office}
 
 
-def test_limits_hold_across_app_instances_sharing_redis(config_class, prefix, guarded, client, subscriber, tokens):
+def test_limits_hold_across_app_instances_sharing_redis(
+    office, config_class, prefix, guarded, client, subscriber, tokens
+):
     who = subscriber()
     with app_sharing(config_class, prefix, tokens) as other:
         other_client = other.test_client()
@@ -224,7 +230,7 @@ def test_limits_hold_across_app_instances_sharing_redis(config_class, prefix, gu
             assert who.pay(number, client=other_client).status_code == 402
         assert_blocked(who.pay(GOOD, client=other_client), "this account")
         assert_blocked(who.pay(GOOD), "this account")
-        assert other_client.delete(f"/ops/card-testing-blocks/account/{who.account}", headers=OPS).json["lifted"]
+        assert other_client.delete(f"/ops/card-testing-blocks/account/{who.account}", headers=office).json["lifted"]
         assert who.pay(GOOD).status_code == 201
 
 

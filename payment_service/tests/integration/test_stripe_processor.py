@@ -95,16 +95,15 @@ def test_an_authorization_is_captured_or_voided(stripe_app, localstripe):
 
 
 def test_the_office_refund_of_a_stripe_payment_refunds_at_stripe_and_restores_the_balance(
-    stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account
+    stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account, tokens
 ):
     from stripe_payments import pay_with_saved_card
 
+    ops = tokens.staff_headers("supervisor-su", "supervisor")
     invoice = new_invoice("25.00")
     payment = pay_with_saved_card(stripe_app, stripe_client, auth, account, localstripe, invoice, "25.00")
     assert payment["status"] == "succeeded" and invoice_service.balance(invoice) == Decimal("0.00")
-    from tests.support.service_apps import OPS_KEY
-
-    refunded = stripe_client.post(f"/ops/payments/{payment['id']}/refund", headers={"X-Ops-Key": OPS_KEY})
+    refunded = stripe_client.post(f"/ops/payments/{payment['id']}/refund", headers=ops)
     assert refunded.status_code == 200 and refunded.json["status"] == "refunded"
     assert invoice_service.balance(invoice) == Decimal("25.00")
     with stripe_app.app_context():

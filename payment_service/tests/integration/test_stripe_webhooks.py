@@ -87,10 +87,8 @@ def test_a_refund_made_in_stripe_restores_the_balances_and_sends_the_notice_once
 
 
 def test_a_dispute_marks_the_payment_disputed_for_the_office(
-    stripe_app, stripe_client, localstripe, new_invoice, auth, account
+    stripe_app, stripe_client, localstripe, new_invoice, auth, account, tokens
 ):
-    from tests.support.service_apps import OPS_KEY
-
     invoice = new_invoice("15.00")
     payment = pay_with_saved_card(stripe_app, stripe_client, auth, account, localstripe, invoice, "15.00")
     charge = charge_of(stripe_app, localstripe, payment["id"])
@@ -103,7 +101,9 @@ def test_a_dispute_marks_the_payment_disputed_for_the_office(
     }
     answer = post_event(stripe_client, event_about(dispute, "charge.dispute.created"))
     assert answer.status_code == 200 and answer.json["outcome"] == "disputed"
-    listed = stripe_client.get("/ops/payments?status=disputed", headers={"X-Ops-Key": OPS_KEY}).json
+    listed = stripe_client.get(
+        "/ops/payments?status=disputed", headers=tokens.staff_headers("viewer-vi", "viewer")
+    ).json
     assert payment["id"] in [item["id"] for item in listed["items"]]
 
 
@@ -242,10 +242,8 @@ def refund_in_stripe(stripe_app, localstripe, payment_id, cents=None):
 
 
 def test_partial_refunds_in_stripe_reopen_the_last_invoices_paid_once_each_then_a_full_refund_the_rest(
-    stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account
+    stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account, tokens
 ):
-    from tests.support.service_apps import OPS_KEY
-
     first_invoice, second_invoice = new_invoice("30.00"), new_invoice("20.00")
     payment = stripe_client.post(
         "/payments",
@@ -274,7 +272,9 @@ def test_partial_refunds_in_stripe_reopen_the_last_invoices_paid_once_each_then_
     assert post_event(stripe_client, event).json["outcome"] == "partly_refunded"
     assert invoice_service.balance(second_invoice) == Decimal("20.00")
     assert invoice_service.balance(first_invoice) == Decimal("5.00")
-    office = stripe_client.get(f"/ops/payments?account={account}", headers={"X-Ops-Key": OPS_KEY}).json["items"]
+    office = stripe_client.get(
+        f"/ops/payments?account={account}", headers=tokens.staff_headers("tester", "viewer")
+    ).json["items"]
     assert [item["refunded_amount"] for item in office] == ["25.00"]
 
     event = refund_in_stripe(stripe_app, localstripe, payment["id"])  # the rest
