@@ -32,3 +32,12 @@ def runner(app):
 @pytest.fixture
 def ops():
     return {"X-Ops-Key": OPS_KEY, "X-Ops-Actor": "tester"}
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(tmp_path_factory):
+    """The sandbox card processor, a processor of its own, answering HTTP on a free port of 127.0.0.1."""
+    from tests.support.sandbox import sandbox_processor
+
+    with sandbox_processor(tmp_path_factory.mktemp("sandbox_processor")) as url:
+        yield url

@@ -33,6 +33,7 @@ def main():
             f"""
 Bill Pay is running.
   Portal:        {stack.url()}
+  Card fields:   {env.get("SANDBOX_PROCESSOR_URL", "the processor's")} (the sandbox processor: test cards only)
   Demo login:    username {DEMO_ACCOUNT}, password {env["DEMO_PASSCODE"]}
   Ops key:       X-Ops-Key: {env["OPS_API_KEY"]}   (secrets kept in {stack.var_dir / "local.env"})
   E-mail:        {".eml files in " + str(stack.mail_dir) if stack.mail_sink else env["SMTP_URL"]}

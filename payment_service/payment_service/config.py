@@ -66,6 +66,17 @@ class PaymentSettings(BillPaySettings):
         30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0
     )
 
+    SANDBOX_PROCESSOR_URL: str = setting(
+        "http://127.0.0.1:8010",
+        "where the sandbox processor (a test processor of its own process, `make run` only) is reached",
+        local_default=True,
+    )
+    SANDBOX_PROCESSOR_KEY: str = setting(
+        "sk_sandbox_local",
+        "the sandbox processor's secret key (its SANDBOX_SECRET_KEY); only the sandbox adapter reads it",
+        secret=True,
+        local_default=True,
+    )
     STRIPE_API_KEY: str = setting(
         "", "Stripe's secret API key (`sk_live_...` in production); only the Stripe processor reads it", secret=True
     )

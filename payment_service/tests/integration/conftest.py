@@ -2,10 +2,12 @@ import logging
 
 import pytest
 from invoice_service_process import SERVICE_KEY, InvoiceServiceProcess
+from payment_helpers import use_sandbox
 
 from devtools.testing import TestTokens, unique_account
 from payment_service import create_app
 from payment_service.config import Config, engine_options
+from tests.support.sandbox import SECRET_KEY as SANDBOX_SECRET_KEY
 from tests.support.service_apps import OPS_KEY, database_url, migrated_app, unique_prefix
 
 
@@ -25,7 +27,7 @@ def tokens():
 
 
 @pytest.fixture(scope="session")
-def app(redis_url, tmp_path_factory, invoice_service, tokens):
+def app(redis_url, tmp_path_factory, invoice_service, tokens, sandbox_url):
     class TestConfig(Config):
         TESTING = True
         SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("payment"))
@@ -37,12 +39,19 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
         HTTP_TIMEOUT_SECONDS = 2.0
         RECONCILE_AFTER_SECONDS = 0
         IDEMPOTENCY_WAIT_SECONDS = 20
+        SANDBOX_PROCESSOR_URL = sandbox_url
+        SANDBOX_PROCESSOR_KEY = SANDBOX_SECRET_KEY
 
     TestConfig.SQLALCHEMY_ENGINE_OPTIONS = engine_options(TestConfig.SQLALCHEMY_DATABASE_URI)
     with migrated_app(create_app, TestConfig) as app:
         tokens.install(app)
         logging.getLogger().setLevel(logging.DEBUG)
         yield app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandbox_for_helpers(sandbox_url):
+    use_sandbox(sandbox_url)
 
 
 @pytest.fixture

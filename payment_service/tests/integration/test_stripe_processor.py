@@ -3,10 +3,9 @@
 from decimal import Decimal
 
 import pytest
-import stripe
 
 from payment_service.models import new_id
-from payment_service.processor import PaymentSource, ProcessorError, current_processor
+from payment_service.processor import CardRefused, PaymentSource, current_processor
 
 VISA, DECLINES_ON_CHARGE, DECLINES_ON_ATTACH = "4242424242424242", "4000000000000341", "4000000000000002"
 
@@ -40,13 +39,10 @@ def test_an_unknown_reference_is_not_found(stripe_app):
         assert current_processor().lookup(new_id()).status == "not_found"
 
 
-def test_card_numbers_are_refused_by_the_stripe_adapter(stripe_app):
-    from payment_service.cards import validate_card
-    from tests.support import cards
-
-    card = validate_card(cards.VISA, 12, 2031, "123")
-    with stripe_app.app_context(), pytest.raises(ProcessorError):
-        current_processor().tokenize(card)
+def test_a_payment_method_is_described_by_its_card_only(stripe_app, localstripe):
+    with stripe_app.app_context():
+        card = current_processor().describe(localstripe.payment_method(VISA, exp_month=7))
+    assert (card.brand, card.last4, card.exp_month, card.exp_year) == ("Visa", "4242", 7, 2031)
 
 
 def test_a_saved_card_keeps_only_stripe_ids_and_what_a_person_recognises(stripe_app, localstripe):
@@ -63,7 +59,7 @@ def test_a_saved_card_keeps_only_stripe_ids_and_what_a_person_recognises(stripe_
 
 
 def test_a_card_the_bank_refuses_to_save_is_not_saved(stripe_app, localstripe):
-    with stripe_app.app_context(), pytest.raises(stripe.CardError):
+    with stripe_app.app_context(), pytest.raises(CardRefused):
         current_processor().save_card("99939999", localstripe.payment_method(DECLINES_ON_ATTACH))
 
 
