@@ -73,9 +73,7 @@ class PaymentSettings(BillPaySettings):
     )
     SANDBOX_PROCESSOR_KEY: str = setting(
         "sk_sandbox_local",
-        "the sandbox processor's secret key (its SANDBOX_SECRET_KEY); only the sandbox adapter reads it",
-        secret=True,
-        local_default=True,
+        "the sandbox processor's key (its SANDBOX_SECRET_KEY); not a secret: the sandbox charges no real card",
     )
     STRIPE_API_KEY: str = setting(
         "", "Stripe's secret API key (`sk_live_...` in production); only the Stripe processor reads it", secret=True
