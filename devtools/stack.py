@@ -66,7 +66,7 @@ class Stack:
     ):
         self.var_dir = Path(var_dir)
         self.services = list(services or WEB_SERVICES)
-        self.ports = dict(WEB_SERVICES, **{SANDBOX: SANDBOX_PORT}, **(ports or {}))
+        self.ports = {**WEB_SERVICES, SANDBOX: SANDBOX_PORT, **(ports or {})}
         self.base_env = dict(os.environ if environ is None else environ)
         self.scale = scale or {}
         self.log_dir = Path(log_dir) if log_dir else None

@@ -15,9 +15,9 @@ from tcp_proxy import TcpProxy
 
 from devtools.api_client import ApiClient
 from devtools.ports import free_port
-from devtools.stack import WEB_SERVICES, Stack
+from devtools.stack import SANDBOX, WEB_SERVICES, Stack
 from devtools.testing import unique_account
-from tests.support.cards import VISA, card
+from tests.support.cards import VISA, token
 from tests.support.databases import drop_databases, fresh_postgres_databases
 
 # Short intervals so that a claim, a retry or a reconciliation happens in a second, not in minutes.
@@ -90,7 +90,7 @@ class FaultStack:
         )
         self.stack = Stack(
             var_dir,
-            ports={service: free_port() for service in WEB_SERVICES},
+            ports={service: free_port() for service in (*WEB_SERVICES, SANDBOX)},
             environ=environ,
             log_dir=var_dir / "logs",
             web_concurrency=1,
@@ -215,7 +215,7 @@ class Subscriber:
         """POST /api/payments through the gateway; allocations: [(invoice, "amount")]."""
         body = {
             "allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
-            "card": card(number),
+            "payment_method": token(self.faults.stack.url("sandbox_processor"), number),
             "receipt_email": self.email,
         }
         return self.faults.gateway.post(

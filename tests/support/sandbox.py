@@ -7,8 +7,8 @@ import urllib.request
 
 from tests.support.serving import served
 
-PUBLISHABLE_KEY = "pk_sandbox_tests"
-SECRET_KEY = "sk_sandbox_tests"
+PUBLISHABLE_KEY = "pk_sandbox_local"  # the sandbox's own defaults, as `make run` and the test stacks run it
+SECRET_KEY = "sk_sandbox_local"
 
 
 @contextlib.contextmanager
