@@ -95,7 +95,11 @@ def test_card_number_is_never_stored_logged_queued_or_echoed(stack):
     refused_at_the_processor = [tokenize(sandbox, spaced, "12"), tokenize(sandbox, spaced, "987", exp_month=13)]
     assert [status for status, _ in refused_at_the_processor] == [402, 402]
     card = {"number": spaced, "exp_month": 12, "exp_year": 2034, "cvc": "987"}
-    sent_a_card = client.post("/api/payments", {"allocations": [{"invoice": invoice, "amount": "1.00"}], "card": card})
+    sent_a_card = client.post(
+        "/api/payments",
+        {"allocations": [{"invoice": invoice, "amount": "1.00"}], "card": card},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
     responses = [
         _pay(client, invoice, token(), save_card=True),
         _pay(client, invoice, token(), amount="9999.00"),
