@@ -40,7 +40,7 @@ class PaymentSettings(BillPaySettings):
     PAYMENT_SERVICE_DATABASE_URL: str = database_url_setting("payment_service")
     PAYMENT_PROCESSOR: str = setting(
         "payment_service.processor.sandbox:SandboxProcessor",
-        "the card processor adapter (`module:Class`); the sandbox needs no network",
+        "the card processor adapter (`module:Class`); the sandbox's is a local process of its own (`make run`)",
     )
     PROCESSOR_TIMEOUT_SECONDS: float = setting(
         20.0, "a processor call slower than this leaves the payment pending", gt=0
