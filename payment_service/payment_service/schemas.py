@@ -13,7 +13,10 @@ CARDS_IN_PROCESSOR_FIELDS = (
     "Cards are entered in the card processor's own fields, never sent to Bill Pay: "
     "send the processor's token as payment_method."
 )
-PAYMENT_METHOD = validate.Length(min=1, max=120)
+PAYMENT_METHOD = validate.And(
+    validate.Length(min=1, max=120),
+    validate.Regexp(r"^[A-Za-z0-9_:]+$", error="A processor token has letters, digits, _ and : only."),
+)
 
 
 class NoCardNumbers(Schema):

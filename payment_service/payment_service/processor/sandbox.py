@@ -8,6 +8,7 @@ ProcessorTimeout: the charge may have happened, and the reconciler looks the ref
 """
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from billpay_common.http import ServiceClient, ServiceUnavailable
 
@@ -73,9 +74,9 @@ class SandboxProcessor(Processor):
         return ChargeStatus(data["status"], Decimal(data["amount"]))
 
     def describe(self, token):
-        card = self._call("GET", f"/v1/payment_methods/{token}")[0]["card"]
+        card = self._call("GET", f"/v1/payment_methods/{quote(token, safe='')}")[0]["card"]
         return CardDescription(card["brand"], card["last4"], card["exp_month"], card["exp_year"], card["fingerprint"])
 
     def save_card(self, account, token, customer_id=None):
-        card = self._call("POST", f"/v1/payment_methods/{token}/attach")[0]["card"]
+        card = self._call("POST", f"/v1/payment_methods/{quote(token, safe='')}/attach")[0]["card"]
         return SavedCard(token, card["brand"], card["last4"], card["exp_month"], card["exp_year"])

@@ -106,6 +106,7 @@ PM = "pm_sbx_not_looked_up"  # refused before the processor is asked about it
         ({"allocations": [{"invoice": "1", "amount": "1.00"}]}, "payment_method"),
         ({"allocations": [{"invoice": "1", "amount": "1.00"}], "payment_method": "pm_sbx_unknown"}, "payment_method"),
         ({"allocations": [{"invoice": "1", "amount": "1.00"}], "payment_method": ""}, "payment_method"),
+        ({"allocations": [{"invoice": "1", "amount": "1.00"}], "payment_method": "../charges/x"}, "payment_method"),
     ],
 )
 def test_bad_input_is_422_with_the_field_named(client, auth, payload, field):
