@@ -47,3 +47,12 @@ def staff_headers(app, tokens):
 def ops(staff_headers):
     """A staff member "tester" with every role."""
     return staff_headers("tester", *ROLES)
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(tmp_path_factory):
+    """The sandbox card processor, a processor of its own, answering HTTP on a free port of 127.0.0.1."""
+    from tests.support.sandbox import sandbox_processor
+
+    with sandbox_processor(tmp_path_factory.mktemp("sandbox_processor")) as url:
+        yield url

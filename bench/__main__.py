@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 from devtools.ports import free_port
-from devtools.stack import ROOT, WEB_SERVICES, Stack
+from devtools.stack import ROOT, SANDBOX, WEB_SERVICES, Stack
 
 from . import load, scenario
 from .memory import PeakMemory
@@ -62,7 +62,7 @@ def build_stack(var_dir, databases):
     )
     return Stack(
         var_dir,
-        ports={s: free_port() for s in WEB_SERVICES},
+        ports={s: free_port() for s in (*WEB_SERVICES, SANDBOX)},
         environ=environ,
         log_dir=var_dir / "logs",
         mail_port=free_port(),

@@ -44,6 +44,7 @@ def main():
             f"""
 Bill Pay is running.
   Portal:        {stack.url()}
+  Card fields:   {env.get("SANDBOX_PROCESSOR_URL", "the processor's")} (the sandbox processor: test cards only)
   Demo login:    username {DEMO_ACCOUNT}, password {env["DEMO_PASSCODE"]}
   Office login:  {_office_login(env, stack.url("auth_service"))}
                  (every staff role; secrets kept in {stack.var_dir / "local.env"})

@@ -30,11 +30,14 @@ URL_SETTINGS = {
     "payment_service": "PAYMENT_SERVICE_URL",
     "notification_service": "NOTIFICATION_SERVICE_URL",
 }
+# The sandbox card processor: a processor of its own (own process, origin and ledger) beside payment_service,
+# serving its card fields to the browser; never one of the deployed services.
+SANDBOX = "sandbox_processor"
+SANDBOX_PORT = 8010
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
 SECRETS = (
     "PAYMENT_SERVICE_KEY",
     "SESSION_SECRET_KEY",
-    "CARD_FINGERPRINT_SECRET",
     "DEMO_PASSCODE",
     "DEMO_STAFF_PASSWORD",
     "DEMO_STAFF_TOTP_SECRET",
@@ -42,7 +45,6 @@ SECRETS = (
 # Each credential reaches only the processes it belongs to, as in deploy/: the gateway holds none but its own.
 CREDENTIAL_OWNERS = {
     "PAYMENT_SERVICE_KEY": {"payment_service"},
-    "CARD_FINGERPRINT_SECRET": {"payment_service"},
     "INVOICE_SERVICE_CALLERS": {"invoice_service"},
     "SESSION_SECRET_KEY": {"gateway"},
     "DEMO_STAFF_PASSWORD": {"auth_service"},
@@ -97,7 +99,7 @@ class Stack:
     ):
         self.var_dir = Path(var_dir)
         self.services = list(services or WEB_SERVICES)
-        self.ports = dict(WEB_SERVICES, **(ports or {}))
+        self.ports = {**WEB_SERVICES, SANDBOX: SANDBOX_PORT, **(ports or {})}
         self.base_env = dict(os.environ if environ is None else environ)
         self.scale = scale or {}
         self.log_dir = Path(log_dir) if log_dir else None
@@ -119,6 +121,7 @@ class Stack:
         env.setdefault("PYTHONUNBUFFERED", "1")
         for service, setting in URL_SETTINGS.items():
             env[setting] = f"http://127.0.0.1:{self.ports[service]}"
+        self._use_sandbox(env)
         if not env.get("REDIS_URL"):
             self.redis = PrivateRedis(self.var_dir)
             self.redis.kill_stale()
@@ -146,6 +149,20 @@ class Stack:
                 self.flask(service, "db", "upgrade")
         self.seed_demo()
         return self
+
+    def _use_sandbox(self, env):
+        """payment_service charges at the sandbox; the portal's card fields and script come from its origin."""
+        if not self.has("payment_service") or env.get("PAYMENT_PROCESSOR", "").endswith("StripeProcessor"):
+            return
+        sandbox = self.url(SANDBOX)
+        env["SANDBOX_PROCESSOR_URL"] = sandbox
+        env.setdefault("CARD_PROCESSOR_JS_URL", f"{sandbox}/v3/")
+        env.setdefault("CARD_PROCESSOR_ORIGINS", sandbox)
+        env.setdefault("CARD_PROCESSOR_PUBLISHABLE_KEY", env.get("SANDBOX_PUBLISHABLE_KEY", "pk_sandbox_local"))
+
+    @property
+    def sandbox_runs(self):
+        return "SANDBOX_PROCESSOR_URL" in self.env
 
     @property
     def mail_dir(self):
@@ -207,13 +224,15 @@ class Stack:
 
     # -- processes ----------------------------------------------------------------
     def start(self, timeout=60):
+        if self.sandbox_runs:
+            self.start_service(SANDBOX)
         for service in self.services:
             self.start_service(service)
         for worker, service in WORKERS.items():
             if self.has(service):
                 for index in range(int(self.scale.get(worker, 1))):
                     self.start_worker(worker, index)
-        for service in self.services:
+        for service in self.services + ([SANDBOX] if self.sandbox_runs else []):
             self.wait_healthy(service, timeout)
         return self
 

@@ -31,6 +31,22 @@ class GatewaySettings(BillPaySettings):
         "3 per hour", "forgot-passcode requests per account number typed, whoever sends them"
     )
 
+    CARD_PROCESSOR_JS_URL: str = setting(
+        "http://127.0.0.1:8010/v3/",
+        "the card processor's Stripe.js (`https://js.stripe.com/v3/` with Stripe; the sandbox processor's locally): "
+        "its card fields take the card, never the portal",
+        local_default=True,
+    )
+    CARD_PROCESSOR_PUBLISHABLE_KEY: str = setting(
+        "pk_sandbox_local", "the processor's publishable key for its card fields (Stripe's `pk_live_...`)"
+    )
+    CARD_PROCESSOR_ORIGINS: str = setting(
+        "http://127.0.0.1:8010",
+        "the processor's origins, space separated, the only ones the pages' CSP lets scripts, frames and connections "
+        "reach besides the portal (Stripe: `https://js.stripe.com https://api.stripe.com https://hooks.stripe.com`)",
+        local_default=True,
+    )
+
     @field_validator("LOGIN_RATE_LIMIT", "FORGOT_PASSCODE_RATE_LIMIT", "FORGOT_PASSCODE_ACCOUNT_RATE_LIMIT")
     @classmethod
     def _rate_limit(cls, value):

@@ -43,6 +43,8 @@ def create_app(config_class=Config):
         app.config["PROCESSOR_TIMEOUT_SECONDS"],
         api_key=app.config["STRIPE_API_KEY"],
         api_base=app.config["STRIPE_API_BASE"] or None,
+        sandbox_url=app.config["SANDBOX_PROCESSOR_URL"],
+        sandbox_key=app.config["SANDBOX_PROCESSOR_KEY"],
     )
 
     from . import api, cli, ops_api, profiles_api, webhooks_api

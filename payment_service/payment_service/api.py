@@ -36,7 +36,7 @@ def pay(headers, body):
             g.token_claims.get("name", ""),
             headers["key"],
             body["allocations"],
-            card=body.get("card"),
+            payment_method=body.get("payment_method"),
             profile_id=body.get("profile_id"),
             receipt_email=body.get("receipt_email"),
             save_card=body["save_card"],

@@ -9,8 +9,6 @@ Each refusal is audited; the accounting office can lift a block. The window rule
 
 import contextlib
 import dataclasses
-import hashlib
-import hmac
 import logging
 import math
 import time
@@ -19,7 +17,7 @@ from typing import Protocol
 
 from billpay_common.errors import DomainError, TooManyRequests
 
-from .processor.base import PaymentSource
+from .processor.base import PaymentSource, Processor, ProcessorError
 
 log = logging.getLogger(__name__)
 
@@ -176,12 +174,10 @@ class CardTestingGuard:
             )
 
 
-def card_fingerprint(source: PaymentSource, processor: object, secret: str) -> str:
-    """The card's identity across payments, accounts and tokens, never its number. The processor's own
-    fingerprint where it describes tokens (Stripe's PaymentMethod card.fingerprint); for a card entered here
-    (the sandbox, today) an HMAC of its number under CARD_FINGERPRINT_SECRET; for any other token, the token."""
-    describe = getattr(processor, "describe", None)
-    if source.token and describe is not None:
-        return str(describe(source.token).fingerprint)
-    value = source.card.number if source.card is not None else source.token or ""
-    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+def card_fingerprint(source: PaymentSource, processor: Processor) -> str:
+    """The card's identity across payments, accounts and tokens, never its number: the processor's own
+    fingerprint (Stripe's PaymentMethod card.fingerprint, the sandbox's); the token where it has none."""
+    try:
+        return processor.describe(source.token or "").fingerprint or source.token or ""
+    except ProcessorError:
+        return source.token or ""

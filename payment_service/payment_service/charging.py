@@ -12,7 +12,6 @@ from typing import NoReturn
 
 from billpay_common.errors import DomainError, Unavailable
 
-from .cards import Card
 from .clients import ServiceUnavailable
 from .models import DECLINED, Payment
 from .ports import InvoiceReservations, RequestAnswers, UnitOfWork
@@ -48,8 +47,8 @@ def charge(
     if not result.approved:
         _decline(payment, result, request, invoices, uow)
     request.answer(201)
-    if save_card and source.card is not None:
-        _save_card(payment, source.card, processor, uow)
+    if save_card and payment.profile_id is None:
+        _save_card(payment, source, processor, uow)
     return settle_charged(payment, invoices=invoices, processor=processor, uow=uow, raise_conflict=True)
 
 
@@ -96,8 +95,9 @@ def _pending(payment: Payment, request: RequestAnswers, uow: UnitOfWork) -> Paym
     return payment
 
 
-def _save_card(payment: Payment, card: Card, processor: Processor, uow: UnitOfWork) -> None:
+def _save_card(payment: Payment, source: PaymentSource, processor: Processor, uow: UnitOfWork) -> None:
     try:
-        uow.add_profile(payment.account, card, processor.tokenize(card))
+        saved = processor.save_card(payment.account, source.token, uow.processor_customer(payment.account))
+        uow.add_profile(payment.account, saved)
     except Exception:  # the payment matters more than saving the card; the subscriber can add it later
         log.exception("could not save the card of payment %s", payment.id)

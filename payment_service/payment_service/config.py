@@ -49,7 +49,7 @@ class PaymentSettings(BackendSettings):
     )
     PAYMENT_PROCESSOR: str = setting(
         "payment_service.processor.sandbox:SandboxProcessor",
-        "the card processor adapter (`module:Class`); the sandbox needs no network",
+        "the card processor adapter (`module:Class`); the sandbox's is a local process of its own (`make run`)",
     )
     PROCESSOR_TIMEOUT_SECONDS: float = setting(
         20.0, "a processor call slower than this leaves the payment pending", gt=0
@@ -107,14 +107,16 @@ class PaymentSettings(BackendSettings):
         30, "more declines than this across all accounts within DECLINE_BURST_WINDOW_SECONDS logs one warning", ge=1
     )
     DECLINE_BURST_WINDOW_SECONDS: int = setting(600, "the window of DECLINE_BURST_LIMIT", ge=1)
-    CARD_FINGERPRINT_SECRET: str = setting(
-        "",
-        "key of the HMAC that identifies a card entered here across payments (per-card decline limits)",
-        secret=True,
-        local_default=True,
-        shown="generated into `var/local.env` by `make run`",
-    )
 
+    SANDBOX_PROCESSOR_URL: str = setting(
+        "http://127.0.0.1:8010",
+        "where the sandbox processor (a test processor of its own process, `make run` only) is reached",
+        local_default=True,
+    )
+    SANDBOX_PROCESSOR_KEY: str = setting(
+        "sk_sandbox_local",
+        "the sandbox processor's key (its SANDBOX_SECRET_KEY); not a secret: the sandbox charges no real card",
+    )
     STRIPE_API_KEY: str = setting(
         "", "Stripe's secret API key (`sk_live_...` in production); only the Stripe processor reads it", secret=True
     )

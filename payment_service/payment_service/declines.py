@@ -44,7 +44,7 @@ def _guard() -> CardTestingGuard:
 def admit(account: str, source: PaymentSource, processor: Processor, attempt: str) -> Attempt:
     """The attempt holding its places in the account's, the client address's and the card's windows; or
     TooManyDeclines (429), audited, when one of them is full."""
-    card = card_fingerprint(source, processor, current_app.config["CARD_FINGERPRINT_SECRET"])
+    card = card_fingerprint(source, processor)
     subjects = {ACCOUNT: account, ADDRESS: request.remote_addr or "", CARD: card}
     return _guard().admit(account, subjects, attempt)
 

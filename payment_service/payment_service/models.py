@@ -199,19 +199,6 @@ class OutboxEvent(db.Model):
     last_error = db.Column(db.String(255), nullable=True)
 
 
-class SandboxCharge(db.Model):
-    """The sandbox processor's own ledger, so lookups by reference work across processes."""
-
-    __tablename__ = "sandbox_charges"
-    reference = db.Column(db.String(64), primary_key=True)
-    amount = db.Column(MONEY, nullable=False)
-    status = db.Column(db.String(12), nullable=False)
-    brand = db.Column(db.String(30), nullable=False)
-    last4 = db.Column(db.String(4), nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
-
-
 class StripeIntent(db.Model):
     """Which Stripe PaymentIntent charges which payment, so a charge whose answer was lost is looked up."""
 

@@ -1,5 +1,5 @@
 """Paying invoices: check the request, record the payment under its Idempotency-Key, then run the payment flow
-(charging) with the real invoice_service, processor and database. Card data lives only in this call's memory."""
+(charging) with the real invoice_service, processor and database. Cards arrive as processor tokens only."""
 
 import dataclasses
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from billpay_common.clock import utcnow
-from billpay_common.errors import NotFound, Unprocessable
+from billpay_common.errors import NotFound, Unavailable, Unprocessable
 from billpay_common.pagination import paginate
 
 from . import cards, charging, declines, idempotency, outbox, receipt_limits
@@ -18,7 +18,7 @@ from .clients import invoice_client
 from .extensions import db, redis_ext
 from .models import Allocation, Payment, new_id
 from .payment_status import INITIAL, PaymentStatus
-from .processor import PaymentSource, current_processor
+from .processor import PaymentSource, ProcessorError, ProcessorTimeout, current_processor
 from .profiles import profile_of
 from .unit_of_work import SqlUnitOfWork
 
@@ -69,24 +69,30 @@ def checked_total(pairs: list[tuple[str, Decimal]]) -> Decimal:
     return total
 
 
-def _entered_card(card: dict[str, Any]) -> ChosenCard:
+def _entered_card(payment_method: str) -> ChosenCard:
+    """The card behind a one-time token from the processor's fields, as the processor describes it."""
     try:
-        checked = cards.validate_card(
-            card.get("number"), card.get("exp_month", 0), card.get("exp_year", 0), card.get("cvc")
-        )
-    except cards.CardInvalid as invalid:
-        first = next(iter(invalid.fields.values()))
-        raise Unprocessable(first, fields=invalid.fields) from None
-    return ChosenCard(PaymentSource(card=checked), checked.brand, checked.last4, checked.exp_month, checked.exp_year)
+        card = current_processor().describe(payment_method)
+    except ProcessorTimeout:
+        raise Unavailable(charging.NO_CHARGE, code="try_again_shortly") from None
+    except ProcessorError:
+        raise Unprocessable(
+            "We could not read that card. Please enter it again.", fields={"payment_method": "Unknown card token."}
+        ) from None
+    if cards.expiry_problem(card.exp_month, card.exp_year, utcnow().date()):
+        raise Unprocessable("This card has expired. Please use another card.", fields={"payment_method": "Expired."})
+    return ChosenCard(PaymentSource(token=payment_method), card.brand, card.last4, card.exp_month, card.exp_year)
 
 
-def choose_card(account: str, card: dict[str, Any] | None, profile_id: str | None) -> ChosenCard:
-    if card and profile_id:
+def choose_card(account: str, payment_method: str | None, profile_id: str | None) -> ChosenCard:
+    if payment_method and profile_id:
         raise Unprocessable("Pay with a card or with a saved card, not both.", fields={"profile_id": "Remove one."})
-    if card:
-        return _entered_card(card)
+    if payment_method:
+        return _entered_card(payment_method)
     if not profile_id:
-        raise Unprocessable("Enter a card or choose a saved card.", fields={"card": "Enter a card."})
+        raise Unprocessable(
+            "Enter a card or choose a saved card.", fields={"payment_method": "Enter a card in the card fields."}
+        )
     profile = profile_of(account, profile_id)
     if cards.expiry_problem(profile.exp_month, profile.exp_year, utcnow().date()):
         raise Unprocessable("That saved card has expired. Please use another card.", fields={"profile_id": "Expired."})
@@ -121,7 +127,7 @@ def pay(
     account_name: str | None,
     key: str,
     allocations: Sequence[dict[str, Any]],
-    card: dict[str, Any] | None = None,
+    payment_method: str | None = None,
     profile_id: str | None = None,
     receipt_email: str | None = None,
     save_card: bool = False,
@@ -131,7 +137,7 @@ def pay(
     processor), 503."""
     pairs = checked_allocations(allocations)
     total = checked_total(pairs)
-    chosen = choose_card(account, card, profile_id)
+    chosen = choose_card(account, payment_method, profile_id)
     invoices = invoice_client()
     if receipt_email and not idempotency.known(account, key):
         receipt_limits.count_receipt_elsewhere(account, receipt_email, invoices)

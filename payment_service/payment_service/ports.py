@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from billpay_common.errors import DomainError
 
-from .cards import Card
 from .models import Payment
+from .processor import SavedCard
 
 
 class InvoiceReservations(Protocol):
@@ -30,8 +30,11 @@ class UnitOfWork(Protocol):
     def add_event(self, event_type: str, account: str, to: str | None, data: dict[str, Any]) -> None:
         """Stage an outbox event (an e-mail) in this transaction."""
 
-    def add_profile(self, account: str, card: Card, token: str) -> None:
+    def add_profile(self, account: str, card: SavedCard) -> None:
         """Stage a saved card (its processor token) in this transaction."""
+
+    def processor_customer(self, account: str) -> str | None:
+        """The processor's customer id the account's saved cards belong to (Stripe's `cus_...`), if any."""
 
     def close_abandoned_requests(self, payment_id: str) -> None:
         """A request that died mid-way left its Idempotency-Key in use: retries get the payment from now on."""

@@ -4,13 +4,14 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
-from billpay_common.errors import NotFound, Unprocessable
+from billpay_common.clock import utcnow
+from billpay_common.errors import NotFound, Unavailable, Unprocessable
 from billpay_common.queue import PROFILE_EXPIRING
 
 from . import cards, outbox
 from .extensions import db
 from .models import ExpiryReminder, PaymentProfile
-from .processor import current_processor
+from .processor import CardRefused, ProcessorError, ProcessorTimeout, current_processor
 
 MAX_PROFILES = 10
 log = logging.getLogger(__name__)
@@ -51,14 +52,38 @@ def stage_profile(account, card, token, make_default=False):
     return profile
 
 
-def create_profile(account, number, exp_month, exp_year, cvc, make_default=False):
+def processor_customer(account):
+    """The processor's customer of the account's saved cards (a `cus_...:pm_...` token's first part), or None."""
+    for profile in list_profiles(account):
+        customer, separator, _ = profile.token.rpartition(":")
+        if separator:
+            return customer
+    return None
+
+
+def create_profile(account, payment_method, make_default=False):
+    """Save the card behind a one-time token from the processor's fields (Stripe: through a SetupIntent)."""
+    if len(list_profiles(account)) >= MAX_PROFILES:
+        raise Unprocessable(f"You can save up to {MAX_PROFILES} cards. Delete one first.", code="too_many_profiles")
     try:
-        card = cards.validate_card(number, exp_month, exp_year, cvc)
-    except cards.CardInvalid as invalid:
-        raise Unprocessable(next(iter(invalid.fields.values())), fields=invalid.fields) from None
-    profile = stage_profile(account, card, current_processor().tokenize(card), make_default)
+        saved = current_processor().save_card(account, payment_method, processor_customer(account))
+    except ProcessorTimeout:
+        raise Unavailable(
+            "We cannot save cards right now. Please try again shortly.", code="try_again_shortly"
+        ) from None
+    except ProcessorError as refused:
+        raise Unprocessable(_refusal(refused), fields={"payment_method": "Not saved."}) from None
+    if cards.expiry_problem(saved.exp_month, saved.exp_year, utcnow().date()):
+        raise Unprocessable("This card has expired. Please use another card.", fields={"payment_method": "Expired."})
+    profile = stage_profile(account, saved, saved.token, make_default)
     db.session.commit()
     return profile
+
+
+def _refusal(refused):
+    if isinstance(refused, CardRefused):
+        return "Your card was declined. Please use another card or call your bank."
+    return "We could not save that card. Please enter it again."
 
 
 def _make_default(account, chosen):

@@ -23,10 +23,7 @@ def list_profiles():
 @blp.arguments(ProfileInSchema)
 @blp.response(201, ProfileSchema)
 def create_profile(body):
-    card = body["card"]
-    return profiles.create_profile(
-        g.account, card["number"], card["exp_month"], card["exp_year"], card["cvc"], body["make_default"]
-    )
+    return profiles.create_profile(g.account, body["payment_method"], body["make_default"])
 
 
 @blp.delete("/<profile_id>")

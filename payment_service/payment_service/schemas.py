@@ -1,6 +1,4 @@
-import re
-
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
@@ -12,24 +10,24 @@ from .payment_status import PaymentStatus
 INVOICE = validate.Length(min=1, max=20)
 
 
-class CardDigitsField(fields.Integer):
-    """A number, or a string of the digits 0-9: int() alone would also take "١٢", "¹²" or "1_2"."""
-
-    def __init__(self, example, **kwargs):
-        super().__init__(strict=False, **kwargs)
-        self.error_messages["digits"] = f"Type it with the digits 0 to 9, e.g. {example}."
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and not re.fullmatch(r" *[0-9]{1,4} *", value):
-            raise self.make_error("digits")
-        return super()._deserialize(value, attr, data, **kwargs)
+CARDS_IN_PROCESSOR_FIELDS = (
+    "Cards are entered in the card processor's own fields, never sent to Bill Pay: "
+    "send the processor's token as payment_method."
+)
+PAYMENT_METHOD = validate.And(
+    validate.Length(min=1, max=120),
+    validate.Regexp(r"^[A-Za-z0-9_:]+$", error="A processor token has letters, digits, _ and : only."),
+)
 
 
-class CardInSchema(Schema):
-    number = fields.String(required=True, validate=validate.Length(max=40))
-    exp_month = CardDigitsField(example=12, required=True)
-    exp_year = CardDigitsField(example=2030, required=True)
-    cvc = fields.String(required=True, validate=validate.Length(max=8))
+class NoCardNumbers(Schema):
+    """A body with card details is refused by name, before anything else is read (the number is never echoed)."""
+
+    @pre_load
+    def refuse_card_details(self, data, **kwargs):
+        if isinstance(data, dict) and "card" in data:
+            raise ValidationError(CARDS_IN_PROCESSOR_FIELDS, field_name="card")
+        return data
 
 
 class AllocationSchema(Schema):
@@ -37,9 +35,12 @@ class AllocationSchema(Schema):
     amount = Money(required=True, validate=positive_money)
 
 
-class PaymentInSchema(Schema):
+class PaymentInSchema(NoCardNumbers):
     allocations = fields.List(fields.Nested(AllocationSchema), required=True, validate=validate.Length(max=50))
-    card = fields.Nested(CardInSchema)
+    payment_method = fields.String(
+        validate=PAYMENT_METHOD,
+        metadata={"description": "the one-time token from the processor's card fields (Stripe: a PaymentMethod id)"},
+    )
     profile_id = fields.String(validate=validate.Length(min=1, max=32))
     receipt_email = fields.Email(validate=validate.Length(max=254), allow_none=True)
     save_card = fields.Boolean(load_default=False)
@@ -121,8 +122,12 @@ class ReversalQuerySchema(LimitQuerySchema):
     payment_id = fields.String(validate=validate.Length(max=32))
 
 
-class ProfileInSchema(Schema):
-    card = fields.Nested(CardInSchema, required=True)
+class ProfileInSchema(NoCardNumbers):
+    payment_method = fields.String(
+        required=True,
+        validate=PAYMENT_METHOD,
+        metadata={"description": "the one-time token from the processor's card fields, saved for later payments"},
+    )
     make_default = fields.Boolean(load_default=False)
 
 

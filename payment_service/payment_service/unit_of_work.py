@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import idempotency, outbox, profiles
-from .cards import Card
 from .extensions import db
 from .models import Payment
+from .processor import SavedCard
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +20,11 @@ class SqlUnitOfWork:
     def add_event(self, event_type: str, account: str, to: str | None, data: dict[str, Any]) -> None:
         outbox.add_event(event_type, account, to, data)
 
-    def add_profile(self, account: str, card: Card, token: str) -> None:
-        profiles.stage_profile(account, card, token)
+    def add_profile(self, account: str, card: SavedCard) -> None:
+        profiles.stage_profile(account, card, card.token)
+
+    def processor_customer(self, account: str) -> str | None:
+        return profiles.processor_customer(account)
 
     def close_abandoned_requests(self, payment_id: str) -> None:
         idempotency.close_abandoned(payment_id)

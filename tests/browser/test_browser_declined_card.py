@@ -10,7 +10,7 @@ pytest.importorskip("playwright", reason="playwright is not installed: make setu
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.support.cards import CARD_CODE, VISA_DECLINED  # noqa: E402
-from tests.support.chromium_portal import account_menu, login, words  # noqa: E402
+from tests.support.chromium_portal import account_menu, card_field, enter_card, login, words  # noqa: E402
 
 DECLINE_MESSAGE = "Your card was declined. Use another card or call your bank."
 
@@ -23,15 +23,12 @@ def test_declined_card_shows_the_one_decline_message_and_charges_nothing(page, s
     account_menu(page, "Make A Payment")
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("link", name="Select Credit Card, one time credit card payment").click()
-    page.get_by_label("Card Number").fill(VISA_DECLINED)
-    page.get_by_label("Expiration month").select_option("12")
-    page.get_by_label("Expiration year").select_option(str(date.today().year + 1))
-    page.get_by_label("Card Code").fill(CARD_CODE)
+    enter_card(page, VISA_DECLINED, 12, date.today().year + 1, CARD_CODE)
     page.get_by_role("button", name="Submit Payment").click()
 
     expect(page.get_by_role("alert")).to_have_text(DECLINE_MESSAGE)
     expect(page.get_by_role("heading", name="Pay With Credit Card")).to_be_visible()
-    expect(page.get_by_label("Card Number")).to_have_value("")  # the number is never sent back to the page
+    expect(card_field(page, "card_number", "Card Number")).to_have_value("")  # new fields: the card is entered again
     page.screenshot(path=screenshots / "declined-card.png", full_page=True)
 
     account_menu(page, "Billing")

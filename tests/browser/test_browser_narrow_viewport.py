@@ -9,7 +9,7 @@ pytest.importorskip("playwright", reason="playwright is not installed: make setu
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.support.cards import CARD_CODE, VISA, in_groups  # noqa: E402
-from tests.support.chromium_portal import account_menu, login, logout  # noqa: E402
+from tests.support.chromium_portal import account_menu, enter_card, login, logout  # noqa: E402
 
 WIDTH = 375
 PAGE_WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
@@ -59,10 +59,7 @@ def test_every_page_fits_a_375_px_screen(page, subscriber, screenshots):
     page.get_by_role("link", name="Select Credit Card, one time credit card payment").click()
     page.get_by_role("button", name="Submit Payment").click()
     check("credit-card-errors")
-    page.get_by_label("Card Number").fill(in_groups(VISA))
-    page.get_by_label("Expiration month").select_option("12")
-    page.get_by_label("Expiration year").select_option(str(date.today().year + 1))
-    page.get_by_label("Card Code").fill(CARD_CODE)
+    enter_card(page, in_groups(VISA), 12, date.today().year + 1, CARD_CODE)
     page.get_by_role("button", name="Submit Payment").click()
     expect(page.locator("#payment-amount")).to_have_text("$115.95")  # 8.00 + the other invoice's 107.95
     check("confirmation")

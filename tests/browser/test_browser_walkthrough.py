@@ -20,7 +20,7 @@ from devtools.api_client import ApiClient  # noqa: E402
 from tests.support.accounts import DEMO_ACCOUNT as DEMO  # noqa: E402
 from tests.support.accounts import ops
 from tests.support.cards import CARD_CODE, VISA, in_groups  # noqa: E402
-from tests.support.chromium_portal import account_menu, logout, words  # noqa: E402
+from tests.support.chromium_portal import account_menu, enter_card, logout, words  # noqa: E402
 from tests.support.mail import pdf_attachments, plain_text, wait_for_mail  # noqa: E402
 
 NEXT_YEAR = str(date.today().year + 1)
@@ -143,10 +143,7 @@ def test_guide_walkthrough_from_login_to_payment_receipt_and_logout(page, stack,
     page.get_by_role("link", name="Select Credit Card, one time credit card payment").click()
     expect(page.get_by_role("heading", name="Pay With Credit Card")).to_be_visible()
     receipt_to = f"receipt-{uuid.uuid4().hex[:8]}@example.com"
-    page.get_by_label("Card Number").fill(in_groups(VISA))
-    page.get_by_label("Expiration month").select_option("12")
-    page.get_by_label("Expiration year").select_option(NEXT_YEAR)
-    page.get_by_label("Card Code").fill(CARD_CODE)
+    enter_card(page, in_groups(VISA), 12, int(NEXT_YEAR), CARD_CODE)
     page.get_by_label("Send receipt to the following email address").fill(receipt_to)
     shot("credit-card")
     page.get_by_role("button", name="Submit Payment").click()

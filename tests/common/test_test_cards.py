@@ -1,15 +1,13 @@
 """The test cards of tests.support.cards do in the sandbox processor what their names say."""
 
-from types import SimpleNamespace
-
 import pytest
 
-from payment_service.processor import sandbox
+from sandbox_processor import outcomes as sandbox
 from tests.support import cards
 
 
 def outcome(number):
-    return sandbox.outcome_of(SimpleNamespace(token=None, card=SimpleNamespace(number=number)))
+    return sandbox.outcome_of(number)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
-"""The full card number and card code reach payment_service only, in memory: after paying, declining, failing
-validation and saving a card with a number made for this test, no log, no table of any service and no Redis key
-holds it."""
+"""The card number and card code reach the card processor only (the stack's sandbox processor, its own process):
+after tokenizing, paying, declining, failing validation, sending a card to the API anyway and saving a card with a
+number made for this test, no log, no table of any service, no Redis key and no e-mail holds it."""
 
 import random
 import uuid
@@ -10,6 +10,7 @@ import sqlalchemy
 
 from tests.support.accounts import NewInvoice, create_subscriber
 from tests.support.cards import VISA_DECLINED, in_groups
+from tests.support.sandbox import payment_method, tokenize
 
 SERVICES = ("auth_service", "invoice_service", "payment_service", "notification_service")
 
@@ -35,12 +36,12 @@ def _subscriber(stack):
     return subscriber.api(), subscriber.invoices[0]
 
 
-def _pay(client, invoice, card, amount="10.00", **extra):
+def _pay(client, invoice, payment_method, amount="10.00", **extra):
     return client.post(
         "/api/payments",
         {
             "allocations": [{"invoice": invoice, "amount": amount}],
-            "card": card,
+            "payment_method": payment_method,
             "receipt_email": "cards@example.com",
             **extra,
         },
@@ -86,22 +87,34 @@ def test_card_number_is_never_stored_logged_queued_or_echoed(stack):
     client, invoice = _subscriber(stack)
     number = luhn_visa()
     spaced = in_groups(number)
+    sandbox = stack.url("sandbox_processor")
+
+    def token(card_number=number, exp_month=12, exp_year=2034):
+        return payment_method(sandbox, card_number, "987", exp_month, exp_year)
+
+    refused_at_the_processor = [tokenize(sandbox, spaced, "12"), tokenize(sandbox, spaced, "987", exp_month=13)]
+    assert [status for status, _ in refused_at_the_processor] == [402, 402]
     card = {"number": spaced, "exp_month": 12, "exp_year": 2034, "cvc": "987"}
+    sent_a_card = client.post(
+        "/api/payments",
+        {"allocations": [{"invoice": invoice, "amount": "1.00"}], "card": card},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
     responses = [
-        _pay(client, invoice, card, save_card=True),
-        _pay(client, invoice, dict(card, cvc="12")),
-        _pay(client, invoice, dict(card, exp_month=13)),
-        _pay(client, invoice, card, amount="9999.00"),
-        _pay(client, invoice, dict(card, number=in_groups(VISA_DECLINED))),
-        client.post(
-            "/api/payment-profiles", {"card": {"number": number, "exp_month": 11, "exp_year": 2033, "cvc": "987"}}
-        ),
+        _pay(client, invoice, token(), save_card=True),
+        _pay(client, invoice, token(), amount="9999.00"),
+        _pay(client, invoice, token(VISA_DECLINED)),
+        sent_a_card,
+        client.post("/api/payment-profiles", {"payment_method": token(exp_month=11, exp_year=2033)}),
+        client.post("/api/payment-profiles", {"card": card}),
     ]
-    assert responses[0].status == 201, responses[0].data
-    assert responses[-1].status == 201, responses[-1].data
+    assert [response.status for response in responses] == [201, 409, 402, 422, 201, 422], responses[0].data
+    assert "processor's own fields" in sent_a_card.json_body["error"]["message"]
     assert responses[0].json_body["card"] == {"brand": "Visa", "last4": number[-4:]}
     for response in responses:
         assert number not in response.data.decode() and spaced not in response.data.decode()
+    for _, answer in refused_at_the_processor:
+        assert number not in str(answer) and spaced not in str(answer)
 
     places = {f"{service} database": _database_text(stack, service) for service in SERVICES}
     places["redis"] = _redis_text(stack)

@@ -1,4 +1,7 @@
-"""Make A Payment through the portal's pages, as a browser without JavaScript (real HTTP, the whole stack).
+"""Make A Payment through the portal's pages over real HTTP (the whole stack). The card is tokenized where the
+page's card fields send it, at the processor the page's script comes from (the stack's sandbox processor), as
+its Stripe.js-compatible script does in a browser; the portal gets the token only (tests/browser drives the
+real fields in Chromium).
 
 Each test pays on an account of its own (created through the ops APIs), never on the demo account.
 """
@@ -21,6 +24,7 @@ from tests.support.cards import (
     VISA_TIMES_OUT_CHARGED,
     in_groups,
 )
+from tests.support.sandbox import payment_method, tokenize
 
 GOOD_VISA, DECLINED_VISA, TIMEOUT_VISA = in_groups(VISA), VISA_DECLINED, VISA_TIMES_OUT_CHARGED
 NEXT_YEAR = str(date.today().year + 1)
@@ -48,13 +52,15 @@ def choose_and_continue(browser, **overrides):
     return browser.request("GET", "/pay/method")
 
 
+def processor_of(page):
+    """The origin of the card processor whose script the page loads (its card fields and tokenization)."""
+    return re.search(r'<script src="(https?://[^/"]+)/v3/"', page.text).group(1)
+
+
 def card_form(page, number=GOOD_VISA, cvc=CARD_CODE, **extra):
     return {
         "csrf_token": PortalBrowser.csrf_of(page),
-        "card_number": number,
-        "exp_month": "12",
-        "exp_year": NEXT_YEAR,
-        "card_code": cvc,
+        "payment_method": payment_method(processor_of(page), number.replace(" ", ""), cvc, 12, int(NEXT_YEAR)),
         "receipt_email": "pat@example.com",
         **extra,
     }
@@ -151,19 +157,18 @@ def test_a_declined_card_shows_the_one_decline_message_charges_nothing_and_empti
     declined = subscriber.request("POST", "/pay/card", card_form(card_page, number=DECLINED_VISA))
     assert declined.status == 402
     assert "Your card was declined. Use another card or call your bank." in text(declined)
-    assert DECLINED_VISA not in declined.text and 'name="card_number" ' in declined.text
-    assert not re.search(r'name="card_(number|code)"[^>]*value=', declined.text)
+    assert DECLINED_VISA not in declined.text and 'data-card-field="cardNumber"' in declined.text
+    assert 'name="payment_method" value=""' in declined.text  # the card is entered again
     assert "Outstanding Balance $215.95" in text(subscriber.request("GET", "/billing"))
     retry = subscriber.request("POST", "/pay/card", card_form(declined))  # another card: a new payment
     assert retry.status == 302 and "/pay/confirmation/" in retry.headers["Location"]
 
 
-def test_an_invalid_card_number_is_shown_next_to_the_field(subscriber):
+def test_an_invalid_card_number_is_refused_by_the_processors_fields_before_the_portal_sees_it(subscriber):
     choose_and_continue(subscriber)
     card_page = subscriber.request("GET", "/pay/card")
-    refused = subscriber.request("POST", "/pay/card", card_form(card_page, number=NOT_LUHN_VALID))
-    assert refused.status == 422
-    assert 'id="card_number-error"' in refused.text and NOT_LUHN_VALID not in refused.text
+    status, refused = tokenize(processor_of(card_page), NOT_LUHN_VALID)
+    assert status == 402 and "card.number" in refused["error"]["fields"] and NOT_LUHN_VALID not in str(refused)
 
 
 def test_a_processor_timeout_is_shown_as_pending(subscriber):
@@ -184,7 +189,7 @@ def test_a_saved_card_pays_without_the_card_form_and_profiles_can_be_managed(sub
     method = choose_and_continue(subscriber)
     saved_link = re.search(r'href="(/pay/saved/[^"]+)"', method.text).group(1)
     confirm = subscriber.request("GET", saved_link)
-    assert "Submit Payment" in confirm.text and 'name="card_number"' not in confirm.text
+    assert "Submit Payment" in confirm.text and "data-card-field" not in confirm.text
     paid = subscriber.request(
         "POST", saved_link, {"csrf_token": PortalBrowser.csrf_of(confirm), "receipt_email": "pat@example.com"}
     )

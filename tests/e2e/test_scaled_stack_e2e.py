@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from tests.support.accounts import NewInvoice, create_subscriber, ops
-from tests.support.cards import APPROVED_CARD
+from tests.support.cards import token
 from tests.support.databases import drop_databases
 from tests.support.stacks import make_stack
 
@@ -38,12 +38,12 @@ def subscriber(stack, invoice_count):
     return made.account, made.invoices, made.api()
 
 
-def pay(client, invoice, amount):
+def pay(client, invoice, amount, sandbox):
     return client.post(
         "/api/payments",
         {
             "allocations": [{"invoice": invoice, "amount": amount}],
-            "card": APPROVED_CARD,
+            "payment_method": token(sandbox),
             "receipt_email": "receipts@example.com",
         },
         headers={"Idempotency-Key": uuid.uuid4().hex},
@@ -52,16 +52,16 @@ def pay(client, invoice, amount):
 
 def test_concurrent_payments_on_a_scaled_stack_keep_balances_and_receipts_exact(scaled):
     people = [subscriber(scaled, 3) for _ in range(3)]
-    attempts = []
+    attempts, sandbox = [], scaled.url("sandbox_processor")
     for _account, numbers, client in people:
-        attempts += [(client, number, "20.00") for number in numbers]  # fits: 50 - 20
-        attempts += [(client, numbers[0], "30.00")] * 2  # only one of these two can fit
+        attempts += [(client, number, "20.00", sandbox) for number in numbers]  # fits: 50 - 20
+        attempts += [(client, numbers[0], "30.00", sandbox)] * 2  # only one of these two can fit
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda attempt: (attempt, pay(*attempt)), attempts))
 
     paid = collections.defaultdict(Decimal)
     succeeded = []
-    for (_client, invoice, amount), response in results:
+    for (_client, invoice, amount, _sandbox), response in results:
         assert response.status in (201, 409), response.data
         if response.status == 201:
             assert response.json_body["status"] == "succeeded"

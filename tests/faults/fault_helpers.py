@@ -9,16 +9,16 @@ import threading
 import uuid
 from datetime import date
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from tcp_proxy import TcpProxy
 
 from devtools.api_client import ApiClient
 from devtools.ports import free_port
-from devtools.stack import WEB_SERVICES, Stack
+from devtools.stack import SANDBOX, WEB_SERVICES, Stack
 from devtools.testing import unique_account
-from tests.support.cards import VISA, card
+from tests.support.cards import VISA, token
 from tests.support.databases import drop_databases, fresh_postgres_databases
+from tests.support.sandbox import SECRET_KEY as SANDBOX_SECRET_KEY
 
 # Short intervals so that a claim, a retry or a reconciliation happens in a second, not in minutes.
 FAST = {
@@ -90,7 +90,7 @@ class FaultStack:
         )
         self.stack = Stack(
             var_dir,
-            ports={service: free_port() for service in WEB_SERVICES},
+            ports={service: free_port() for service in (*WEB_SERVICES, SANDBOX)},
             environ=environ,
             log_dir=var_dir / "logs",
             web_concurrency=1,
@@ -188,18 +188,15 @@ class FaultStack:
         return response.json_body["items"]
 
     def sandbox_charges(self, account_payments):
-        """The sandbox processor's own ledger rows for these payment ids: what was really charged."""
-        url = self.stack.env.get("PAYMENT_SERVICE_DATABASE_URL") or f"sqlite:///{self.var_dir}/payment_service.db"
-        ids = [payment["id"] for payment in account_payments]
-        if not ids:
-            return []
-        engine = create_engine(url)
-        try:
-            with engine.connect() as connection:
-                rows = connection.execute(text("SELECT reference, status, amount FROM sandbox_charges"))
-                return [row._asdict() for row in rows if row.reference in ids]
-        finally:
-            engine.dispose()
+        """The sandbox processor's own ledger, asked over its API for these payment ids: what was really charged."""
+        sandbox = ApiClient(self.stack.url("sandbox_processor"), {"Authorization": f"Bearer {SANDBOX_SECRET_KEY}"})
+        found = [sandbox.get(f"/v1/charges/{payment['id']}") for payment in account_payments]
+        assert all(answer.status in (200, 404) for answer in found), [answer.status for answer in found]
+        return [
+            {key: answer.json_body[key] for key in ("reference", "status", "amount")}
+            for answer in found
+            if answer.status == 200
+        ]
 
 
 class Subscriber:
@@ -215,7 +212,7 @@ class Subscriber:
         """POST /api/payments through the gateway; allocations: [(invoice, "amount")]."""
         body = {
             "allocations": [{"invoice": invoice, "amount": amount} for invoice, amount in allocations],
-            "card": card(number),
+            "payment_method": token(self.faults.stack.url("sandbox_processor"), number),
             "receipt_email": self.email,
         }
         return self.faults.gateway.post(

@@ -8,7 +8,7 @@ import pytest
 
 from devtools.api_client import ApiClient
 from tests.support.accounts import unique_invoice_number
-from tests.support.cards import APPROVED_CARD
+from tests.support.cards import token
 
 VIA = ("gateway", "service")
 
@@ -91,7 +91,10 @@ def test_paying_another_accounts_invoice_or_with_its_card_is_404_and_charges_not
     before = _balance(stack, victim, target)
     on_their_invoice = client.post(
         f"{prefix}/payments",
-        {"allocations": [{"invoice": target, "amount": "1.00"}], "card": APPROVED_CARD},
+        {
+            "allocations": [{"invoice": target, "amount": "1.00"}],
+            "payment_method": token(stack.url("sandbox_processor")),
+        },
         headers={"Idempotency-Key": uuid.uuid4().hex},
     )
     assert on_their_invoice.status == 404, on_their_invoice.data

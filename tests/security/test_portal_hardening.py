@@ -11,7 +11,7 @@ import pytest
 from devtools.api_client import ApiClient
 from devtools.portal_browser import PortalBrowser
 from tests.support.accounts import create_subscriber, pay_and_save_card
-from tests.support.cards import APPROVED_CARD
+from tests.support.cards import token as card_token
 from tests.support.service_apps import offline_gateway_config
 
 ALLOWED_REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
@@ -73,10 +73,7 @@ def _everything_a_form_could_want(customer):
         "invoice": number,
         f"amount-{number}": "1.00",
         "action": "continue",
-        "card_number": APPROVED_CARD["number"],
-        "exp_month": "12",
-        "exp_year": str(APPROVED_CARD["exp_year"]),
-        "card_code": APPROVED_CARD["cvc"],
+        "payment_method": card_token(customer.stack.url("sandbox_processor")),
         "receipt_email": "csrf@example.com",
         "email": "csrf@example.com",
         "make_default": "y",
@@ -123,11 +120,12 @@ def test_session_writes_to_the_api_need_the_csrf_header(stack, customer):
     browser = customer.portal()
     number = customer.invoices[1]
     email = f"/api/invoices/{number}/email"
+    card = card_token(stack.url("sandbox_processor"))
     before = _state(stack, customer)
     attempts = [
         ("POST", email, {"email": "x@example.com"}),
-        ("POST", "/api/payments", {"allocations": [{"invoice": number, "amount": "1.00"}], "card": APPROVED_CARD}),
-        ("POST", "/api/payment-profiles", {"card": APPROVED_CARD}),
+        ("POST", "/api/payments", {"allocations": [{"invoice": number, "amount": "1.00"}], "payment_method": card}),
+        ("POST", "/api/payment-profiles", {"payment_method": card_token(stack.url("sandbox_processor"))}),
         ("DELETE", f"/api/payment-profiles/{customer.profile_id}", None),
         ("POST", "/api/auth/logout", {}),
     ]

@@ -11,7 +11,7 @@ from devtools.portal_browser import PortalBrowser
 from devtools.stack import DEMO_ACCOUNT
 from devtools.testing import unique_account
 
-from .cards import APPROVED_CARD
+from . import cards
 
 __all__ = [
     "DEMO_ACCOUNT",
@@ -180,16 +180,21 @@ def create_subscriber(
 
 
 def pay_and_save_card(subscriber, amount):
-    """Pay `amount` of the subscriber's first invoice and save a card, at payment_service directly; sets
+    """Pay `amount` of the subscriber's first invoice and save a card, at payment_service directly (cards tokenized at
+    the stack's sandbox processor); sets
     subscriber.payment_id and subscriber.profile_id, so that list and detail pages have rows to show."""
     payments = ApiClient(subscriber.stack.url("payment_service"), subscriber.bearer())
+    sandbox = subscriber.stack.url("sandbox_processor")
     paid = payments.post(
         "/payments",
-        {"allocations": [{"invoice": subscriber.invoices[0], "amount": amount}], "card": APPROVED_CARD},
+        {
+            "allocations": [{"invoice": subscriber.invoices[0], "amount": amount}],
+            "payment_method": cards.token(sandbox),
+        },
         headers={"Idempotency-Key": uuid.uuid4().hex},
     )
     assert paid.status == 201, paid.data
-    profile = payments.post("/payment-profiles", {"card": APPROVED_CARD})
+    profile = payments.post("/payment-profiles", {"payment_method": cards.token(sandbox)})
     assert profile.status == 201, profile.data
     subscriber.payment_id, subscriber.profile_id = paid.json_body["id"], profile.json_body["id"]
     return subscriber

@@ -1,4 +1,4 @@
-"""The sandbox processor's test cards (documented in payment_service/payment_service/processor/sandbox.py), by what
+"""The sandbox processor's test cards (documented in sandbox_processor/sandbox_processor/outcomes.py), by what
 they do there. tests/common/test_test_cards.py checks them against the sandbox itself."""
 
 VISA = "4242424242424242"  # approves
@@ -18,9 +18,9 @@ def in_groups(number):
     return " ".join(number[start : start + 4] for start in range(0, len(number), 4))
 
 
-def card(number=VISA, cvc=CARD_CODE, exp_month=12, exp_year=2035):
-    """A card as payment_service's JSON API takes it."""
-    return {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
+def token(sandbox_url, number=VISA, cvc=None, exp_month=12, exp_year=2035):
+    """A one-time token for the card, from the sandbox processor's tokenization endpoint (as its card fields
+    get one in the browser): what payment_service's API takes as `payment_method`."""
+    from tests.support.sandbox import payment_method
 
-
-APPROVED_CARD = card()
+    return payment_method(sandbox_url, number, cvc, exp_month, exp_year)

@@ -29,3 +29,15 @@ def account_menu(page: Page, item):
 def words(locator):
     """The visible text of a page or element, whitespace collapsed."""
     return re.sub(r"\s+", " ", locator.inner_text()).strip()
+
+
+def card_field(page: Page, box_id, label):
+    """One of the processor's card fields: an input inside its iframe (the processor's origin) in the box."""
+    return page.frame_locator(f"#{box_id} iframe").get_by_label(label)
+
+
+def enter_card(page: Page, number, exp_month, exp_year, cvc):
+    """Type a card into the processor's own fields, as a person does (Card Number, Expiration Date, Card Code)."""
+    card_field(page, "card_number", "Card Number").fill(number)
+    card_field(page, "card_expiry", "Expiration Date (MM / YY)").fill(f"{exp_month:02d} / {exp_year % 100:02d}")
+    card_field(page, "card_code", "Card Code").fill(cvc)

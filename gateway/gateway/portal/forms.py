@@ -2,10 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address such as name@example.com.")
-MONTHS = [f"{month:02d}" for month in range(1, 13)]
 
 
 class LoginForm(FlaskForm):
@@ -28,34 +27,17 @@ class EmailInvoiceForm(FlaskForm):
 
 
 class CardFieldsForm(FlaskForm):
-    """A card as typed. The number and code are never put back into the page, the session or a log."""
+    """A card entered in the card processor's own fields (iframes of its origin): the portal gets only the
+    one-time token the processor gave the browser for it, never the number or the code."""
 
-    card_number = StringField(
-        "Card Number",
+    payment_method = StringField(
+        "Card",
         validators=[
-            InputRequired("Enter the card number."),
-            Length(max=40, message="That card number is too long."),
-            Regexp(r"^[\d\s-]+$", message="Enter the card number using digits only."),
+            InputRequired("Enter the card in the Card Number, Expiration Date and Card Code fields."),
+            Length(max=120, message="That card token is not valid. Please enter the card again."),
+            Regexp(r"^[A-Za-z0-9_:]+$", message="That card token is not valid. Please enter the card again."),
         ],
     )
-    # plain fields rendered as <select> by the template (options from .choices); AnyOf checks what comes back
-    exp_month = StringField("Expiration month", validators=[AnyOf(MONTHS, message="Choose the month on the card.")])
-    exp_year = StringField("Expiration year")
-    card_code = StringField(
-        "Card Code",
-        validators=[
-            InputRequired(
-                "Enter the card code from the back of the card (4 digits on the front for American Express)."
-            ),
-            Regexp(r"^\d{3,4}$", message="The card code is 3 digits (4 for American Express)."),
-        ],
-    )
-
-    def __init__(self, *args, year_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.exp_month.choices = MONTHS
-        self.exp_year.choices = [str(year) for year in year_choices]
-        self.exp_year.validators = [AnyOf(self.exp_year.choices, message="Choose the year on the card.")]
 
 
 class CardPaymentForm(CardFieldsForm):

@@ -1,10 +1,9 @@
 """Make A Payment, steps 3 and 4: Pay With Credit Card (or a saved card), Submit Payment, Confirmation.
 
 Submit Payment sends the checkout's Idempotency-Key, so a second submit returns the first payment instead
-of charging again. Card number and code go straight to payment_service: never into the session or the page.
+of charging again. The card is entered in the processor's own fields; the portal gets and passes on only the
+processor's one-time token (payment_method).
 """
-
-from datetime import date
 
 from flask import flash, redirect, render_template, session, url_for
 
@@ -14,19 +13,8 @@ from .forms import CardPaymentForm, SavedCardPaymentForm
 from .pages import fetch, segment
 from .payment import current_checkout, new_key, summary
 
-CARD_FIELDS = {
-    "card.number": "card_number",
-    "card.cvc": "card_code",
-    "card.exp_month": "exp_month",
-    "card.exp_year": "exp_year",
-    "receipt_email": "receipt_email",
-}
+CARD_FIELDS = {"payment_method": "payment_method", "card": "payment_method", "receipt_email": "receipt_email"}
 TRY_AGAIN = "Bill Pay could not reach the payment service. Your card was not charged. Please try again shortly."
-
-
-def year_choices():
-    this_year = date.today().year
-    return range(this_year, this_year + 16)
 
 
 def account_email():
@@ -71,18 +59,12 @@ def without_checkout():
 def pay_card():
     if not current_checkout():
         return without_checkout()
-    form = CardPaymentForm(year_choices=year_choices())
+    form = CardPaymentForm()
     message, status = None, 200
     if form.validate_on_submit():
-        card = {
-            "number": form.card_number.data,
-            "exp_month": int(form.exp_month.data),
-            "exp_year": int(form.exp_year.data),
-            "cvc": form.card_code.data,
-        }
         body = {
             "allocations": current_checkout()["allocations"],
-            "card": card,
+            "payment_method": form.payment_method.data,
             "receipt_email": form.receipt_email.data or None,
             "save_card": form.save_card.data,
         }
@@ -98,7 +80,6 @@ def pay_card():
         status = 400
     else:
         form.receipt_email.data = account_email()
-    form.card_number.data = form.card_code.data = ""  # never sent back to the browser
     total, pairs = summary()
     return render_template("pay_card.html", form=form, total=total, pairs=pairs, message=message), status
 

@@ -1,4 +1,5 @@
-"""Manage Profiles: the account's saved cards. Add (tokenized by payment_service), remove, make default."""
+"""Manage Profiles: the account's saved cards. Add (a token from the processor's own card fields), remove, make
+default."""
 
 from flask import flash, redirect, render_template, url_for
 
@@ -6,23 +7,18 @@ from . import portal
 from .backend import BackendError, call, login_required
 from .forms import EmptyForm, ProfileForm
 from .pages import fetch, segment
-from .payment_submit import CARD_FIELDS, year_choices
+from .payment_submit import CARD_FIELDS
 
 
 @portal.route("/profiles", methods=["GET", "POST"])
 @login_required
 def profiles():
-    form = ProfileForm(year_choices=year_choices())
+    form = ProfileForm()
     message, status = None, 200
     if form.validate_on_submit():
-        card = {
-            "number": form.card_number.data,
-            "exp_month": int(form.exp_month.data),
-            "exp_year": int(form.exp_year.data),
-            "cvc": form.card_code.data,
-        }
+        body = {"payment_method": form.payment_method.data, "make_default": form.make_default.data}
         try:
-            added = call("payment", "POST", "/payment-profiles", {"card": card, "make_default": form.make_default.data})
+            added = call("payment", "POST", "/payment-profiles", body)
         except BackendError as error:
             for name, problem in error.fields.items():
                 if name in CARD_FIELDS:
@@ -34,7 +30,6 @@ def profiles():
             return redirect(url_for("portal.profiles"))
     elif form.is_submitted():
         status = 400
-    form.card_number.data = form.card_code.data = ""  # never sent back to the browser
     items = fetch("payment", "/payment-profiles")["items"]
     return render_template("profiles.html", form=form, profiles=items, message=message, action_form=EmptyForm()), status
 

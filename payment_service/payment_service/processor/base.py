@@ -9,8 +9,6 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from ..cards import Card
-
 
 class ProcessorTimeout(Exception):
     """No answer in time: the charge may or may not have happened; look it up by reference later."""
@@ -20,12 +18,39 @@ class ProcessorError(Exception):
     """The processor refused the request itself (not a decline), e.g. refund of an unknown charge."""
 
 
+class CardRefused(ProcessorError):
+    """The bank refused the card when it was saved (no charge was asked for)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class PaymentSource:
-    """Either a card (in memory for this call only) or a saved profile's processor token."""
+    """What pays: a processor token, either one-time (from the processor's own card fields in the browser) or a
+    saved profile's. Card numbers never reach payment_service."""
 
-    card: Card | None = None
-    token: str | None = None
+    token: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CardDescription:
+    """What the processor tells of a token's card: all payment_service ever knows of it. The fingerprint is the
+    processor's (the same card gives the same one, whatever the token), None where it has none."""
+
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    fingerprint: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SavedCard:
+    """A card saved at the processor for later charges: the token to keep and what a person recognises."""
+
+    token: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,8 +93,13 @@ class Processor:
     def void(self, reference: str) -> ChargeStatus:
         raise NotImplementedError
 
-    def tokenize(self, card: Card) -> str:
-        """A token the processor can charge later in place of the card."""
+    def describe(self, token: str) -> CardDescription:
+        """The card behind a token (one-time or saved); ProcessorError for a token the processor does not know."""
+        raise NotImplementedError
+
+    def save_card(self, account: str, token: str, customer_id: str | None = None) -> SavedCard:
+        """Keep a one-time token's card for later charges (Stripe: attach it to the account's Customer through a
+        SetupIntent); the SavedCard's token is what a profile stores."""
         raise NotImplementedError
 
     def lookup(self, reference: str) -> ChargeStatus:

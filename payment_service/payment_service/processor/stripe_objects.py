@@ -1,6 +1,5 @@
 """Stripe's objects in payment_service's terms: amounts in cents, declines, brands, a PaymentIntent's status. Pure."""
 
-import dataclasses
 from decimal import Decimal
 
 import stripe
@@ -20,17 +19,6 @@ BRANDS = {
     "diners": "Diners Club",
     "jcb": "JCB",
 }
-
-
-@dataclasses.dataclass(frozen=True)
-class SavedCard:
-    """What payment_service keeps of a saved card: Stripe's ids (the token) and what a person recognises."""
-
-    token: str
-    brand: str
-    last4: str
-    exp_month: int
-    exp_year: int
 
 
 def cents(amount: Decimal) -> int:

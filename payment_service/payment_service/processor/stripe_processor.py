@@ -8,7 +8,7 @@ can be looked up by our reference; a create whose answer is lost left an intent 
 never charge. A lookup that finds an intent still unconfirmed cancels it, so "not charged" stays true.
 
 What a source is: a PaymentMethod id (`pm_...`, from Stripe's own fields) or a saved card's token
-(`cus_...:pm_...`, see save_card). Card numbers never reach this adapter: tokenize() refuses them.
+(`cus_...:pm_...`, see save_card). Card numbers never reach this adapter.
 """
 
 from decimal import Decimal
@@ -19,8 +19,18 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import StripeIntent
-from .base import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorError, ProcessorTimeout
-from .stripe_objects import BRANDS, DECLINE_MESSAGES, SavedCard, cents, decline, status_of
+from .base import (
+    CardDescription,
+    CardRefused,
+    ChargeResult,
+    ChargeStatus,
+    PaymentSource,
+    Processor,
+    ProcessorError,
+    ProcessorTimeout,
+    SavedCard,
+)
+from .stripe_objects import BRANDS, DECLINE_MESSAGES, cents, decline, status_of
 
 CURRENCY = "usd"
 REFERENCE_KEY = "billpay_payment_id"
@@ -74,7 +84,7 @@ class StripeProcessor(Processor):
         return ChargeResult(False, reference, "card_declined", DECLINE_MESSAGES["card_declined"])
 
     def _create_intent(self, reference, amount, source, capture_method):
-        if source.token is None or source.card is not None:
+        if not source.token.rpartition(":")[2].startswith("pm_"):
             raise ProcessorError("stripe: pay with a PaymentMethod from Stripe's own card fields")
         customer, _, method = source.token.rpartition(":")
         params = {
@@ -176,19 +186,25 @@ class StripeProcessor(Processor):
 
     # saved cards
 
-    def tokenize(self, card):
-        raise ProcessorError("stripe: card numbers are entered in Stripe's own fields, never sent to Bill Pay")
+    def describe(self, token):
+        """The card of a PaymentMethod (`pm_...`) or a saved card (`cus_...:pm_...`), with Stripe's fingerprint."""
+        card = self._call(self.client.v1.payment_methods.retrieve, token.rpartition(":")[2]).card
+        brand = BRANDS.get(card.brand, card.brand.title())
+        return CardDescription(brand, card.last4, card.exp_month, card.exp_year, getattr(card, "fingerprint", None))
 
     def save_card(self, account, payment_method_id, customer_id=None):
         """Attach a PaymentMethod to the account's Customer (created when None) through a SetupIntent for
-        off-session use; a card the bank refuses raises CardError (stripe's)."""
+        off-session use; a card the bank refuses raises CardRefused."""
         if customer_id is None:
             customer = self._call(self.client.v1.customers.create, params={"metadata": {"billpay_account": account}})
             customer_id = customer.id
         setup = self._call(
             self.client.v1.setup_intents.create, params={"customer": customer_id, "usage": "off_session"}
         )
-        self._call(self.client.v1.setup_intents.confirm, setup.id, params={"payment_method": payment_method_id})
+        try:
+            self._call(self.client.v1.setup_intents.confirm, setup.id, params={"payment_method": payment_method_id})
+        except stripe.CardError as declined:
+            raise CardRefused(f"stripe: {declined.user_message or declined}") from declined
         method = self._call(self.client.v1.payment_methods.retrieve, payment_method_id)
         if method.customer != customer_id:  # Stripe attaches it on confirm; a stand-in may not
             method = self._call(

@@ -2,12 +2,14 @@ import logging
 
 import pytest
 from invoice_service_process import InvoiceServiceProcess
+from payment_helpers import use_sandbox
 
 from devtools.testing import TestTokens, unique_account
 from payment_service import create_app
 from payment_service.config import Config, engine_options
 from tests.support.service_apps import PAYMENT_SERVICE_KEY as SERVICE_KEY
 from tests.support.service_apps import database_url, migrated_app, unique_prefix
+from tests.support.sandbox import SECRET_KEY as SANDBOX_SECRET_KEY
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +28,7 @@ def tokens():
 
 
 @pytest.fixture(scope="session")
-def app(redis_url, tmp_path_factory, invoice_service, tokens):
+def app(redis_url, tmp_path_factory, invoice_service, tokens, sandbox_url):
     class TestConfig(Config):
         TESTING = True
         SQLALCHEMY_DATABASE_URI = database_url("payment_service", tmp_path_factory.mktemp("payment"))
@@ -40,12 +42,19 @@ def app(redis_url, tmp_path_factory, invoice_service, tokens):
         # This app's tests decline the same documented numbers from one address all session long; the limits
         # themselves are tested on apps of their own (test_card_testing.py).
         CARD_DECLINES_PER_ADDRESS = CARD_DECLINES_PER_CARD = 1000
+        SANDBOX_PROCESSOR_URL = sandbox_url
+        SANDBOX_PROCESSOR_KEY = SANDBOX_SECRET_KEY
 
     TestConfig.SQLALCHEMY_ENGINE_OPTIONS = engine_options(TestConfig.SQLALCHEMY_DATABASE_URI)
     with migrated_app(create_app, TestConfig) as app:
         tokens.install(app)
         logging.getLogger().setLevel(logging.DEBUG)
         yield app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandbox_for_helpers(sandbox_url):
+    use_sandbox(sandbox_url)
 
 
 @pytest.fixture

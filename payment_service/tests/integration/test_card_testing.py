@@ -51,7 +51,6 @@ def config_class(redis_url, tmp_path_factory, invoice_service):
         INVOICE_SERVICE_URL = invoice_service.url
         HTTP_TIMEOUT_SECONDS = 2.0
         TRUSTED_PROXY_COUNT = 1
-        CARD_FINGERPRINT_SECRET = "card-testing-tests"
 
     CardTestingConfig.SQLALCHEMY_ENGINE_OPTIONS = engine_options(CardTestingConfig.SQLALCHEMY_DATABASE_URI)
     return CardTestingConfig

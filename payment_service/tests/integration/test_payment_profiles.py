@@ -1,7 +1,7 @@
 import datetime
 from decimal import Decimal
 
-from payment_helpers import body, card, pay
+from payment_helpers import body, pay, token
 
 from payment_service.extensions import db
 from payment_service.models import OutboxEvent, PaymentProfile
@@ -9,7 +9,7 @@ from payment_service.profiles import queue_expiry_reminders
 
 
 def add(client, auth, number="5555555555554444", **extra):
-    return client.post("/payment-profiles", json={"card": card(number), **extra}, headers=auth)
+    return client.post("/payment-profiles", json={"payment_method": token(number), **extra}, headers=auth)
 
 
 def test_a_saved_card_shows_brand_last4_and_expiry_only(client, auth):
@@ -22,9 +22,13 @@ def test_a_saved_card_shows_brand_last4_and_expiry_only(client, auth):
     assert set(listed[0]) == {"id", "brand", "last4", "exp_month", "exp_year", "is_default", "created_at"}
 
 
-def test_a_bad_card_is_not_saved(client, auth):
-    response = add(client, auth, number="6200000000000005")
-    assert response.status_code == 422 and "UnionPay" in response.json["error"]["fields"]["card.number"]
+def test_a_card_number_is_refused_and_an_unknown_token_is_not_saved(client, auth):
+    sent = {"card": {"number": "5555555555554444", "exp_month": 12, "exp_year": 2031, "cvc": "123"}}
+    response = client.post("/payment-profiles", json=sent, headers=auth)
+    assert response.status_code == 422 and "processor's own fields" in response.json["error"]["message"]
+    assert "5555555555554444" not in response.get_data(as_text=True)
+    unknown = client.post("/payment-profiles", json={"payment_method": "pm_sbx_unknown"}, headers=auth)
+    assert unknown.status_code == 422 and "payment_method" in unknown.json["error"]["fields"]
     assert client.get("/payment-profiles", headers=auth).json["items"] == []
 
 
@@ -76,7 +80,7 @@ def test_default_moves_and_survives_deletion(client, auth):
 
 def test_expiring_cards_get_one_reminder_per_month(app, client, auth, account):
     profile = add(client, auth).json
-    today = datetime.date(2031, 12, 10)  # card() expires 12/2031
+    today = datetime.date(2031, 12, 10)  # token() expires 12/2031
     with app.app_context():
         assert queue_expiry_reminders(today, 30) >= 1
         assert queue_expiry_reminders(today + datetime.timedelta(days=1), 30) == 0
@@ -84,4 +88,4 @@ def test_expiring_cards_get_one_reminder_per_month(app, client, auth, account):
         assert [event.data for event in events] == [
             {"brand": "Mastercard", "last4": "4444", "exp_month": 12, "exp_year": 2031, "account": account}
         ]
-        assert db.session.get(PaymentProfile, profile["id"]).token.startswith("sbx_tok_")
+        assert db.session.get(PaymentProfile, profile["id"]).token.startswith("pm_sbx_")

@@ -3,10 +3,9 @@
 from decimal import Decimal
 
 import pytest
-import stripe
 
-from payment_service.models import new_id
-from payment_service.processor import PaymentSource, ProcessorError, current_processor
+from payment_service.models import PaymentProfile, new_id
+from payment_service.processor import CardRefused, PaymentSource, current_processor
 
 VISA, DECLINES_ON_CHARGE, DECLINES_ON_ATTACH = "4242424242424242", "4000000000000341", "4000000000000002"
 
@@ -40,13 +39,10 @@ def test_an_unknown_reference_is_not_found(stripe_app):
         assert current_processor().lookup(new_id()).status == "not_found"
 
 
-def test_card_numbers_are_refused_by_the_stripe_adapter(stripe_app):
-    from payment_service.cards import validate_card
-    from tests.support import cards
-
-    card = validate_card(cards.VISA, 12, 2031, "123")
-    with stripe_app.app_context(), pytest.raises(ProcessorError):
-        current_processor().tokenize(card)
+def test_a_payment_method_is_described_by_its_card_only(stripe_app, localstripe):
+    with stripe_app.app_context():
+        card = current_processor().describe(localstripe.payment_method(VISA, exp_month=7))
+    assert (card.brand, card.last4, card.exp_month, card.exp_year) == ("Visa", "4242", 7, 2031)
 
 
 def test_a_saved_card_keeps_only_stripe_ids_and_what_a_person_recognises(stripe_app, localstripe):
@@ -63,7 +59,7 @@ def test_a_saved_card_keeps_only_stripe_ids_and_what_a_person_recognises(stripe_
 
 
 def test_a_card_the_bank_refuses_to_save_is_not_saved(stripe_app, localstripe):
-    with stripe_app.app_context(), pytest.raises(stripe.CardError):
+    with stripe_app.app_context(), pytest.raises(CardRefused):
         current_processor().save_card("99939999", localstripe.payment_method(DECLINES_ON_ATTACH))
 
 
@@ -146,3 +142,40 @@ def test_a_card_that_needs_its_holder_to_authenticate_is_declined_and_its_intent
         assert processor.lookup(reference).status == "voided"
         intent = localstripe.client().v1.payment_intents.retrieve(processor.intent_id(reference))
     assert intent.status == "canceled"
+
+
+def test_paying_with_a_one_time_payment_method_through_the_api_and_saving_it(
+    stripe_client, localstripe, new_invoice, auth
+):
+    from payment_helpers import key
+
+    invoice = new_invoice("6.00")
+    body = {
+        "allocations": [{"invoice": invoice, "amount": "6.00"}],
+        "payment_method": localstripe.payment_method(VISA, exp_month=9),
+        "save_card": True,
+    }
+    paid = stripe_client.post("/payments", json=body, headers={**auth, "Idempotency-Key": key()})
+    assert paid.status_code == 201, paid.json
+    assert paid.json["status"] == "succeeded" and paid.json["card"] == {"brand": "Visa", "last4": "4242"}
+    saved = stripe_client.get("/payment-profiles", headers=auth).json["items"]
+    assert [(item["brand"], item["last4"], item["exp_month"]) for item in saved] == [("Visa", "4242", 9)]
+
+
+def test_add_a_card_attaches_the_payment_method_to_the_accounts_customer(stripe_client, localstripe, auth, account):
+    first = stripe_client.post(
+        "/payment-profiles", json={"payment_method": localstripe.payment_method(VISA)}, headers=auth
+    )
+    second = stripe_client.post(
+        "/payment-profiles", json={"payment_method": localstripe.payment_method("5555555555554444")}, headers=auth
+    )
+    assert first.status_code == second.status_code == 201, (first.json, second.json)
+    refused = stripe_client.post(
+        "/payment-profiles", json={"payment_method": localstripe.payment_method(DECLINES_ON_ATTACH)}, headers=auth
+    )
+    assert refused.status_code == 422 and "declined" in refused.json["error"]["message"]
+    listed = stripe_client.get("/payment-profiles", headers=auth).json["items"]
+    assert sorted(item["last4"] for item in listed) == ["4242", "4444"]
+    with stripe_client.application.app_context():
+        tokens = [profile.token for profile in PaymentProfile.query.filter_by(account=account).all()]
+    assert len({token.partition(":")[0] for token in tokens}) == 1  # one Customer for the account's cards

@@ -7,11 +7,17 @@ import pytest
 
 from billpay_common.errors import DomainError, NotFound
 from billpay_common.http import ServiceUnavailable
-from payment_service import cards
 from payment_service.charging import charge
 from payment_service.models import Allocation, Payment, new_id
 from payment_service.payment_status import INITIAL
-from payment_service.processor import ChargeResult, ChargeStatus, PaymentSource, Processor, ProcessorTimeout
+from payment_service.processor import (
+    ChargeResult,
+    ChargeStatus,
+    PaymentSource,
+    Processor,
+    ProcessorTimeout,
+    SavedCard,
+)
 from payment_service.reconcile import reconcile_one
 
 
@@ -36,8 +42,9 @@ def new_payment(*amounts):
     )
 
 
-def card_source(number="4242424242424242"):
-    return PaymentSource(card=cards.validate_card(number, 12, 2031, "123"))
+def card_source(token="pm_test_visa_4242"):
+    """A one-time token, as the processor's card fields give one."""
+    return PaymentSource(token=token)
 
 
 class FakeInvoices:
@@ -103,8 +110,8 @@ class FakeProcessor(Processor):
         self.refunded[reference] = self.charged.pop(reference)
         return ChargeStatus("refunded", amount)
 
-    def tokenize(self, card):
-        return f"tok_{card.brand}_{card.last4}"
+    def save_card(self, account, token, customer_id=None):
+        return SavedCard(f"saved_{token}", "Visa", "4242", 12, 2031)
 
 
 class FakeUnitOfWork:
@@ -121,8 +128,13 @@ class FakeUnitOfWork:
     def add_event(self, event_type, account, to, data):
         self._staged_events.append({"type": event_type, "account": account, "to": to, "data": data})
 
-    def add_profile(self, account, card, token):
-        self._staged_profiles.append({"account": account, "brand": card.brand, "last4": card.last4, "token": token})
+    def add_profile(self, account, card):
+        self._staged_profiles.append(
+            {"account": account, "brand": card.brand, "last4": card.last4, "token": card.token}
+        )
+
+    def processor_customer(self, account):
+        return None
 
     def close_abandoned_requests(self, payment_id):
         self.closed_requests.append(payment_id)

@@ -117,7 +117,9 @@ def test_a_lost_reply_to_the_confirmation_leaves_the_charged_payment_pending():
 def test_a_card_entered_now_is_saved_as_a_token_when_asked():
     flow = Flow()
     flow.run(save_card=True)
-    assert flow.uow.profiles == [{"account": "1234567890", "brand": "Visa", "last4": "4242", "token": "tok_Visa_4242"}]
+    assert flow.uow.profiles == [
+        {"account": "1234567890", "brand": "Visa", "last4": "4242", "token": "saved_pm_test_visa_4242"}
+    ]
 
 
 def test_a_declined_card_is_not_saved():

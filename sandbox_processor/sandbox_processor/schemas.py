@@ -1,0 +1,69 @@
+import re
+
+from marshmallow import Schema, fields, validate
+
+from billpay_common.money import Money, positive_money
+
+
+class CardDigitsField(fields.Integer):
+    """A number, or a string of the digits 0-9: int() alone would also take "١٢", "¹²" or "1_2"."""
+
+    def __init__(self, example, **kwargs):
+        super().__init__(strict=False, **kwargs)
+        self.error_messages["digits"] = f"Type it with the digits 0 to 9, e.g. {example}."
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not re.fullmatch(r" *[0-9]{1,4} *", value):
+            raise self.make_error("digits")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class CardInSchema(Schema):
+    number = fields.String(required=True, validate=validate.Length(max=40))
+    exp_month = CardDigitsField(example=12, required=True)
+    exp_year = CardDigitsField(example=2030, required=True)
+    cvc = fields.String(required=True, validate=validate.Length(max=8))
+
+
+class PaymentMethodInSchema(Schema):
+    type = fields.String(load_default="card", validate=validate.OneOf(["card"]))
+    card = fields.Nested(CardInSchema, required=True)
+
+
+class CardOutSchema(Schema):
+    brand = fields.String()
+    last4 = fields.String()
+    exp_month = fields.Integer()
+    exp_year = fields.Integer()
+    fingerprint = fields.String()
+
+
+class PaymentMethodSchema(Schema):
+    id = fields.String()
+    object = fields.Constant("payment_method")
+    type = fields.Constant("card")
+    card = fields.Function(lambda method: CardOutSchema().dump(method))
+    attached = fields.Boolean()
+
+
+class ChargeInSchema(Schema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    amount = Money(required=True, validate=positive_money)
+    payment_method = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    capture = fields.Boolean(load_default=True)
+
+
+class RefundInSchema(Schema):
+    amount = Money(required=True, validate=positive_money)
+
+
+class ChargeSchema(Schema):
+    reference = fields.String()
+    status = fields.String(metadata={"description": "charged, authorized, refunded, voided or declined"})
+    amount = Money()
+    payment_method = fields.String()
+
+
+class ChargeCountSchema(Schema):
+    object = fields.Constant("list")
+    total_count = fields.Integer()

@@ -1,0 +1,52 @@
+"""The sandbox card processor (the `sandbox_processor` package) for tests: its real app answering HTTP on a free
+port, and a card tokenized through it the way its card fields do in the browser."""
+
+import contextlib
+import json
+import urllib.request
+
+from tests.support.serving import served
+
+PUBLISHABLE_KEY = "pk_sandbox_local"  # the sandbox's own defaults, as `make run` and the test stacks run it
+SECRET_KEY = "sk_sandbox_local"
+
+
+@contextlib.contextmanager
+def sandbox_processor(directory):
+    """The sandbox processor on its own origin (http://127.0.0.1:<port>), its ledger in `directory`."""
+    from sandbox_processor.config import Config
+
+    from sandbox_processor import create_app
+
+    class TestConfig(Config):
+        TESTING = True
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{directory}/sandbox_processor.db"
+        SANDBOX_PUBLISHABLE_KEY = PUBLISHABLE_KEY
+        SANDBOX_SECRET_KEY = SECRET_KEY
+
+    with served(create_app(TestConfig)) as url:
+        yield url
+
+
+def tokenize(sandbox_url, number, cvc="123", exp_month=12, exp_year=2035, key=PUBLISHABLE_KEY):
+    """(status, JSON answer) of the sandbox's POST /v1/payment_methods, as its card fields send it."""
+    card = {"number": number, "exp_month": exp_month, "exp_year": exp_year, "cvc": cvc}
+    request = urllib.request.Request(
+        f"{sandbox_url}/v1/payment_methods",
+        data=json.dumps({"type": "card", "card": card}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.load(refused)
+
+
+def payment_method(sandbox_url, number, cvc=None, exp_month=12, exp_year=2035):
+    """A one-time token (`pm_sbx_...`) for a test card; an American Express card gets a 4-digit code."""
+    cvc = cvc or ("1234" if number.replace(" ", "")[:2] in ("34", "37") else "123")
+    status, answer = tokenize(sandbox_url, number, cvc, exp_month, exp_year)
+    assert status == 200, answer
+    return answer["id"]
