@@ -157,3 +157,15 @@ def account_invoices(system_number):
 def _with_reserved(invoice, reserved):
     invoice.reserved = reserved  # not a column: what payments in flight hold, shown to the office
     return invoice
+
+
+def open_invoices_due(system_number, due_by):
+    if db.session.get(BillingAccount, system_number) is None:
+        raise NotFound(f"There is no billing account {system_number}.")
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(Invoice.account == system_number, Invoice.status == OPEN, Invoice.due_date <= due_by)
+        .order_by(Invoice.due_date, Invoice.number)
+    ).all()
+    held = ledger.reserved_elsewhere([invoice.number for invoice in invoices])
+    return [_with_reserved(invoice, held.get(invoice.number, ZERO)) for invoice in invoices]

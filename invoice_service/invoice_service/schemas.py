@@ -152,3 +152,16 @@ class InternalAccountSchema(Schema):
     account = fields.String(attribute="system_number")
     name = fields.String()
     email = fields.String()
+
+
+class DueByQuerySchema(Schema):
+    due_by = fields.Date(required=True, metadata={"description": "open invoices due on or before this day"})
+
+
+class OpenInvoiceSchema(Schema):
+    number = fields.String()
+    date = fields.Date()
+    due_date = fields.Date()
+    amount = Money()
+    balance = Money()
+    reserved = Money(metadata={"description": "held by payments in flight"})

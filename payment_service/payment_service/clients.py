@@ -52,6 +52,10 @@ class InvoiceClient:
     def reverse(self, payment_id):
         return self._call(f"/internal/payments/{payment_id}/reverse", {})
 
+    def open_invoices(self, account, due_by):
+        """The account's open invoices due on or before `due_by`: number, due_date, balance, reserved."""
+        return self._call(f"/internal/accounts/{account}/open-invoices?due_by={due_by.isoformat()}", method="GET")
+
     def account(self, account):
         return self._call(f"/internal/accounts/{account}", method="GET")
 

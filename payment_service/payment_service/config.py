@@ -65,6 +65,23 @@ class PaymentSettings(BillPaySettings):
     EXPIRY_NOTICE_DAYS: int = setting(
         30, "the payment worker sends one reminder for a saved card expiring within this many days", ge=0
     )
+    AUTOPAY_NOTICE_DAYS: int = setting(
+        10, "AutoPay e-mails a notice this many days before a charge whose amount differs from the last one", ge=1
+    )
+    AUTOPAY_RETRY_DAYS: str = setting(
+        "3,7",
+        "days after the due date on which AutoPay tries a declined charge again (comma-separated, rising); "
+        "after the last failed try AutoPay is suspended",
+        pattern=r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
+    )
+    AUTOPAY_RATE_LIMIT_PER_SECOND: float = setting(
+        100.0, "the most AutoPay charges one payment worker starts per second (the processor's write rate limit)", gt=0
+    )
+    PORTAL_PAYMENT_URL: str = setting(
+        "http://127.0.0.1:8000/pay",
+        "the portal's Make A Payment page, linked from AutoPay e-mails",
+        local_default=True,
+    )
 
     STRIPE_API_KEY: str = setting(
         "", "Stripe's secret API key (`sk_live_...` in production); only the Stripe processor reads it", secret=True
@@ -89,6 +106,14 @@ class PaymentSettings(BillPaySettings):
             if problem:
                 raise ValueError(f"production refuses a test processor: {problem}")
         return environment
+
+    @field_validator("AUTOPAY_RETRY_DAYS")
+    @classmethod
+    def _rising_days(cls, text):
+        days = [int(part) for part in text.split(",")]
+        if days != sorted(set(days)) or days[0] < 1:
+            raise ValueError("must be rising whole days, each at least 1, e.g. 3,7")
+        return ",".join(str(day) for day in days)
 
     @field_validator("PAYMENT_PROCESSOR")
     @classmethod

@@ -3,8 +3,10 @@
 from flask import render_template
 
 from . import portal
+from .autopay import autopay_state
 from .backend import login_required
 from .formatting import address_lines
+from .forms import EmptyForm
 from .pages import fetch
 
 
@@ -14,5 +16,10 @@ def billing():
     account = fetch("invoice", "/account")
     profile = account["profile"]
     return render_template(
-        "billing.html", profile=profile, address=address_lines(profile.get("address")), status=account["payment_status"]
+        "billing.html",
+        profile=profile,
+        address=address_lines(profile.get("address")),
+        status=account["payment_status"],
+        autopay=autopay_state(),
+        action_form=EmptyForm(),
     )

@@ -1,0 +1,69 @@
+"""The accounting office's AutoPay endpoints (ops credential; the actor is audited on every change)."""
+
+from flask import g, request
+from flask_smorest import Blueprint
+
+from billpay_common.clock import utcnow
+from billpay_common.ops import ops_required
+
+from . import autopay, autopay_ops
+from .autopay_schemas import (
+    AutoPaySchema,
+    OpsAutoPayInSchema,
+    OpsAutoPayListQuerySchema,
+    OpsAutoPaySchema,
+    UpcomingChargeSchema,
+    UpcomingQuerySchema,
+)
+from .clients import invoice_client
+
+blp = Blueprint("ops_autopay", __name__, url_prefix="/ops/autopay", description="Accounting office: AutoPay")
+
+
+@blp.get("")
+@ops_required
+@blp.arguments(OpsAutoPayListQuerySchema, location="query")
+@blp.response(200, AutoPaySchema(many=True))
+def list_enrolled(query):
+    return autopay_ops.listed(query["status"])
+
+
+@blp.get("/exceptions")
+@ops_required
+@blp.response(200, AutoPaySchema(many=True))
+def exceptions():
+    """Accounts whose AutoPay was suspended after the last failed retry."""
+    return autopay_ops.listed(autopay.SUSPENDED)
+
+
+@blp.get("/upcoming")
+@ops_required
+@blp.arguments(UpcomingQuerySchema, location="query")
+@blp.response(200, UpcomingChargeSchema(many=True))
+def upcoming(query):
+    return autopay_ops.upcoming(utcnow().date(), query["days"], invoice_client())
+
+
+@blp.get("/<account>")
+@ops_required
+@blp.response(200, OpsAutoPaySchema)
+def show(account):
+    return autopay_ops.with_consents(account)
+
+
+@blp.put("/<account>")
+@ops_required
+@blp.arguments(OpsAutoPayInSchema)
+@blp.response(200, AutoPaySchema)
+def enrol(body, account):
+    """Enrol or change, on the subscriber's authorization (given to the office: by phone or on paper)."""
+    return autopay.enrol(
+        account, body["profile_id"], body["terms_version"], client_address=request.remote_addr, staff_actor=g.actor
+    )
+
+
+@blp.delete("/<account>")
+@ops_required
+@blp.response(200, AutoPaySchema)
+def turn_off(account):
+    return autopay.turn_off(account, client_address=request.remote_addr, staff_actor=g.actor)
