@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 from billpay_common.errors import Conflict, NotFound, Unprocessable
 from billpay_common.money import ZERO
 
-from . import ledger, records
+from . import ledger, paperless, records
 from .extensions import db
 from .models import OPEN, VOID, Adjustment, BillingAccount, Charge, Invoice
 
@@ -56,6 +56,7 @@ def store_invoice(invoice):
         db.session.flush()
         if invoice["charges"]:
             db.session.execute(Charge.__table__.insert(), charge_rows(invoice["number"], invoice["charges"]))
+        paperless.stage_new_invoices([new.number])
         return CREATED
     if found.account != invoice["account"]:
         raise records.RecordError(f"invoice {found.number} belongs to another account")
@@ -103,6 +104,7 @@ def create_invoice(raw):
     except records.RecordError as error:
         raise Unprocessable(str(error)) from error
     db.session.commit()
+    paperless.send_quietly()
     return db.session.get(Invoice, invoice["number"])
 
 

@@ -25,6 +25,11 @@ class ProfileSchema(Schema):
     online_date = fields.Date(allow_none=True)
     phone = fields.String()
     email = fields.String()
+    paperless = fields.Boolean(metadata={"description": "each new invoice is e-mailed, with its PDF, to `email`"})
+
+
+class PaperlessSchema(Schema):
+    paperless = fields.Boolean(required=True, metadata={"description": "true: e-mail each new invoice with its PDF"})
 
 
 class LastPaymentSchema(Schema):

@@ -70,7 +70,8 @@ class PaymentSettings(BillPaySettings):
     )
     AUTOPAY_RETRY_DAYS: str = setting(
         "3,7",
-        "days after the due date on which AutoPay tries a declined charge again (comma-separated, rising); "
+        "days after the first AutoPay try of an invoice (its due date, or the first run after) on which a declined "
+        "charge is tried again (comma-separated, rising); "
         "after the last failed try AutoPay is suspended",
         pattern=r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
     )
