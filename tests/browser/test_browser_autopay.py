@@ -31,6 +31,10 @@ def test_autopay_set_up_in_the_portal_pays_the_invoice_on_its_due_date(page, sta
     )
     _save_card(subscriber)
     login(page, subscriber.account, subscriber.passcode)
+    page.get_by_role("button", name="E-mail me each new invoice").click()
+    expect(page.locator("#paperless-status")).to_contain_text(
+        f"Paperless billing: On, each new invoice is e-mailed to {subscriber.email}"
+    )
     expect(page.locator("#autopay-status")).to_contain_text("AutoPay: Off")
     page.get_by_role("link", name="Set up AutoPay").click()
 
