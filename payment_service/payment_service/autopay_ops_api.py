@@ -4,6 +4,7 @@ from flask import g, request
 from flask_smorest import Blueprint
 
 from billpay_common.clock import utcnow
+from billpay_common.errors import Unavailable
 from billpay_common.ops import ops_required
 
 from . import autopay, autopay_ops
@@ -15,7 +16,7 @@ from .autopay_schemas import (
     UpcomingChargeSchema,
     UpcomingQuerySchema,
 )
-from .clients import invoice_client
+from .clients import ServiceUnavailable, invoice_client
 
 blp = Blueprint("ops_autopay", __name__, url_prefix="/ops/autopay", description="Accounting office: AutoPay")
 
@@ -41,7 +42,10 @@ def exceptions():
 @blp.arguments(UpcomingQuerySchema, location="query")
 @blp.response(200, UpcomingChargeSchema(many=True))
 def upcoming(query):
-    return autopay_ops.upcoming(utcnow().date(), query["days"], invoice_client())
+    try:
+        return autopay_ops.upcoming(utcnow().date(), query["days"], invoice_client())
+    except ServiceUnavailable as down:
+        raise Unavailable("invoice_service is not answering; try again shortly.", code="try_again_shortly") from down
 
 
 @blp.get("/<account>")

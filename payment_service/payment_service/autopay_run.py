@@ -171,8 +171,7 @@ def _start(account, invoice, due, amount, attempt, today) -> tuple[Payment, Paym
         db.session.rollback()
         return "off"
     if cards.expiry_problem(profile.exp_month, profile.exp_year, today):
-        db.session.rollback()
-        return "card_expired"
+        return dunning.suspend_for_expired_card(enrolment, profile, invoice, amount)
     payment = Payment(
         id=new_id(),
         account=account,

@@ -61,6 +61,29 @@ def notice_before(account: str, invoice: str, due: date, amount: Decimal) -> str
     return "noticed"
 
 
+def _failure_data(account, invoice, amount, brand, last4, message):
+    return {
+        "account": account,
+        "account_name": "",
+        "invoice": invoice,
+        "amount": str(amount),
+        "method": autopay.method_words(brand, last4),
+        "message": message,
+        "pay_link": current_app.config["PORTAL_PAYMENT_URL"],
+    }
+
+
+def suspend_for_expired_card(enrolment, profile: PaymentProfile, invoice: str, amount: Decimal) -> str:
+    """The card ran out before the due date (its expiry reminder went out a month ahead): nothing is charged,
+    AutoPay is suspended, the subscriber is told and the office sees the account among the exceptions."""
+    message = f"The card expired at the end of {profile.exp_month:02d}/{profile.exp_year}."
+    autopay.suspend(enrolment, f"invoice {invoice}: {message}")
+    data = _failure_data(enrolment.account, invoice, amount, profile.brand, profile.last4, message)
+    outbox.add_event(AUTOPAY_SUSPENDED, enrolment.account, None, data)
+    db.session.commit()
+    return "suspended"
+
+
 def after_decline(payment: Payment, invoice: str, due: date) -> str:
     """E-mail the decline with the next try's date, or suspend AutoPay after the last try."""
     from .autopay_run import attempts_of, declines_since  # the run calls this module
@@ -69,15 +92,8 @@ def after_decline(payment: Payment, invoice: str, due: date) -> str:
     since = enrolment.updated_at if enrolment is not None else datetime.min
     declines, first_run = declines_since(attempts_of(payment.account, invoice, due), since)
     schedule = autopay.retry_days()
-    data = {
-        "account": payment.account,
-        "account_name": "",
-        "invoice": invoice,
-        "amount": str(payment.amount),
-        "method": autopay.method_words(payment.brand, payment.last4),
-        "message": payment.failure_message or "the card was declined",
-        "pay_link": current_app.config["PORTAL_PAYMENT_URL"],
-    }
+    message = payment.failure_message or "the card was declined"
+    data = _failure_data(payment.account, invoice, payment.amount, payment.brand, payment.last4, message)
     if declines > len(schedule) or first_run is None:
         if enrolment is not None and enrolment.status == autopay.ON:
             autopay.suspend(enrolment, f"invoice {invoice} declined {declines} times: {data['message']}")

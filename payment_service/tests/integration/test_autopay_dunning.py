@@ -82,3 +82,14 @@ def test_the_office_sees_upcoming_charges(client, auth, account, new_invoice, op
     assert [(row["invoice"], row["amount"]) for row in rows] == [(soon, "11.00")]
     assert later not in [row["invoice"] for row in rows]
     assert client.get("/ops/autopay/upcoming?days=-1", headers=ops).status_code == 422
+
+
+def test_a_card_expired_by_the_due_date_suspends_autopay_without_a_charge(app, client, auth, account, new_invoice, ops):
+    enrol(client, auth, saved_card(client, auth))  # expires 12/2031 (payment_helpers.CARD)
+    due = date(2032, 1, 5)
+    invoice = new_invoice("33.00", due_date=due)
+    run_on(app, due)
+    assert attempts_of(app, account) == []
+    [suspended] = events(app, account, "autopay.suspended")
+    assert suspended["invoice"] == invoice and "expired at the end of 12/2031" in suspended["message"]
+    assert account in [row["account"] for row in client.get("/ops/autopay/exceptions", headers=ops).json]
