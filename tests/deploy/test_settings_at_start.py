@@ -40,6 +40,7 @@ WRONG = [
     ("flask", "payment_service", "PAYMENT_PROCESSOR", "payment_service.processor:NoSuchClass", "cannot import"),
     ("flask", "invoice_service", "RESERVATION_TTL_SECONDS", "-60", "greater than 0"),
     ("flask", "notification_service", "RETRY_DELAYS_SECONDS", "10,soon", "valid number"),
+    ("flask", "payment_service", "AUTOPAY_RETRY_DAYS", "7,3", "rising whole days"),
     ("flask", "auth_service", "LOG_LEVEL", "chatty", "'DEBUG', 'INFO'"),
 ]
 

@@ -152,3 +152,10 @@ def test_the_cli_runs_on_the_given_date(app, account, enrolled, new_invoice, run
 def test_the_cli_refuses_a_date_that_is_not_one(runner):
     result = runner.invoke(args=["autopay", "run", "--date", "tomorrow"])
     assert result.exit_code == 2 and "tomorrow" in result.output
+
+
+def test_the_payment_workers_pass_runs_autopay_for_today(app, account, enrolled, new_invoice, runner, invoice_service):
+    invoice = new_invoice("17.00", due_date=TODAY)
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0 and "'autopay'" in result.output, result.output
+    assert invoice_service.balance(invoice) == Decimal("0.00") and charges_of(app, account) == 1
