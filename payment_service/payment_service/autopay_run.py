@@ -150,7 +150,7 @@ def next_attempt(attempts: list[Any], since: datetime, today: date, schedule: li
     return last.attempt + 1 if today >= first_run + timedelta(days=schedule[declines - 1]) else None
 
 
-def _locked_enrolment(account: str) -> AutoPayEnrolment | None:
+def lock_enrolment(account: str) -> AutoPayEnrolment | None:
     """Hold the enrolment until the attempt commits, so a turn-off either comes first (no charge) or after the
     attempt has started. A no-op write: a row lock on PostgreSQL, the write lock on SQLite (a read first would
     fail there if another worker wrote in between)."""
@@ -165,7 +165,7 @@ def _locked_enrolment(account: str) -> AutoPayEnrolment | None:
 def _start(account, invoice, due, amount, attempt, today) -> tuple[Payment, PaymentProfile] | str:
     """Commit the attempt and its payment, unless AutoPay was turned off or another worker took the attempt."""
     db.session.rollback()
-    enrolment = _locked_enrolment(account)
+    enrolment = lock_enrolment(account)
     profile = db.session.get(PaymentProfile, enrolment.profile_id) if enrolment and enrolment.profile_id else None
     if enrolment is None or enrolment.status != autopay.ON or profile is None:
         db.session.rollback()

@@ -86,22 +86,23 @@ def suspend_for_expired_card(enrolment, profile: PaymentProfile, invoice: str, a
 
 def after_decline(payment: Payment, invoice: str, due: date) -> str:
     """E-mail the decline with the next try's date, or suspend AutoPay after the last try."""
-    from .autopay_run import attempts_of, declines_since  # the run calls this module
+    from .autopay_run import attempts_of, declines_since, lock_enrolment  # the run calls this module
 
-    enrolment = autopay.enrolment_of(payment.account)
+    account, message = payment.account, payment.failure_message or "the card was declined"
+    data = _failure_data(account, invoice, payment.amount, payment.brand, payment.last4, message)
+    db.session.rollback()
+    enrolment = lock_enrolment(account)  # a write first: SQLite refuses a read transaction turned writer
     since = enrolment.updated_at if enrolment is not None else datetime.min
-    declines, first_run = declines_since(attempts_of(payment.account, invoice, due), since)
+    declines, first_run = declines_since(attempts_of(account, invoice, due), since)
     schedule = autopay.retry_days()
-    message = payment.failure_message or "the card was declined"
-    data = _failure_data(payment.account, invoice, payment.amount, payment.brand, payment.last4, message)
     if declines > len(schedule) or first_run is None:
         if enrolment is not None and enrolment.status == autopay.ON:
             autopay.suspend(enrolment, f"invoice {invoice} declined {declines} times: {data['message']}")
-        outbox.add_event(AUTOPAY_SUSPENDED, payment.account, None, data)
+        outbox.add_event(AUTOPAY_SUSPENDED, account, None, data)
         outcome = "suspended"
     else:
         next_try = first_run + timedelta(days=schedule[declines - 1])
-        outbox.add_event(AUTOPAY_DECLINED, payment.account, None, {**data, "next_try": next_try.isoformat()})
+        outbox.add_event(AUTOPAY_DECLINED, account, None, {**data, "next_try": next_try.isoformat()})
         outcome = "declined"
     db.session.commit()
     return outcome
