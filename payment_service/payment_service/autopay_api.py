@@ -30,6 +30,7 @@ def show():
 @account_required
 @blp.arguments(TermsQuerySchema, location="query")
 @blp.response(200, TermsSchema)
+@blp.alt_response(404, description="not_found: no such saved card")
 def terms(query):
     profile = profile_of(g.account, query["profile_id"]) if query.get("profile_id") else None
     return {"version": autopay_terms.CURRENT, "text": autopay.terms_for(g.account, profile)}

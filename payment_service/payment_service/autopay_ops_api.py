@@ -41,6 +41,7 @@ def exceptions():
 @ops_required
 @blp.arguments(UpcomingQuerySchema, location="query")
 @blp.response(200, UpcomingChargeSchema(many=True))
+@blp.alt_response(503, description="try_again_shortly: invoice_service is not answering")
 def upcoming(query):
     try:
         return autopay_ops.upcoming(utcnow().date(), query["days"], invoice_client())
@@ -59,6 +60,8 @@ def show(account):
 @ops_required
 @blp.arguments(OpsAutoPayInSchema)
 @blp.response(200, AutoPaySchema)
+@blp.alt_response(404, description="not_found: no such saved card of the account")
+@blp.alt_response(422, description="terms_changed or an expired card")
 def enrol(body, account):
     """Enrol or change, on the subscriber's authorization (given to the office: by phone or on paper)."""
     return autopay.enrol(
@@ -69,5 +72,6 @@ def enrol(body, account):
 @blp.delete("/<account>")
 @ops_required
 @blp.response(200, AutoPaySchema)
+@blp.alt_response(404, description="autopay_off: AutoPay is not on")
 def turn_off(account):
     return autopay.turn_off(account, client_address=request.remote_addr, staff_actor=g.actor)
