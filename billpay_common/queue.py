@@ -15,6 +15,12 @@ ACCESS_GRANTED = "access.granted"
 PROFILE_EXPIRING = "profile.expiring"
 PASSCODE_RESET = "passcode.reset"
 SENT_ELSEWHERE = "sent.elsewhere"  # to the account's own address: an invoice or receipt went to another one
+AUTOPAY_ENROLLED = "autopay.enrolled"
+AUTOPAY_TURNED_OFF = "autopay.turned_off"
+AUTOPAY_NOTICE = "autopay.notice"
+AUTOPAY_DECLINED = "autopay.declined"
+AUTOPAY_SUSPENDED = "autopay.suspended"
+AUTOPAY_TYPES = (AUTOPAY_ENROLLED, AUTOPAY_TURNED_OFF, AUTOPAY_NOTICE, AUTOPAY_DECLINED, AUTOPAY_SUSPENDED)
 EMAIL_TYPES = (
     PAYMENT_RECEIPT,
     INVOICE_EMAIL,
@@ -23,6 +29,7 @@ EMAIL_TYPES = (
     PROFILE_EXPIRING,
     PASSCODE_RESET,
     SENT_ELSEWHERE,
+    *AUTOPAY_TYPES,
 )
 
 

@@ -22,6 +22,7 @@ ROUTES = (  # (public prefix, service, service prefix): only these reach a servi
     ("/api/invoices", "invoice", "/invoices"),
     ("/api/payments", "payment", "/payments"),
     ("/api/payment-profiles", "payment", "/payment-profiles"),
+    ("/api/autopay", "payment", "/autopay"),
 )
 PASSED_REQUEST_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Authorization")
 PASSED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "Retry-After", "Cache-Control")

@@ -13,6 +13,9 @@ from gateway.proxy import _target
         ("/api/invoices/528132/pdf", ("invoice", "/invoices/528132/pdf")),
         ("/api/payments/abc", ("payment", "/payments/abc")),
         ("/api/payment-profiles/3", ("payment", "/payment-profiles/3")),
+        ("/api/autopay", ("payment", "/autopay")),
+        ("/api/autopay/terms", ("payment", "/autopay/terms")),
+        ("/api/account/paperless", ("invoice", "/account/paperless")),
     ],
 )
 def test_public_paths_map_to_their_service(path, expected):
@@ -29,6 +32,8 @@ def test_public_paths_map_to_their_service(path, expected):
         "/api/accounts",
         "/api/invoicesX",
         "/api/paymentsfoo",
+        "/api/autopayX",
+        "/api/ops/autopay",
     ],
 )
 def test_internal_and_unknown_paths_never_reach_a_service(path):

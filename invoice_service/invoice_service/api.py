@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from billpay_common.tokens import account_required
 
-from . import billing, documents
+from . import billing, documents, paperless
 from .schemas import (
     AccountSchema,
     ChargesSchema,
@@ -15,6 +15,7 @@ from .schemas import (
     InvoicePageSchema,
     InvoicePaymentsSchema,
     InvoiceQuerySchema,
+    PaperlessSchema,
 )
 
 blp = Blueprint("billing", __name__, description="Subscriber billing: account, invoices, PDFs")
@@ -24,6 +25,16 @@ blp = Blueprint("billing", __name__, description="Subscriber billing: account, i
 @account_required
 @blp.response(200, AccountSchema)
 def account():
+    return billing.account_summary(g.account)
+
+
+@blp.put("/account/paperless")
+@account_required
+@blp.arguments(PaperlessSchema)
+@blp.response(200, AccountSchema)
+def set_paperless(body):
+    """Paperless billing on or off: each new invoice e-mailed with its PDF to the address on file."""
+    paperless.set_choice(g.account, body["paperless"], "subscriber")
     return billing.account_summary(g.account)
 
 

@@ -37,6 +37,7 @@ def profile(account: BillingAccount):
         "online_date": account.online_date,
         "phone": account.phone,
         "email": account.email,
+        "paperless": account.paperless,
     }
 
 

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from billpay_common.errors import DomainError
 from billpay_common.money import Money
 
-from . import demo, importer, invoicing
+from . import demo, importer, invoicing, paperless
 
 commands = Blueprint("invoice_commands", __name__, cli_group=None)
 AMOUNT = Money()
@@ -196,3 +196,9 @@ def invoices(system_number):
             f"{row.amount:>12}{row.balance:>12}  {row.status}"
         )
     click.echo(f"Outstanding balance: {sum(r.balance for r in rows if r.status == 'open'):.2f}")
+
+
+@commands.cli.command("paperless-send")
+def paperless_send():
+    """E-mail every new invoice of a paperless account not sent yet (after Redis was away)."""
+    click.echo(f"queued {paperless.send_all_quietly()} invoice e-mails")

@@ -39,18 +39,13 @@ def invoice_pdf(account, number):
     return pdf.render_invoice(_company(), profile, detail, charges, billing.applied_payments(number))
 
 
-def email_invoice(account, number, email=None):
-    """Queue the invoice PDF for e-mail, within the daily limits (429 over them), with a notice to the account's
-    own address when it goes elsewhere; returns the address it goes to."""
+def invoice_email_job(account, number, to, event_id=None):
+    """The `invoice.email` job: the invoice's figures and its PDF, for `to`."""
     profile = billing.profile(billing.get_account(account))
-    to = email or profile["email"]
-    if not to:
-        raise Unprocessable(
-            "No e-mail address is on file: enter the address to send the invoice to.", fields={"email": "Required."}
-        )
     detail = billing.invoice_detail(account, number)
     document = invoice_pdf(account, number)
-    job = EmailJob(
+    ids = {"event_id": event_id} if event_id else {}
+    return EmailJob(
         type=INVOICE_EMAIL,
         to=to,
         account=account,
@@ -66,7 +61,20 @@ def email_invoice(account, number, email=None):
             "filename": filename(number),
             "pdf_base64": base64.b64encode(document).decode(),
         },
+        **ids,
     )
+
+
+def email_invoice(account, number, email=None):
+    """Queue the invoice PDF for e-mail, within the daily limits (429 over them), with a notice to the account's
+    own address when it goes elsewhere; returns the address it goes to."""
+    profile = billing.profile(billing.get_account(account))
+    to = email or profile["email"]
+    if not to:
+        raise Unprocessable(
+            "No e-mail address is on file: enter the address to send the invoice to.", fields={"email": "Required."}
+        )
+    job = invoice_email_job(account, number, to)
     limits = EmailLimits.from_config(current_app.config, redis_ext.client, redis_ext.prefix)
     try:
         limits.take(account, to, "The invoice was not sent.")

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from billpay_common.clock import utcnow
 
-from . import invoicing
+from . import invoicing, paperless
 from .extensions import db
 from .import_format import read_records
 from .invoicing import CREATED, UNCHANGED
@@ -65,6 +65,7 @@ def import_lines(lines, fmt, batch_size=2000, on_reject=None):
         writer.put(batch)
     finally:
         writer.finish()
+    paperless.send_all_quietly()
     return summary
 
 
@@ -176,6 +177,7 @@ class _Batch:
                 outcomes.append(("invoice", line, CREATED))
         _bulk_insert(Invoice.__table__, new_invoices)
         _bulk_insert(Charge.__table__, new_charges)
+        paperless.stage_new_invoices([row["number"] for row in new_invoices])
 
     def _write_one_by_one(self):
         outcomes = []

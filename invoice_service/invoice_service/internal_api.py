@@ -6,12 +6,14 @@ from flask_smorest import Blueprint
 from billpay_common.errors import NotFound
 from billpay_common.service_auth import service_required
 
-from . import reservations
+from . import invoicing, reservations
 from .extensions import db
 from .models import BillingAccount
 from .schemas import (
     ConfirmSchema,
+    DueByQuerySchema,
     InternalAccountSchema,
+    OpenInvoiceSchema,
     PartialRefundSchema,
     ReservationRequestSchema,
     ReservationSchema,
@@ -30,6 +32,15 @@ def account(account):
     if found is None:
         raise NotFound(f"There is no billing account {account}.")
     return found
+
+
+@blp.get("/accounts/<account>/open-invoices")
+@service_required
+@blp.arguments(DueByQuerySchema, location="query")
+@blp.response(200, OpenInvoiceSchema(many=True))
+def open_invoices(query, account):
+    """For AutoPay: what falls due by a date, and what payments in flight already hold of it."""
+    return invoicing.open_invoices_due(account, query["due_by"])
 
 
 @blp.post("/reservations")

@@ -5,7 +5,7 @@ from sqlalchemy import delete, select
 from billpay_common.errors import Conflict, NotFound, Unprocessable
 from billpay_common.money import ZERO
 
-from . import ledger, records
+from . import ledger, paperless, records
 from .extensions import db
 from .models import OPEN, VOID, Adjustment, BillingAccount, Charge, Invoice
 
@@ -56,6 +56,7 @@ def store_invoice(invoice):
         db.session.flush()
         if invoice["charges"]:
             db.session.execute(Charge.__table__.insert(), charge_rows(invoice["number"], invoice["charges"]))
+        paperless.stage_new_invoices([new.number])
         return CREATED
     if found.account != invoice["account"]:
         raise records.RecordError(f"invoice {found.number} belongs to another account")
@@ -103,6 +104,7 @@ def create_invoice(raw):
     except records.RecordError as error:
         raise Unprocessable(str(error)) from error
     db.session.commit()
+    paperless.send_quietly()
     return db.session.get(Invoice, invoice["number"])
 
 
@@ -157,3 +159,15 @@ def account_invoices(system_number):
 def _with_reserved(invoice, reserved):
     invoice.reserved = reserved  # not a column: what payments in flight hold, shown to the office
     return invoice
+
+
+def open_invoices_due(system_number, due_by):
+    if db.session.get(BillingAccount, system_number) is None:
+        raise NotFound(f"There is no billing account {system_number}.")
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(Invoice.account == system_number, Invoice.status == OPEN, Invoice.due_date <= due_by)
+        .order_by(Invoice.due_date, Invoice.number)
+    ).all()
+    held = ledger.reserved_elsewhere([invoice.number for invoice in invoices])
+    return [_with_reserved(invoice, held.get(invoice.number, ZERO)) for invoice in invoices]

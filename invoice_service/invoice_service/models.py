@@ -24,6 +24,8 @@ class BillingAccount(db.Model):
     online_date = db.Column(db.Date, nullable=True)
     phone = db.Column(db.String(40), nullable=False, default="")
     email = db.Column(db.String(254), nullable=False, default="")
+    paperless = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    paperless_set_by = db.Column(db.String(80), nullable=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -111,3 +113,15 @@ class ReservationLine(db.Model):
     payment_id = db.Column(db.String(64), db.ForeignKey("reservations.payment_id"), nullable=False, index=True)
     invoice = db.Column(db.String(20), db.ForeignKey("invoices.number"), nullable=False, index=True)
     amount = db.Column(MONEY, nullable=False)
+
+
+class PaperlessDelivery(db.Model):
+    """One e-mail of a new invoice (with its PDF) to a paperless account: written with the invoice, sent after."""
+
+    __tablename__ = "paperless_deliveries"
+    invoice = db.Column(db.String(20), db.ForeignKey("invoices.number"), primary_key=True)
+    account = db.Column(db.String(20), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    queued_at = db.Column(db.DateTime, nullable=True, index=True)
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    last_error = db.Column(db.String(255), nullable=True)

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from billpay_common.staff_auth import CLERK, SUPERVISOR, VIEWER, staff_required
 
-from . import billing, invoicing
+from . import billing, invoicing, paperless
 from .ops_schemas import (
     AccountCreateSchema,
     AccountOutSchema,
@@ -41,6 +41,9 @@ def account(system_number):
 @blp.arguments(AccountUpdateSchema)
 @blp.response(200, AccountOutSchema)
 def update_account(body, system_number):
+    """`paperless` is the subscriber's choice, set here when they ask the office (the actor is recorded)."""
+    if "paperless" in body:
+        paperless.set_choice(system_number, body.pop("paperless"), g.actor)
     return invoicing.update_account(system_number, body)
 
 

@@ -22,6 +22,7 @@ class AccountUpdateSchema(
             "name": fields.String(validate=validate.Length(min=1, max=120)),
             "email": fields.Email(validate=validate.Length(max=254)),
             "online_date": fields.Date(allow_none=True),
+            "paperless": fields.Boolean(metadata={"description": "e-mail each new invoice with its PDF"}),
         }
     )
 ):
@@ -39,6 +40,8 @@ class AccountOutSchema(Schema):
     line1, line2, city, state, zip = (fields.String() for _ in range(5))
     account_type, status, comm_type, phone, email = (fields.String() for _ in range(5))
     online_date = fields.Date(allow_none=True)
+    paperless = fields.Boolean()
+    paperless_set_by = fields.String(allow_none=True, metadata={"description": "who last set paperless"})
 
 
 class InvoiceCreateSchema(Schema):

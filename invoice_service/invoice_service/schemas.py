@@ -25,6 +25,11 @@ class ProfileSchema(Schema):
     online_date = fields.Date(allow_none=True)
     phone = fields.String()
     email = fields.String()
+    paperless = fields.Boolean(metadata={"description": "each new invoice is e-mailed, with its PDF, to `email`"})
+
+
+class PaperlessSchema(Schema):
+    paperless = fields.Boolean(required=True, metadata={"description": "true: e-mail each new invoice with its PDF"})
 
 
 class LastPaymentSchema(Schema):
@@ -163,3 +168,16 @@ class InternalAccountSchema(Schema):
     account = fields.String(attribute="system_number")
     name = fields.String()
     email = fields.String()
+
+
+class DueByQuerySchema(Schema):
+    due_by = fields.Date(required=True, metadata={"description": "open invoices due on or before this day"})
+
+
+class OpenInvoiceSchema(Schema):
+    number = fields.String()
+    date = fields.Date()
+    due_date = fields.Date()
+    amount = Money()
+    balance = Money()
+    reserved = Money(metadata={"description": "held by payments in flight"})

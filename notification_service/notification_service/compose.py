@@ -17,6 +17,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, s
 from billpay_common.money import display_money
 from billpay_common.queue import (
     ACCESS_GRANTED,
+    AUTOPAY_DECLINED,
+    AUTOPAY_ENROLLED,
+    AUTOPAY_NOTICE,
+    AUTOPAY_SUSPENDED,
+    AUTOPAY_TURNED_OFF,
     INVOICE_EMAIL,
     PASSCODE_RESET,
     PAYMENT_RECEIPT,
@@ -33,6 +38,11 @@ SUBJECTS = {
     PROFILE_EXPIRING: "Your saved card ending in {last4} expires soon",
     PASSCODE_RESET: "Set a new online bill pay passcode",
     SENT_ELSEWHERE: "Your {document} was e-mailed to another address",
+    AUTOPAY_ENROLLED: "AutoPay is on for account {account}",
+    AUTOPAY_TURNED_OFF: "AutoPay is off for account {account}",
+    AUTOPAY_NOTICE: "AutoPay will charge ${amount} on {due_date} for invoice {invoice}",
+    AUTOPAY_DECLINED: "Your AutoPay payment for invoice {invoice} was declined",
+    AUTOPAY_SUSPENDED: "AutoPay is suspended for account {account}",
 }
 ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 

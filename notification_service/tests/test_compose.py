@@ -48,6 +48,57 @@ JOBS = {
         },
         ["Jones, Michael", "invoice 528132", "someone@example.org", "03/01/2016 14:05", "99939999"],
     ),
+    "autopay.enrolled": (
+        {
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+            "method": "Visa card ending in 4242",
+            "terms_version": "2026-12-01",
+            "terms": "I authorize Dean Smith Security to charge my Visa card ending in 4242 ...",
+        },
+        ["AutoPay is on", "Visa card ending in 4242", "2026-12-01", "I authorize Dean Smith Security"],
+    ),
+    "autopay.turned_off": (
+        {"account": "99939999", "account_name": "Jones, Michael", "date": "2026-12-02"},
+        ["AutoPay is off", "99939999", "12/02/2026"],
+    ),
+    "autopay.notice": (
+        {
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+            "invoice": "528133",
+            "due_date": "2026-12-15",
+            "amount": "120.00",
+            "previous_amount": "108.00",
+            "method": "Visa card ending in 4242",
+        },
+        ["12/15/2026", "$120.00", "$108.00", "528133", "Visa card ending in 4242"],
+    ),
+    "autopay.declined": (
+        {
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+            "invoice": "528133",
+            "amount": "120.00",
+            "method": "Visa card ending in 0002",
+            "message": "Your card was declined.",
+            "next_try": "2026-12-18",
+            "pay_link": "https://pay.example/pay",
+        },
+        ["$120.00", "declined", "12/18/2026", "https://pay.example/pay", "Make A Payment"],
+    ),
+    "autopay.suspended": (
+        {
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+            "invoice": "528133",
+            "amount": "120.00",
+            "method": "Visa card ending in 0002",
+            "message": "Your card was declined.",
+            "pay_link": "https://pay.example/pay",
+        },
+        ["AutoPay is suspended", "528133", "https://pay.example/pay", "Make A Payment"],
+    ),
 }
 
 

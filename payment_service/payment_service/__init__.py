@@ -1,5 +1,5 @@
 """payment_service: payments and their allocations, card rules, the processor adapter, saved profiles,
-idempotency records and the outbox."""
+AutoPay, idempotency records and the outbox."""
 
 from pathlib import Path
 
@@ -47,8 +47,17 @@ def create_app(config_class=Config):
         sandbox_key=app.config["SANDBOX_PROCESSOR_KEY"],
     )
 
-    from . import api, cli, ops_api, profiles_api, webhooks_api
+    from . import api, autopay_api, autopay_ops_api, cli, ops_api, profiles_api, webhooks_api
 
-    init_common(app, [api.blp, profiles_api.blp, ops_api.blp, ops_api.blocks, webhooks_api.blp])
+    blueprints = [
+        api.blp,
+        profiles_api.blp,
+        autopay_api.blp,
+        ops_api.blp,
+        ops_api.blocks,
+        autopay_ops_api.blp,
+        webhooks_api.blp,
+    ]
+    init_common(app, blueprints)
     app.register_blueprint(cli.commands)
     return app

@@ -8,18 +8,20 @@ from flask import Blueprint, current_app
 from billpay_common.errors import DomainError
 
 from . import declines, reconcile, refunds
+from .autopay_cli import group as autopay_group
 from .card_testing import KINDS
 from .models import Payment
 from .worker import Worker
 
 commands = Blueprint("payment_commands", __name__, cli_group=None)
+commands.cli.add_command(autopay_group)
 
 
 @commands.cli.command("worker")
 @click.option("--once", is_flag=True, help="One pass, then exit (for tests and cron).")
 @click.option("--interval", type=float, default=None, help="Seconds between passes (WORKER_INTERVAL_SECONDS).")
 def worker(once, interval):
-    """Relay the outbox, reconcile pending payments, queue expiry reminders; stops on SIGTERM/SIGINT."""
+    """Relay the outbox, reconcile pending payments, run AutoPay and queue expiry reminders daily; stops on SIGTERM."""
     runner = Worker(interval if interval is not None else current_app.config["WORKER_INTERVAL_SECONDS"])
     if once:
         click.echo(f"worker pass: {runner.run_once()}")

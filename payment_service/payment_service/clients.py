@@ -58,6 +58,10 @@ class InvoiceClient:
         allocations = [{"invoice": invoice, "refunded": str(amount)} for invoice, amount in refunded_by_invoice.items()]
         return self._call(f"/internal/payments/{payment_id}/refunds", {"allocations": allocations})
 
+    def open_invoices(self, account, due_by):
+        """The account's open invoices due on or before `due_by`: number, due_date, balance, reserved."""
+        return self._call(f"/internal/accounts/{account}/open-invoices?due_by={due_by.isoformat()}", method="GET")
+
     def account(self, account):
         return self._call(f"/internal/accounts/{account}", method="GET")
 

@@ -82,7 +82,24 @@ class PaymentSettings(BackendSettings):
         local_default=True,
         shown="generated into `var/local.env` by `make run`",
     )
-
+    AUTOPAY_NOTICE_DAYS: int = setting(
+        10, "AutoPay e-mails a notice this many days before a charge whose amount differs from the last one", ge=1
+    )
+    AUTOPAY_RETRY_DAYS: str = setting(
+        "3,7",
+        "days after the first AutoPay try of an invoice (its due date, or the first run after) on which a declined "
+        "charge is tried again (comma-separated, rising); "
+        "after the last failed try AutoPay is suspended",
+        pattern=r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
+    )
+    AUTOPAY_RATE_LIMIT_PER_SECOND: float = setting(
+        100.0, "the most AutoPay charges one payment worker starts per second (the processor's write rate limit)", gt=0
+    )
+    PORTAL_PAYMENT_URL: str = setting(
+        "http://127.0.0.1:8000/pay",
+        "the portal's Make A Payment page, linked from AutoPay e-mails",
+        local_default=True,
+    )
     PAYMENT_MIN_AMOUNT: Decimal = setting(
         Decimal("1.00"), "the smallest payment taken, in dollars (a tiny charge is how stolen cards are tested)", gt=0
     )
@@ -145,6 +162,14 @@ class PaymentSettings(BackendSettings):
     @classmethod
     def _long_enough(cls, key):
         return check_key(key)
+
+    @field_validator("AUTOPAY_RETRY_DAYS")
+    @classmethod
+    def _rising_days(cls, text):
+        days = [int(part) for part in text.split(",")]
+        if days != sorted(set(days)) or days[0] < 1:
+            raise ValueError("must be rising whole days, each at least 1, e.g. 3,7")
+        return ",".join(str(day) for day in days)
 
     @field_validator("PAYMENT_PROCESSOR")
     @classmethod

@@ -247,3 +247,62 @@ class PaymentReversal(db.Model):
     requested_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     decided_by = db.Column(db.String(80), nullable=True)
     decided_at = db.Column(db.DateTime, nullable=True)
+
+
+class AutoPayEnrolment(db.Model):
+    """An account's AutoPay: on, off or suspended (after the last failed retry), and the method it charges.
+
+    `method_type` is "card" (a saved profile) for now; a bank account will be a method of its own type."""
+
+    __tablename__ = "autopay_enrolments"
+    account = db.Column(db.String(20), primary_key=True)
+    status = db.Column(db.String(12), nullable=False, index=True)
+    method_type = db.Column(db.String(12), nullable=False, default="card")
+    profile_id = db.Column(db.String(32), nullable=True)
+    terms_version = db.Column(db.String(20), nullable=False)
+    status_reason = db.Column(db.String(255), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class AutoPayConsent(db.Model):
+    """Every enrolment, change, turn-off and suspension, as given: who, which method, which text, when, from where."""
+
+    __tablename__ = "autopay_consents"
+    id = db.Column(db.Integer, primary_key=True)
+    account = db.Column(db.String(20), nullable=False, index=True)
+    action = db.Column(db.String(12), nullable=False)
+    method_type = db.Column(db.String(12), nullable=False, default="card")
+    profile_id = db.Column(db.String(32), nullable=True)
+    brand = db.Column(db.String(30), nullable=True)
+    last4 = db.Column(db.String(4), nullable=True)
+    terms_version = db.Column(db.String(20), nullable=True)
+    client_address = db.Column(db.String(45), nullable=True)
+    staff_actor = db.Column(db.String(80), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class AutoPayAttempt(db.Model):
+    """One AutoPay charge attempt of an invoice's due date. The primary key is the idempotency key (account,
+    invoice, due date, attempt): inserted with its payment in one commit, so one attempt charges at most once
+    whatever runs twice or dies mid-way."""
+
+    __tablename__ = "autopay_attempts"
+    account = db.Column(db.String(20), primary_key=True)
+    invoice = db.Column(db.String(20), primary_key=True)
+    due_date = db.Column(db.Date, primary_key=True)
+    attempt = db.Column(db.Integer, primary_key=True)
+    payment_id = db.Column(db.String(32), nullable=False, unique=True)
+    run_date = db.Column(db.Date, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+
+
+class AutoPayNotice(db.Model):
+    """One advance notice per invoice and due date (the amount differs from the last AutoPay charge)."""
+
+    __tablename__ = "autopay_notices"
+    account = db.Column(db.String(20), primary_key=True)
+    invoice = db.Column(db.String(20), primary_key=True)
+    due_date = db.Column(db.Date, primary_key=True)
+    amount = db.Column(MONEY, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -101,6 +101,9 @@ def set_default(account, profile_id):
 
 def delete_profile(account, profile_id):
     profile = profile_of(account, profile_id)
+    from .autopay import refuse_deleting_autopay_card  # autopay builds on profiles
+
+    refuse_deleting_autopay_card(account, profile_id)
     db.session.delete(profile)
     db.session.flush()
     remaining = list_profiles(account)

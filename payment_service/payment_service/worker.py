@@ -1,5 +1,5 @@
 """The background loop (`flask --app payment_service worker`): relay the outbox, reconcile pending
-payments, and once a day queue expiry reminders and drop expired idempotency keys."""
+payments, and once a day run AutoPay, queue expiry reminders and drop expired idempotency keys."""
 
 import logging
 import signal
@@ -10,6 +10,7 @@ from flask import current_app
 from billpay_common.clock import utcnow
 
 from . import idempotency, outbox, profiles, reconcile
+from .autopay_cli import run_autopay
 from .clients import invoice_client
 from .extensions import db, redis_ext
 
@@ -21,6 +22,7 @@ class Worker:
         self.interval = interval
         self.stopping = threading.Event()
         self.daily_done_on = None
+        self.autopay_done_on = None
 
     def run_once(self):
         """One pass; each part's failure is logged and the others still run."""
@@ -29,6 +31,7 @@ class Worker:
             ("relayed", self._relay),
             ("reconciled", reconcile.reconcile_pending),
             ("daily", self._daily),
+            ("autopay", self._autopay),
         ):
             try:
                 done[name] = step()
@@ -49,6 +52,15 @@ class Worker:
         idempotency.purge_expired()
         self.daily_done_on = today
         return queued
+
+    def _autopay(self):
+        """Once a day; a run that failed part-way is safe to repeat, and the next day's run catches up anyway."""
+        today = utcnow().date()
+        if self.autopay_done_on == today:
+            return None
+        summary = run_autopay(today)
+        self.autopay_done_on = today
+        return summary
 
     def stop(self, signum=None, frame=None):
         log.info("worker stopping (signal %s)", signum)

@@ -40,6 +40,7 @@ WRONG = [
     ("flask", "payment_service", "PAYMENT_PROCESSOR", "payment_service.processor:NoSuchClass", "cannot import"),
     ("flask", "invoice_service", "RESERVATION_TTL_SECONDS", "-60", "greater than 0"),
     ("flask", "notification_service", "RETRY_DELAYS_SECONDS", "10,soon", "valid number"),
+    ("flask", "payment_service", "AUTOPAY_RETRY_DAYS", "7,3", "rising whole days"),
     ("flask", "auth_service", "LOG_LEVEL", "chatty", "'DEBUG', 'INFO'"),
     ("flask", "invoice_service", "INVOICE_SERVICE_CALLERS", "payment_service=abc123", "entry 1 must read"),
     ("gunicorn", "payment_service", "PAYMENT_SERVICE_KEY", "short-key", "at least 32 characters"),

@@ -10,6 +10,7 @@ portal = Blueprint("portal", __name__, template_folder="templates", static_folde
 def register_pages(app):
     # each module attaches its routes to `portal`
     from . import (  # noqa: F401
+        autopay,
         billing,
         errors,
         invoices,

@@ -1,10 +1,12 @@
 """Account menu: Billing (Account Summary and Payment Status)."""
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
 
 from . import portal
-from .backend import login_required
+from .autopay import autopay_state
+from .backend import BackendError, call, login_required
 from .formatting import address_lines
+from .forms import EmptyForm
 from .pages import fetch
 
 
@@ -14,5 +16,30 @@ def billing():
     account = fetch("invoice", "/account")
     profile = account["profile"]
     return render_template(
-        "billing.html", profile=profile, address=address_lines(profile.get("address")), status=account["payment_status"]
+        "billing.html",
+        profile=profile,
+        address=address_lines(profile.get("address")),
+        status=account["payment_status"],
+        autopay=autopay_state(),
+        action_form=EmptyForm(),
     )
+
+
+@portal.post("/billing/paperless")
+@login_required
+def paperless():
+    """Paperless billing on or off (the button says which): each new invoice e-mailed with its PDF."""
+    if EmptyForm().validate_on_submit():
+        wanted = request.form.get("paperless") == "on"
+        try:
+            call("invoice", "PUT", "/account/paperless", {"paperless": wanted})
+        except BackendError as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                "Paperless billing is on: each new invoice will be e-mailed to you with its PDF."
+                if wanted
+                else "Paperless billing is off.",
+                "info",
+            )
+    return redirect(url_for("portal.billing"))

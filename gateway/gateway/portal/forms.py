@@ -55,3 +55,20 @@ class SavedCardPaymentForm(FlaskForm):
 
 class ProfileForm(CardFieldsForm):
     make_default = BooleanField("Make this my default card")
+
+
+class AutoPayForm(FlaskForm):
+    """Set up or change AutoPay: a saved card (the choices are the account's), the text's version, I agree."""
+
+    profile_id = StringField("Card", validators=[InputRequired("Choose the card AutoPay charges.")])
+    terms_version = StringField("Authorization version", validators=[InputRequired(), Length(max=20)])
+    agree = BooleanField(
+        "I agree", validators=[InputRequired("Tick I agree to authorize AutoPay, or go back to Billing.")]
+    )
+
+    def __init__(self, *args, profile_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile_id.validators = [
+            InputRequired("Choose the card AutoPay charges."),
+            AnyOf(list(profile_ids), message="Choose one of your saved cards."),
+        ]

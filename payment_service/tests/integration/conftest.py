@@ -71,9 +71,9 @@ def auth(tokens, account):
 def new_invoice(invoice_service, account):
     """new_invoice("108.00") -> a fresh invoice number of this test's account with that open balance."""
 
-    def make(balance, owner=None):
+    def make(balance, owner=None, due_date=None):
         number = unique_account()
-        invoice_service.add_invoice(owner or account, number, balance)
+        invoice_service.add_invoice(owner or account, number, balance, due_date=due_date)
         return number
 
     return make

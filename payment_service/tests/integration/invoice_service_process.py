@@ -72,12 +72,21 @@ class InvoiceServiceProcess:
     def down(self):
         self.stack.stop_process(SERVICE)
 
-    def add_invoice(self, account, number, balance, email="subscriber@example.com", name="Jones, Michael"):
+    def add_invoice(
+        self, account, number, balance, email="subscriber@example.com", name="Jones, Michael", due_date=None
+    ):
         created = self.ops.post("/ops/accounts", {"system_number": account, "name": name, "email": email})
         assert created.status in (201, 409), created.json_body  # 409: the account has an invoice already
-        today = date.today().isoformat()
+        due = due_date or date.today()
         invoice = self.ops.post(
-            "/ops/invoices", {"number": number, "account": account, "date": today, "due_date": today, "amount": balance}
+            "/ops/invoices",
+            {
+                "number": number,
+                "account": account,
+                "date": min(due, date.today()).isoformat(),
+                "due_date": due.isoformat(),
+                "amount": balance,
+            },
         )
         assert invoice.status == 201, invoice.json_body
         self.owners[number] = account

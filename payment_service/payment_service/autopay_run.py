@@ -1,0 +1,222 @@
+"""The daily AutoPay run: for every account with AutoPay on, charge each open invoice that has fallen due, through
+the portal's payment path (reserve, charge, settle, receipt), retry declines on the schedule, suspend after the
+last one, and e-mail the advance notice of an amount that differs from the last AutoPay charge.
+
+Exactly once: an attempt's row (account, invoice, due date, attempt) is committed with its payment before the
+processor is called, so a second worker's insert fails and it moves on; a crash leaves the payment processing for
+the reconciler, which looks it up at the processor and never charges again. `today` is passed in: the worker
+gives the real date, tests and `autopay run --date` any other."""
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from billpay_common.errors import DomainError, NotFound
+
+from . import autopay, cards, charging, dunning
+from .extensions import db
+from .models import Allocation, AutoPayAttempt, AutoPayEnrolment, Payment, PaymentProfile, new_id
+from .payment_status import INITIAL, PaymentStatus
+from .ports import InvoiceReservations
+from .processor import PaymentSource, Processor
+from .unit_of_work import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Pacer:
+    """At most `per_second` charges started per second, evenly spaced."""
+
+    per_second: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    next_at: float = field(default=0.0)
+
+    def wait(self) -> None:
+        now = self.clock()
+        if now < self.next_at:
+            self.sleep(self.next_at - now)
+            now = self.next_at
+        self.next_at = now + 1 / self.per_second
+
+
+@dataclass(frozen=True)
+class AttemptAnswers:
+    """The RequestAnswers of an AutoPay attempt: a refusal that charged nothing (invoice_service away, the amount
+    no longer fits) frees the attempt, so the next run tries again; a decline or a charge keeps it."""
+
+    payment_id: str
+
+    def answer(self, status: int, error: DomainError | None = None) -> None:
+        if status >= 400 and status != 402:
+            self.forget()
+
+    def forget(self) -> None:
+        db.session.execute(delete(AutoPayAttempt).where(AutoPayAttempt.payment_id == self.payment_id))
+
+
+def run(today: date, *, invoices: InvoiceReservations, processor: Processor, pacer: Pacer) -> dict[str, int]:
+    """Counts of what happened: succeeded, pending, declined, suspended, noticed, refused, taken, error, ..."""
+    summary: Counter[str] = Counter()
+    for account in _accounts_on():
+        try:
+            _run_account(account, today, invoices, processor, pacer, summary)
+        except Exception:  # one account's trouble (invoice_service away, a bad row) must not stop the others
+            db.session.rollback()
+            log.exception("AutoPay run: account %s failed; the next run tries again", account)
+            summary["error"] += 1
+    return dict(summary)
+
+
+def _accounts_on() -> list[str]:
+    query = select(AutoPayEnrolment.account).where(AutoPayEnrolment.status == autopay.ON)
+    accounts = list(db.session.scalars(query.order_by(AutoPayEnrolment.account)))
+    db.session.rollback()
+    return accounts
+
+
+def open_invoices(invoices: InvoiceReservations, account: str, due_by: date) -> list[dict[str, Any]]:
+    """What invoice_service has open for the account by then; nothing when it has no such account (yet)."""
+    try:
+        return invoices.open_invoices(account, due_by)  # type: ignore[attr-defined]
+    except NotFound:
+        return []
+
+
+def _run_account(account, today, invoices, processor, pacer, summary):
+    enrolment = autopay.enrolment_of(account)
+    if enrolment is None or enrolment.status != autopay.ON:
+        return
+    since = enrolment.updated_at
+    due_by = today + timedelta(days=current_app.config["AUTOPAY_NOTICE_DAYS"])
+    for row in open_invoices(invoices, account, due_by):
+        number, due = row["number"], date.fromisoformat(row["due_date"])
+        balance, reserved = Decimal(row["balance"]), Decimal(row["reserved"])
+        if due > today:
+            summary[dunning.notice_before(account, number, due, balance)] += 1
+            continue
+        attempt = next_attempt(attempts_of(account, number, due), since, today, autopay.retry_days())
+        if attempt is None or balance <= 0 or reserved > 0:
+            summary["skipped"] += 1
+            continue
+        pacer.wait()
+        summary[_charge(account, number, due, balance, attempt, today, invoices, processor)] += 1
+
+
+def attempts_of(account: str, invoice: str, due: date) -> list[Any]:
+    """The attempts of one due date, first to last: (attempt, run_date, created_at, status)."""
+    return list(
+        db.session.execute(
+            select(AutoPayAttempt.attempt, AutoPayAttempt.run_date, AutoPayAttempt.created_at, Payment.status)
+            .join(Payment, Payment.id == AutoPayAttempt.payment_id)
+            .where(AutoPayAttempt.account == account, AutoPayAttempt.invoice == invoice, AutoPayAttempt.due_date == due)
+            .order_by(AutoPayAttempt.attempt)
+        ).all()
+    )
+
+
+def declines_since(attempts: list[Any], since: datetime) -> tuple[int, date | None]:
+    """Declines under the current enrolment (a new one, or a new card, starts the schedule afresh) and the day
+    of the first attempt under it."""
+    current = [row for row in attempts if row.created_at >= since]
+    declines = sum(1 for row in current if row.status is PaymentStatus.DECLINED)
+    return declines, (current[0].run_date if current else None)
+
+
+def next_attempt(attempts: list[Any], since: datetime, today: date, schedule: list[int]) -> int | None:
+    """1 for a first charge; the next number when a retry is due; None while one is in flight, done or over."""
+    if not attempts:
+        return 1
+    last = attempts[-1]
+    if last.status is PaymentStatus.FAILED:
+        return last.attempt + 1  # never charged (or refunded unapplied): nothing was taken, so try again now
+    if last.status is not PaymentStatus.DECLINED:
+        return None
+    declines, first_run = declines_since(attempts, since)
+    if declines == 0:
+        return last.attempt + 1
+    if declines > len(schedule) or first_run is None:
+        return None
+    return last.attempt + 1 if today >= first_run + timedelta(days=schedule[declines - 1]) else None
+
+
+def lock_enrolment(account: str) -> AutoPayEnrolment | None:
+    """Hold the enrolment until the attempt commits, so a turn-off either comes first (no charge) or after the
+    attempt has started. A no-op write: a row lock on PostgreSQL, the write lock on SQLite (a read first would
+    fail there if another worker wrote in between)."""
+    db.session.execute(
+        update(AutoPayEnrolment)
+        .where(AutoPayEnrolment.account == account)
+        .values(status=AutoPayEnrolment.status, updated_at=AutoPayEnrolment.updated_at)
+    )
+    return db.session.get(AutoPayEnrolment, account, populate_existing=True)
+
+
+def _start(account, invoice, due, amount, attempt, today) -> tuple[Payment, PaymentProfile] | str:
+    """Commit the attempt and its payment, unless AutoPay was turned off or another worker took the attempt."""
+    db.session.rollback()
+    enrolment = lock_enrolment(account)
+    profile = db.session.get(PaymentProfile, enrolment.profile_id) if enrolment and enrolment.profile_id else None
+    if enrolment is None or enrolment.status != autopay.ON or profile is None:
+        db.session.rollback()
+        return "off"
+    if cards.expiry_problem(profile.exp_month, profile.exp_year, today):
+        return dunning.suspend_for_expired_card(enrolment, profile, invoice, amount)
+    payment = Payment(
+        id=new_id(),
+        account=account,
+        account_name="",
+        status=INITIAL,
+        amount=amount,
+        brand=profile.brand,
+        last4=profile.last4,
+        exp_month=profile.exp_month,
+        exp_year=profile.exp_year,
+        profile_id=profile.id,
+        allocations=[Allocation(invoice=invoice, amount=amount, position=0)],
+    )
+    db.session.add(payment)
+    db.session.add(
+        AutoPayAttempt(
+            account=account, invoice=invoice, due_date=due, attempt=attempt, payment_id=payment.id, run_date=today
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "taken"
+    return payment, profile
+
+
+def _charge(account, invoice, due, amount, attempt, today, invoices, processor) -> str:
+    started = _start(account, invoice, due, amount, attempt, today)
+    if isinstance(started, str):
+        return started
+    payment, profile = started
+    try:
+        payment = charging.charge(
+            payment,
+            PaymentSource(token=profile.token),
+            save_card=False,
+            request=AttemptAnswers(payment.id),
+            invoices=invoices,
+            processor=processor,
+            uow=SqlUnitOfWork(),
+        )
+    except DomainError as refused:
+        if refused.status != 402:
+            log.warning("AutoPay charge of invoice %s refused: %s", invoice, refused.code)
+            return "refused"
+        return dunning.after_decline(payment, invoice, due)
+    return payment.status.value
