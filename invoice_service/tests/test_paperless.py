@@ -50,7 +50,7 @@ def test_no_e_mail_without_the_choice_or_after_opting_out(app, client, account, 
 def test_the_office_sees_and_sets_the_choice_with_its_name(client, account, ops):
     changed = client.patch(f"/ops/accounts/{account}", json={"paperless": True}, headers=ops)
     assert changed.status_code == 200
-    assert changed.json["paperless"] is True and changed.json["paperless_set_by"] == "ops:tester"
+    assert changed.json["paperless"] is True and changed.json["paperless_set_by"] == "staff:tester"
     assert client.get(f"/ops/accounts/{account}", headers=ops).json["profile"]["paperless"] is True
     assert client.patch(f"/ops/accounts/{account}", json={"paperless": "maybe"}, headers=ops).status_code == 422
 

@@ -1,4 +1,5 @@
-"""The accounting office's AutoPay endpoints (a staff token: viewer to read, clerk to change; the actor is audited on every change)."""
+"""The accounting office's AutoPay endpoints (a staff token: viewer to read, clerk to change; the actor is audited
+on every change)."""
 
 from flask import g, request
 from flask_smorest import Blueprint

@@ -11,7 +11,6 @@ from .ledger import Charge, db
 from .outcomes import MESSAGES, TIMEOUT_CHARGED, TIMEOUT_NOT_CHARGED
 from .tokens import payment_method
 
-
 DECLINED_STATUS = "declined"
 
 

@@ -9,8 +9,8 @@ pytest.importorskip("playwright", reason="playwright is not installed: make setu
 from playwright.sync_api import expect  # noqa: E402
 
 from devtools.api_client import ApiClient  # noqa: E402
-from tests.support.accounts import NewInvoice, create_subscriber  # noqa: E402
 from tests.support import cards  # noqa: E402
+from tests.support.accounts import NewInvoice, create_subscriber  # noqa: E402
 from tests.support.chromium_portal import account_menu, login, words  # noqa: E402
 from tests.support.mail import plain_text, wait_for_mail  # noqa: E402
 
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.browser
 def _save_card(subscriber):
     """A saved card made through payment_service, as Manage Profiles does (card entry is not this test's subject)."""
     payments = ApiClient(subscriber.stack.url("payment_service"), subscriber.bearer())
-    saved = payments.post("/payment-profiles", {"payment_method": cards.token(subscriber.stack.url("sandbox_processor"))})
+    saved = payments.post(
+        "/payment-profiles", {"payment_method": cards.token(subscriber.stack.url("sandbox_processor"))}
+    )
     assert saved.status == 201, saved.data
 
 

@@ -7,8 +7,8 @@ from test_portal_billing_e2e import text
 
 from devtools.api_client import ApiClient
 from devtools.portal_browser import PortalBrowser
-from tests.support.accounts import create_subscriber, ops
 from tests.support import cards
+from tests.support.accounts import create_subscriber, ops
 
 
 def _subscriber_with_a_saved_card(stack):

@@ -7,9 +7,9 @@ from payment_helpers import use_sandbox
 from devtools.testing import TestTokens, unique_account
 from payment_service import create_app
 from payment_service.config import Config, engine_options
+from tests.support.sandbox import SECRET_KEY as SANDBOX_SECRET_KEY
 from tests.support.service_apps import PAYMENT_SERVICE_KEY as SERVICE_KEY
 from tests.support.service_apps import database_url, migrated_app, unique_prefix
-from tests.support.sandbox import SECRET_KEY as SANDBOX_SECRET_KEY
 
 
 @pytest.fixture(scope="session")

@@ -90,8 +90,8 @@ def test_the_office_enrols_and_turns_off_with_its_name_on_record(client, auth, a
     assert client.delete(f"/ops/autopay/{account}", headers=ops).status_code == 200
     consents = client.get(f"/ops/autopay/{account}", headers=ops).json["consents"]
     assert [(consent["action"], consent["staff_actor"]) for consent in consents] == [
-        ("enrol", "ops:tester"),
-        ("turn_off", "ops:tester"),
+        ("enrol", "staff:tester"),
+        ("turn_off", "staff:tester"),
     ]
 
 

@@ -113,7 +113,9 @@ def _run_in_a_process(app, day, log_path):
         "REDIS_URL": app.config["REDIS_URL"],
         "REDIS_KEY_PREFIX": app.config["REDIS_KEY_PREFIX"],
         "INVOICE_SERVICE_URL": app.config["INVOICE_SERVICE_URL"],
-        "SERVICE_API_KEY": app.config["SERVICE_API_KEY"],
+        "PAYMENT_SERVICE_KEY": app.config["PAYMENT_SERVICE_KEY"],
+        "SANDBOX_PROCESSOR_URL": app.config["SANDBOX_PROCESSOR_URL"],
+        "SANDBOX_PROCESSOR_KEY": app.config["SANDBOX_PROCESSOR_KEY"],
         "BILLPAY_VAR_DIR": str(log_path.parent),
         "AUTOPAY_RATE_LIMIT_PER_SECOND": "1000",
     }
