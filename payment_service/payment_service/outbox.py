@@ -65,16 +65,13 @@ def _notice(event, accounts, data):
     )
 
 
-def relay(redis_client, key_prefix, invoice_client):
-    """Publish unsent events in order; Redis down leaves them for the next run. Returns how many were sent."""
-    events = (
-        db.session.query(OutboxEvent)
-        .filter(OutboxEvent.sent_at.is_(None))
-        .order_by(OutboxEvent.id)
-        .limit(BATCH)
-        .with_for_update(skip_locked=True)
-        .all()
-    )
+def relay(redis_client, key_prefix, invoice_client, account=None):
+    """Publish unsent events (of one account, when given) in order; Redis down leaves them for the next run.
+    Returns how many were sent."""
+    query = db.session.query(OutboxEvent).filter(OutboxEvent.sent_at.is_(None))
+    if account is not None:
+        query = query.filter(OutboxEvent.account == account)
+    events = query.order_by(OutboxEvent.id).limit(BATCH).with_for_update(skip_locked=True).all()
     accounts, sent = _Accounts(invoice_client), 0
     for event in events:
         try:
@@ -111,11 +108,12 @@ def relay(redis_client, key_prefix, invoice_client):
     return sent
 
 
-def relay_now(redis_client, key_prefix, invoice_client):
-    """Right after a payment commits, relay at once (the receipt leaves in milliseconds); whatever this cannot
-    send, the worker's next round does. Never fails the request that called it: the payment is already saved."""
+def relay_now(redis_client, key_prefix, invoice_client, account=None):
+    """Right after a payment commits, relay the account's events at once (its receipt leaves in milliseconds,
+    never behind other accounts' backlog); whatever this cannot send, the worker's next round does. Never fails
+    the request that called it: the payment is already saved."""
     try:
-        relay(redis_client, key_prefix, invoice_client)
+        relay(redis_client, key_prefix, invoice_client, account)
     except SQLAlchemyError as error:
         db.session.rollback()
         log.warning("immediate outbox relay skipped, the worker will relay: %s", type(error).__name__)

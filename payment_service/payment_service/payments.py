@@ -176,7 +176,7 @@ def pay(
             uow=SqlUnitOfWork(),
         )
     if payment.status is PaymentStatus.SUCCEEDED:
-        outbox.relay_now(redis_ext.client, redis_ext.prefix, invoices)
+        outbox.relay_now(redis_ext.client, redis_ext.prefix, invoices, payment.account)
     return payment
 
 
