@@ -1,7 +1,7 @@
 """the sandbox processor keeps its own ledger now (sandbox_processor): drop payment_service's sandbox_charges
 
 Revision ID: 0338c325b138
-Revises: 8b005db0fb11
+Revises: f411b82237b2
 Create Date: 2026-12-02 06:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0338c325b138"
-down_revision = "8b005db0fb11"
+down_revision = "f411b82237b2"
 branch_labels = None
 depends_on = None
 
