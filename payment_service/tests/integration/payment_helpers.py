@@ -38,15 +38,25 @@ def pay(client, auth, payload, idempotency_key=None):
     return client.post("/payments", json=payload, headers=headers)
 
 
-def sandbox_charges(app=None, reference=None):
-    """How many charges the sandbox processor has on its ledger (of one reference: 0 or 1)."""
-    path = f"/v1/charges/{reference}" if reference else "/v1/charges"
+def sandbox_charge(reference):
+    """The sandbox processor's own ledger entry for one reference (a payment's id), or None when it has none."""
+    return _sandbox_get(f"/v1/charges/{reference}")
+
+
+def sandbox_charges(app=None, reference=None, status=None):
+    """How many charges the sandbox processor has on its ledger (of one reference, in that status: 0 or 1)."""
+    if reference:
+        charge = sandbox_charge(reference)
+        return int(charge is not None and status in (None, charge["status"]))
+    return _sandbox_get("/v1/charges")["total_count"]
+
+
+def _sandbox_get(path):
     request = urllib.request.Request(SANDBOX["url"] + path, headers={"Authorization": f"Bearer {SECRET_KEY}"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            answer = json.load(response)
+            return json.load(response)
     except urllib.error.HTTPError as missing:
         if missing.code != 404:
             raise
-        return 0
-    return 1 if reference else answer["total_count"]
+        return None
