@@ -9,10 +9,12 @@ import uuid
 
 import urllib3
 from test_portal_billing_e2e import text
+from test_portal_payment_e2e import processor_of
 
 from devtools.portal_browser import PortalBrowser
 from tests.support.accounts import GUIDE_INVOICES, create_subscriber
-from tests.support.cards import CARD_CODE, VISA, card
+from tests.support.cards import CARD_CODE, VISA
+from tests.support.sandbox import payment_method
 
 CLIENT_ADDRESS = "127.0.0.2"
 DECLINED = "Your card was declined. Use another card or call your bank."
@@ -39,7 +41,7 @@ def from_client_address(client):
 def attempt(api, subscriber, number, spoofed_address):
     payload = {
         "allocations": [{"invoice": subscriber.invoices[0], "amount": "108.00"}],
-        "card": card(number, cvc="1234" if number.startswith("37") else CARD_CODE),
+        "payment_method": payment_method(subscriber.stack.url("sandbox_processor"), number),
     }
     headers = {"Idempotency-Key": uuid.uuid4().hex, "X-Forwarded-For": spoofed_address}
     return api.post("/api/payments", payload, headers=headers)
@@ -65,10 +67,7 @@ def portal_card_payment(subscriber, number):
     card_page = browser.get("/pay/card")
     form = {
         "csrf_token": PortalBrowser.csrf_of(card_page),
-        "card_number": number,
-        "exp_month": "12",
-        "exp_year": "2035",
-        "card_code": CARD_CODE,
+        "payment_method": payment_method(processor_of(card_page), number, CARD_CODE),
         "receipt_email": "pat@example.com",
     }
     return browser.request("POST", "/pay/card", form)

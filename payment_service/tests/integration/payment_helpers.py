@@ -38,6 +38,19 @@ def pay(client, auth, payload, idempotency_key=None):
     return client.post("/payments", json=payload, headers=headers)
 
 
+def sandbox_charge(reference):
+    """The sandbox processor's own ledger entry for one reference (a payment's id), or None when it has none."""
+    return _sandbox_get(f"/v1/charges/{reference}")
+
+
+def sandbox_charges(app=None, reference=None, status=None):
+    """How many charges the sandbox processor has on its ledger (of one reference, in that status: 0 or 1)."""
+    if reference:
+        charge = sandbox_charge(reference)
+        return int(charge is not None and status in (None, charge["status"]))
+    return _sandbox_get("/v1/charges")["total_count"]
+
+
 def _sandbox_get(path):
     request = urllib.request.Request(SANDBOX["url"] + path, headers={"Authorization": f"Bearer {SECRET_KEY}"})
     try:
@@ -47,15 +60,3 @@ def _sandbox_get(path):
         if missing.code != 404:
             raise
         return None
-
-
-def sandbox_charge(reference):
-    """The sandbox processor's ledger entry of one reference (its `status`: charged, declined, ...), or None."""
-    return _sandbox_get(f"/v1/charges/{reference}")
-
-
-def sandbox_charges(app=None, reference=None):
-    """How many charges the sandbox processor has on its ledger (of one reference: 0 or 1)."""
-    if reference:
-        return 0 if sandbox_charge(reference) is None else 1
-    return _sandbox_get("/v1/charges")["total_count"]
