@@ -10,7 +10,7 @@ import pytest
 
 from devtools.portal_browser import PortalBrowser
 from tests.support.accounts import create_subscriber
-from tests.support.cards import APPROVED_CARD
+from tests.support.cards import VISA, token
 from tests.support.databases import drop_databases
 from tests.support.mail import messages, plain_text, wait_for_mail
 from tests.support.stacks import make_stack
@@ -55,7 +55,7 @@ def pay(subscriber, receipt_email):
         "/api/payments",
         {
             "allocations": [{"invoice": subscriber.invoices[0], "amount": "1.00"}],
-            "card": APPROVED_CARD,
+            "payment_method": token(subscriber.stack.url("sandbox_processor"), VISA),
             "receipt_email": receipt_email,
         },
         headers={"Idempotency-Key": uuid.uuid4().hex},
