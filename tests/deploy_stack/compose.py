@@ -60,7 +60,7 @@ class Compose:
     def network(self):
         return f"{self.project}_default"
 
-    def wait_healthy(self, container, timeout=90):
+    def wait_healthy(self, container, timeout=180):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = docker("inspect", "-f", "{{.State.Health.Status}}", container).strip()
