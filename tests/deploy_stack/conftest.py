@@ -84,6 +84,9 @@ def stack(timings):
         "SESSION_SECRET_KEY": secrets.token_urlsafe(32),
         "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
         "PYTHON_IMAGE": "python:3.11-slim" if _present("python:3.11-slim") else "billpay/python-base:bookworm",
+        # One gunicorn process per container (4 threads): replicas are what the suite scales, and each container
+        # starts faster on a shared machine.
+        "WEB_CONCURRENCY": "1",
     }
     compose = Compose(PROJECT, files, env)
     if _reusable(compose):
