@@ -35,7 +35,7 @@ def account(account):
 
 
 @blp.get("/accounts/<account>/open-invoices")
-@service_required
+@service_required(PAYMENT_SERVICE)
 @blp.arguments(DueByQuerySchema, location="query")
 @blp.response(200, OpenInvoiceSchema(many=True))
 def open_invoices(query, account):

@@ -98,7 +98,10 @@ def new_subscribers(compose, count, invoices_each, amount="100.00"):
             for account, passcode, _ in people
         ],
     )
-    return [(account, numbers, signed_in(compose.gateway, account, passcode)) for account, passcode, numbers in people]
+    clients = [signed_in(compose.gateway, account, passcode) for account, passcode, _ in people]
+    for client, (account, passcode, _) in zip(clients, people, strict=True):
+        client.account, client.passcode = account, passcode  # to sign in again (the portal, a new token)
+    return [(account, numbers, client) for (account, _, numbers), client in zip(people, clients, strict=True)]
 
 
 def signed_in(gateway, account, passcode):
@@ -107,11 +110,11 @@ def signed_in(gateway, account, passcode):
     return ApiClient(gateway, {"Authorization": f"Bearer {response.json_body['access_token']}"})
 
 
-def pay(client, invoice, amount, receipt_email="receipts@example.com"):
+def pay(client, invoice, amount, receipt_email="receipts@example.com", key=None):
     return client.post(
         "/api/payments",
         {"allocations": [{"invoice": invoice, "amount": amount}], "card": CARD, "receipt_email": receipt_email},
-        headers={"Idempotency-Key": uuid.uuid4().hex},
+        headers={"Idempotency-Key": key or uuid.uuid4().hex},
     )
 
 
