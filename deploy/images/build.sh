@@ -1,6 +1,9 @@
 #!/bin/sh
 # Build every service's image from deploy/Dockerfile (`make images`):
 #   deploy/images/build.sh [SERVICE ...]        default: all five; tags billpay/<service>:$IMAGE_TAG (local)
+#   deploy/images/build.sh sandbox_processor    the sandbox card processor, billpay/sandbox-processor:local, for
+#                                               the local Compose world only (docker-compose.demo.yml): it is never
+#                                               one of the five, never pushed, never in a Kubernetes manifest
 # The base is $PYTHON_IMAGE when set. Otherwise python:3.11-slim when it is present or can be pulled, and where
 # no registry answers (or BILLPAY_NO_PULL=1: the tests never reach out) the Debian-built base of deploy/images/debian-base.sh (made once, then cached by Docker).
 # The build context is a tar of just what the Dockerfile copies (no tests, no .venv, no caches), so the classic
@@ -16,7 +19,7 @@ services=${*:-gateway auth_service invoice_service payment_service notification_
 port_of() {
     case "$1" in
         gateway) echo 8000 ;; auth_service) echo 8001 ;; invoice_service) echo 8002 ;;
-        payment_service) echo 8003 ;; notification_service) echo 8004 ;;
+        payment_service) echo 8003 ;; notification_service) echo 8004 ;; sandbox_processor) echo 8010 ;;
         *) echo "build: unknown service $1" >&2; exit 2 ;;
     esac
 }

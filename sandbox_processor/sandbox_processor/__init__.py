@@ -1,7 +1,8 @@
 """The sandbox card processor: a processor of its own (own process, origin and storage) for `make run` and the
 tests. It serves a Stripe.js-compatible script, card fields in iframes on its own origin, a tokenization
 endpoint and charges by token, so the portal takes a card the same way with it as with Stripe. Never deployed
-in production (no image holds it; payment_service refuses it when BILLPAY_ENVIRONMENT=production)."""
+in production (no production image holds it; only the local Compose world's docker-compose.demo.yml runs it in
+a container; payment_service refuses it when BILLPAY_ENVIRONMENT=production)."""
 
 from flask import Flask
 from sqlalchemy.exc import OperationalError

@@ -92,3 +92,52 @@ def test_a_5xx_or_no_answer_is_unavailable(other_service):
         checked(other_service.get("/outage"), "other")
     with pytest.raises(ServiceUnavailable):
         ServiceClient("http://127.0.0.1:9", timeout=0.5).get("/ok")
+
+
+class ClosesTheFirstConnection(BaseHTTPRequestHandler):
+    """Reads each request; the first connection is closed without an answer (a replica stopping mid-request)."""
+
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def _answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.seen.append(self.command)
+        if len(self.seen) == 1:
+            self.close_connection = True
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def closing_service():
+    ClosesTheFirstConnection.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ClosesTheFirstConnection)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield ServiceClient(f"http://127.0.0.1:{server.server_address[1]}", timeout=2), ClosesTheFirstConnection.seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_get_cut_off_before_its_answer_is_sent_once_more(closing_service):
+    client, seen = closing_service
+    assert client.get("/invoices").status == 200
+    assert seen == ["GET", "GET"]
+
+
+def test_a_post_cut_off_before_its_answer_is_not_sent_again(closing_service):
+    client, seen = closing_service
+    with pytest.raises(ServiceUnavailable):
+        client.post("/payments", {"amount": "1.00"})
+    assert seen == ["POST"]

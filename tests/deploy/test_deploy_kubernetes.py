@@ -2,6 +2,7 @@
 for what the operator relies on (probes, limits, non-root, autoscaling, network isolation, and every setting
 each process's settings classes read)."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -212,3 +213,44 @@ def test_the_gateway_holds_no_office_or_service_credential_under_any_name(produc
         secret_keys = {item["valueFrom"]["secretKeyRef"]["key"] for item in container["env"] if "valueFrom" in item}
         assert secret_keys == {"REDIS_URL", "SESSION_SECRET_KEY"}
         assert not set(sources) & credential_keys
+
+
+TEST_ONLY_WORDS = ("sandbox", "localstripe", "change-me", "sk_test_", "pk_test_", "whsec_test", "example.com/test")
+
+
+def test_the_production_overlay_holds_no_secret_value_and_no_test_processor(production):
+    """Secrets reach production only through the Secret the operator creates (docs/deploy.md): the overlay
+    renders none, and no ConfigMap or literal holds a default of Compose or an example value; payments go to
+    Stripe with live keys only, and no container runs anything but the five service images."""
+    assert find(production, "Secret") == []
+    examples = {value for value in _secret_example().values() if value}
+    literals = [
+        (document["metadata"]["name"], key, str(value))
+        for document in find(production, "ConfigMap")
+        for key, value in document.get("data", {}).items()
+    ] + [
+        (name, item["name"], str(item["value"]))
+        for name, _, _, container, _ in _processes(production)
+        for item in container.get("env", [])
+        if "value" in item
+    ]
+    for where, key, value in literals:
+        assert value not in examples, f"{where}: {key} holds the example secret value"
+        assert not any(word in value.lower() for word in TEST_ONLY_WORDS), f"{where}: {key}={value}"
+    payment = find(production, "ConfigMap", "payment-service-config")["data"]
+    assert payment["PAYMENT_PROCESSOR"] == "payment_service.processor.stripe_processor:StripeProcessor"
+    assert payment["BILLPAY_ENVIRONMENT"] == "production"
+    assert not payment.get("STRIPE_API_BASE") and payment["STRIPE_PUBLISHABLE_KEY"].startswith("pk_live_")
+    images = {container["image"].rpartition(":")[0] for _, _, _, container, _ in _processes(production)}
+    assert images == {f"registry.example.com/billpay/{name}" for name in WEB}
+
+
+@pytest.mark.parametrize("name", WEB)
+def test_a_stopping_pod_drains_within_its_grace_period(production, name):
+    """preStop keeps the pod serving while its endpoint leaves the Service; gunicorn then finishes what it serves
+    within graceful_timeout; Kubernetes kills only after terminationGracePeriodSeconds, longer than both."""
+    pod = pod_of(find(production, "Deployment", name))
+    container = next(c for c in pod["containers"] if c["name"] == name)
+    sleep, seconds = container["lifecycle"]["preStop"]["exec"]["command"]
+    graceful = re.search(r"^graceful_timeout = (\d+)", (DEPLOY / "gunicorn.conf.py").read_text(), re.M)
+    assert sleep == "sleep" and pod["terminationGracePeriodSeconds"] > int(seconds) + int(graceful.group(1))

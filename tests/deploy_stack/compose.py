@@ -16,6 +16,7 @@ DATABASE_OF = {
     "payment-service": "payment_service",
     "notification-service": "notification_service",
 }
+FIGURES: dict[str, dict] = {}  # {section: {figure: value}}: printed at the end of the run (conftest)
 
 
 class ComposeError(RuntimeError):
@@ -56,7 +57,10 @@ class Compose:
         """Run SCRIPT with the service container's own Python and environment; returns its stdout as JSON."""
         return json.loads(self.run("exec", "-T", service, "python", "-", input=script))
 
-    def wait_healthy(self, container, timeout=90):
+    def network(self):
+        return f"{self.project}_default"
+
+    def wait_healthy(self, container, timeout=180):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = docker("inspect", "-f", "{{.State.Health.Status}}", container).strip()
@@ -64,6 +68,12 @@ class Compose:
                 return
             time.sleep(0.5)
         raise ComposeError(f"{container} not healthy after {timeout}s")
+
+
+def environment_of(container):
+    """The container's environment as Docker started it: {name: value}."""
+    lines = docker("inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", container).splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line)
 
 
 def docker(*args, check=True, timeout=120):

@@ -1,17 +1,19 @@
-"""Subscribers made through the ops APIs (called inside the service containers, which are not published), and
-their JSON clients through the gateway's published port."""
+"""Subscribers made through the ops APIs (called inside the service containers, which are not published), their
+JSON clients through the gateway's published port, and their cards tokenized at the sandbox processor's published
+port, as the portal's card fields do in a browser: payment_service takes only the token."""
 
 import json
 import random
 import secrets
 import time
 import uuid
+from decimal import Decimal
 
 import pyotp
 
 from devtools.api_client import ApiClient
-
-CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+from tests.support.cards import VISA, token
+from tests.support.sandbox import SECRET_KEY
 
 _OPS_CALLS = """
 import json, os, sys, urllib.request
@@ -98,7 +100,10 @@ def new_subscribers(compose, count, invoices_each, amount="100.00"):
             for account, passcode, _ in people
         ],
     )
-    return [(account, numbers, signed_in(compose.gateway, account, passcode)) for account, passcode, numbers in people]
+    clients = [signed_in(compose.gateway, account, passcode) for account, passcode, _ in people]
+    for client, (account, passcode, _) in zip(clients, people, strict=True):
+        client.account, client.passcode = account, passcode  # to sign in again (the portal, a new token)
+    return [(account, numbers, client) for (account, _, numbers), client in zip(people, clients, strict=True)]
 
 
 def signed_in(gateway, account, passcode):
@@ -107,12 +112,33 @@ def signed_in(gateway, account, passcode):
     return ApiClient(gateway, {"Authorization": f"Bearer {response.json_body['access_token']}"})
 
 
-def pay(client, invoice, amount, receipt_email="receipts@example.com"):
+def card_token(compose):
+    """A one-time token (`pm_sbx_...`) for the approving test card, from the stack's sandbox processor."""
+    return token(compose.sandbox, VISA)
+
+
+def pay(client, invoice, amount, payment_method, receipt_email="receipts@example.com", key=None):
     return client.post(
         "/api/payments",
-        {"allocations": [{"invoice": invoice, "amount": amount}], "card": CARD, "receipt_email": receipt_email},
-        headers={"Idempotency-Key": uuid.uuid4().hex},
+        {
+            "allocations": [{"invoice": invoice, "amount": amount}],
+            "payment_method": payment_method,
+            "receipt_email": receipt_email,
+        },
+        headers={"Idempotency-Key": key or uuid.uuid4().hex},
     )
+
+
+def sandbox_charges(compose, references):
+    """{reference: (status, amount)} of the sandbox processor's own ledger, asked over its API: what was charged."""
+    ledger = ApiClient(compose.sandbox, {"Authorization": f"Bearer {SECRET_KEY}"})
+    charges = {}
+    for reference in references:
+        answer = ledger.get(f"/v1/charges/{reference}")
+        assert answer.status in (200, 404), (reference, answer.status, answer.data)
+        if answer.status == 200:
+            charges[reference] = (answer.json_body["status"], Decimal(answer.json_body["amount"]))
+    return charges
 
 
 def invoice_balances(client, since="2026-01-01"):

@@ -6,7 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from people import invoice_balances, new_subscribers, pay, signed_in
+from people import card_token, invoice_balances, new_subscribers, pay, signed_in
 
 
 def test_images_print_their_package_version(stack):
@@ -20,7 +20,7 @@ def test_the_demo_subscriber_pays_an_invoice_and_the_receipt_arrives(stack):
     balances = invoice_balances(client, since="2015-01-01")
     number, balance = next((n, Decimal(b)) for n, b in balances.items() if Decimal(b) > 0)
 
-    payment = pay(client, number, "10.00", receipt_email="michael.jones@example.com")
+    payment = pay(client, number, "10.00", card_token(stack), receipt_email="michael.jones@example.com")
     assert payment.status == 201, payment.data
     assert payment.json_body["status"] == "succeeded"
     assert Decimal(invoice_balances(client, since="2015-01-01")[number]) == balance - Decimal("10.00")
@@ -49,7 +49,7 @@ def test_scaled_out_concurrent_payments_keep_balances_and_send_one_receipt_each(
     assert len(stack.containers("payment-service")) == 3 and len(stack.containers("notification-worker")) == 2
 
     people = new_subscribers(stack, 10, invoices_each=5, amount="100.00")
-    attempts = [(client, number, "12.34") for _, numbers, client in people for number in numbers]
+    attempts = [(client, number, "12.34", card_token(stack)) for _, numbers, client in people for number in numbers]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=10) as pool:
         responses = list(pool.map(lambda attempt: pay(*attempt), attempts))
