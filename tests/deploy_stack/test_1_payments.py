@@ -67,6 +67,9 @@ def test_scaled_out_concurrent_payments_keep_balances_and_send_one_receipt_each(
         lambda found: payment_ids <= {p for text in found for p in payment_ids if p in text}, timeout=90
     )
     timings["scale_receipts_seconds"] = round(time.monotonic() - started, 2)
-    receipts = collections.Counter(p for text in messages for p in payment_ids if p in text)
+    # each receipt goes to receipts@example.com, so the account's own address also gets a short notice
+    receipts = collections.Counter(
+        p for text in messages if "e-mailed to another address" not in text for p in payment_ids if p in text
+    )
     assert set(receipts) == payment_ids
     assert set(receipts.values()) == {1}  # one e-mail per payment, none twice
