@@ -9,10 +9,9 @@ from typing import Any
 from flask import current_app, request
 from sqlalchemy import select
 
-from .card_testing import ACCOUNT, ADDRESS, CARD, Attempt, Block, Burst, CardTestingGuard, Limit, card_fingerprint
+from .card_testing import ACCOUNT, ADDRESS, CARD, Attempt, Block, Burst, CardTestingGuard, Limit
 from .extensions import db, redis_ext
 from .models import CardTestingAudit
-from .processor import PaymentSource, Processor
 from .redis_windows import RedisDeclineWindows
 
 BLOCKED, LIFTED = "blocked", "lifted"
@@ -41,10 +40,9 @@ def _guard() -> CardTestingGuard:
     return CardTestingGuard(_windows(), limits(), burst, audit=_audit_block)
 
 
-def admit(account: str, source: PaymentSource, processor: Processor, attempt: str) -> Attempt:
-    """The attempt holding its places in the account's, the client address's and the card's windows; or
-    TooManyDeclines (429), audited, when one of them is full."""
-    card = card_fingerprint(source, processor)
+def admit(account: str, card: str, attempt: str) -> Attempt:
+    """The attempt holding its places in the account's, the client address's and the card's (its fingerprint)
+    windows; or TooManyDeclines (429), audited, when one of them is full."""
     subjects = {ACCOUNT: account, ADDRESS: request.remote_addr or "", CARD: card}
     return _guard().admit(account, subjects, attempt)
 

@@ -14,6 +14,7 @@ from billpay_common.errors import NotFound, Unavailable, Unprocessable
 from billpay_common.pagination import paginate
 
 from . import cards, charging, declines, idempotency, outbox, receipt_limits
+from .card_testing import card_fingerprint
 from .clients import invoice_client
 from .extensions import db, redis_ext
 from .models import Allocation, Payment, new_id
@@ -33,6 +34,7 @@ class ChosenCard:
     exp_month: int | None
     exp_year: int | None
     profile_id: str | None = None
+    fingerprint: str | None = None  # the processor's, when it has described the token already
 
 
 def checked_allocations(allocations: Sequence[dict[str, Any]]) -> list[tuple[str, Decimal]]:
@@ -81,7 +83,14 @@ def _entered_card(payment_method: str) -> ChosenCard:
         ) from None
     if cards.expiry_problem(card.exp_month, card.exp_year, utcnow().date()):
         raise Unprocessable("This card has expired. Please use another card.", fields={"payment_method": "Expired."})
-    return ChosenCard(PaymentSource(token=payment_method), card.brand, card.last4, card.exp_month, card.exp_year)
+    return ChosenCard(
+        PaymentSource(token=payment_method),
+        card.brand,
+        card.last4,
+        card.exp_month,
+        card.exp_year,
+        fingerprint=card.fingerprint,
+    )
 
 
 def choose_card(account: str, payment_method: str | None, profile_id: str | None) -> ChosenCard:
@@ -160,7 +169,8 @@ def pay(
         ],
     )
     # The attempt is the Idempotency-Key's: its retries share one place, which its first request settles.
-    attempt = declines.admit(account, chosen.source, processor, f"{account}:{key}")
+    card = chosen.fingerprint or card_fingerprint(chosen.source, processor)
+    attempt = declines.admit(account, card, f"{account}:{key}")
     first = idempotency.begin(account, key, _fingerprint(pairs, chosen, receipt_email, save_card), payment)
     if first is not None:
         idempotency.replay_error(first)

@@ -6,6 +6,8 @@ Error messages never repeat the number or the code: they name the field and what
 import dataclasses
 import datetime
 
+from billpay_common.card_expiry import expiry_problem, full_year
+
 ACCEPTED = ("Visa", "Mastercard", "American Express", "Discover", "Diners Club", "JCB")
 
 # (brand, prefix ranges as (low, high) over the first len(low) digits, allowed lengths); first match wins.
@@ -98,23 +100,6 @@ def _number_problem(digits: str) -> tuple[str | None, str | None]:
     if len(digits) not in lengths or not luhn_valid(digits):
         return None, "This card number is not valid. Please check it and try again."
     return brand, None
-
-
-def expiry_problem(exp_month: int, exp_year: int, today: datetime.date) -> tuple[str, str] | None:
-    if not isinstance(exp_month, int) or not 1 <= exp_month <= 12:
-        return "card.exp_month", "Choose a month from 1 to 12."
-    if not isinstance(exp_year, int) or not (0 <= exp_year <= 99 or 2000 <= exp_year <= 2099):
-        return "card.exp_year", "Enter the year as on the card, e.g. 2030."
-    year = exp_year + 2000 if exp_year < 100 else exp_year
-    if (year, exp_month) < (today.year, today.month):
-        return "card.exp_year", "This card has expired."
-    if year > today.year + 25:
-        return "card.exp_year", "This expiry year is too far ahead."
-    return None
-
-
-def full_year(exp_year: int) -> int:
-    return exp_year + 2000 if exp_year < 100 else exp_year
 
 
 def validate_card(
