@@ -43,12 +43,12 @@ def test_bad_email_request_is_422(client, account, add_invoice, as_subscriber, b
 
 def test_email_when_redis_is_down_is_503_with_a_reason(app, client, account, add_invoice, as_subscriber):
     number = add_invoice(account, "1.00")
-    working = redis_ext.client
-    redis_ext.client = connect("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    redis = app.extensions["billpay_redis"]
+    working, redis.client = redis.client, connect("redis://127.0.0.1:1/0")  # nothing listens on port 1
     try:
         response = client.post(f"/invoices/{number}/email", json={}, headers=as_subscriber(account))
     finally:
-        redis_ext.client = working
+        redis.client = working
     assert response.status_code == 503
     assert "cannot be e-mailed right now" in response.json["error"]["message"]
 

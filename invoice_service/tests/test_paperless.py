@@ -7,7 +7,7 @@ from test_import import HEADER, invoice_row, write
 
 from billpay_common.redis_client import connect
 from invoice_service import paperless
-from invoice_service.extensions import db, redis_ext
+from invoice_service.extensions import db
 from invoice_service.models import PaperlessDelivery
 
 
@@ -70,12 +70,12 @@ def test_with_redis_down_the_invoice_is_made_and_its_e_mail_waits(
     app, client, account, add_invoice, as_subscriber, runner
 ):
     go_paperless(client, account, as_subscriber)
-    working = redis_ext.client
-    redis_ext.client = connect("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    redis = app.extensions["billpay_redis"]
+    working, redis.client = redis.client, connect("redis://127.0.0.1:1/0")  # nothing listens on port 1
     try:
         number = add_invoice(account, "12.00")
     finally:
-        redis_ext.client = working
+        redis.client = working
     assert jobs_for(app, number) == []
     with app.app_context():
         assert db.session.get(PaperlessDelivery, number).queued_at is None
