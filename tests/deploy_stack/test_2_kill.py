@@ -72,6 +72,7 @@ def test_a_killed_payment_service_leaves_every_payment_settled_and_charged_at_mo
     started = time.monotonic()
     answers, in_flight = _run_and_kill(attempts, containers[0])
     run_seconds = time.monotonic() - started
+    assert in_flight > 0, "the kill came after every payment had been answered: it tested nothing"
     payments, still_open = _wait_until_settled(stack, accounts)
     settled_seconds = time.monotonic() - started
     assert not still_open, f"the reconciler left these open: {still_open}"
