@@ -15,7 +15,7 @@ from billpay_common.errors import DomainError, Unavailable
 from .clients import ServiceUnavailable
 from .models import DECLINED, Payment
 from .ports import InvoiceReservations, RequestAnswers, UnitOfWork
-from .processor import ChargeResult, PaymentSource, Processor, ProcessorTimeout
+from .processor import ChargeResult, PaymentSource, Processor, ProcessorTimeout, SavedCard
 from .settlement import release_quietly, settle_charged
 
 log = logging.getLogger(__name__)
@@ -35,20 +35,23 @@ def charge(
     """The payment, succeeded or pending; or the DomainError it was refused with (402, 409, 503, ...). A retry
     with the same key gets the same answer, except after a 503 (nothing charged), which frees the key."""
     _reserve(payment, request, invoices, uow)
+    saved = _save_card(payment, source, processor, uow) if save_card and payment.profile_id is None else None
+    if saved is not None:
+        source = PaymentSource(token=saved.token)
     try:
         result = processor.sale(payment.id, payment.amount, source)
     except ProcessorTimeout:
         log.warning("processor did not answer for payment %s; it is pending", payment.id)
-        return _pending(payment, request, uow)
+        return _pending(payment, request, uow, saved)
     except Exception:  # an adapter's own failure: the charge may have happened, so never retry blindly
         log.exception("processor failed for payment %s; it is pending", payment.id)
-        return _pending(payment, request, uow)
+        return _pending(payment, request, uow, saved)
     payment.charged(result.reference)
     if not result.approved:
+        _forget_quietly(processor, saved)
         _decline(payment, result, request, invoices, uow)
     request.answer(201)
-    if save_card and payment.profile_id is None:
-        _save_card(payment, source, processor, uow)
+    _keep(payment, uow, saved)
     return settle_charged(payment, invoices=invoices, processor=processor, uow=uow, raise_conflict=True)
 
 
@@ -88,16 +91,34 @@ def _decline(
     raise error
 
 
-def _pending(payment: Payment, request: RequestAnswers, uow: UnitOfWork) -> Payment:
+def _pending(payment: Payment, request: RequestAnswers, uow: UnitOfWork, saved: SavedCard | None) -> Payment:
     payment.wait_for_reconciler()
     request.answer(201)
+    _keep(payment, uow, saved)
     uow.commit()
     return payment
 
 
-def _save_card(payment: Payment, source: PaymentSource, processor: Processor, uow: UnitOfWork) -> None:
+def _save_card(payment: Payment, source: PaymentSource, processor: Processor, uow: UnitOfWork) -> SavedCard | None:
+    """Attach a card entered now to the account's processor customer before it is charged: a real processor
+    will not attach a payment method that was already used without a customer."""
     try:
-        saved = processor.save_card(payment.account, source.token, uow.processor_customer(payment.account))
-        uow.add_profile(payment.account, saved)
+        return processor.save_card(payment.account, source.token, uow.processor_customer(payment.account))
     except Exception:  # the payment matters more than saving the card; the subscriber can add it later
-        log.exception("could not save the card of payment %s", payment.id)
+        log.exception("could not save the card of payment %s; charging it once", payment.id)
+        return None
+
+
+def _keep(payment: Payment, uow: UnitOfWork, saved: SavedCard | None) -> None:
+    if saved is not None:
+        uow.add_profile(payment.account, saved)
+
+
+def _forget_quietly(processor: Processor, saved: SavedCard | None) -> None:
+    """A declined card is not kept, as the subscriber asked to save it with a payment that did not happen."""
+    if saved is None:
+        return
+    try:
+        processor.forget(saved.token)
+    except Exception:  # it stays attached at the processor, unknown to us, and is never charged
+        log.exception("could not detach the declined saved card %s", saved.token.rpartition(":")[0])

@@ -86,8 +86,10 @@ class FakeProcessor(Processor):
         super().__init__(timeout=1.0)
         self.outcome, self.refund_fails = outcome, refund_fails
         self.charged, self.refunded = {}, {}
+        self.tokens_charged, self.forgotten = [], []
 
     def sale(self, reference, amount, source):
+        self.tokens_charged.append(source.token)
         if self.outcome == "timeout":
             raise ProcessorTimeout(f"no answer for {reference}")
         if self.outcome == "broken":
@@ -112,6 +114,9 @@ class FakeProcessor(Processor):
 
     def save_card(self, account, token, customer_id=None):
         return SavedCard(f"saved_{token}", "Visa", "4242", 12, 2031)
+
+    def forget(self, token):
+        self.forgotten.append(token)
 
 
 class FakeUnitOfWork:

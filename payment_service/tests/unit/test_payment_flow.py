@@ -122,11 +122,24 @@ def test_a_card_entered_now_is_saved_as_a_token_when_asked():
     ]
 
 
+def test_a_card_to_save_is_attached_before_it_is_charged_and_charged_as_saved():
+    flow = Flow()
+    flow.run(save_card=True)
+    assert flow.processor.tokens_charged == ["saved_pm_test_visa_4242"]
+
+
+def test_a_card_to_save_whose_charge_gets_no_answer_is_kept_with_the_pending_payment():
+    flow = Flow(processor=FakeProcessor("timeout"))
+    assert flow.run(save_card=True).status is PaymentStatus.PENDING
+    assert [profile["token"] for profile in flow.uow.profiles] == ["saved_pm_test_visa_4242"]
+
+
 def test_a_declined_card_is_not_saved():
     flow = Flow(processor=FakeProcessor("card_declined"))
     with pytest.raises(DomainError):
         flow.run(save_card=True)
     assert flow.uow.profiles == []
+    assert flow.processor.forgotten == ["saved_pm_test_visa_4242"]
 
 
 def test_a_partial_refund_reopens_the_last_invoices_paid_first():
