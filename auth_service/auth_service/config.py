@@ -34,6 +34,10 @@ class AuthSettings(BackendSettings):
         5, "failed staff sign-ins (wrong password or TOTP code) before that staff account locks", ge=1
     )
     STAFF_LOCKOUT_MINUTES: int = setting(30, "how long a staff lockout lasts (an admin can lift it sooner)", ge=1)
+    STAFF_SIGN_IN_ADDRESS_LIMIT: int = setting(
+        30, "staff sign-in attempts from one client address per window, whatever the usernames", ge=1
+    )
+    STAFF_SIGN_IN_ADDRESS_WINDOW_SECONDS: int = setting(900, "the window of that limit", gt=0)
     OFFICE_PHONE: str = setting("1-844-837-5321", "the number a locked-out subscriber is told to call")
 
     def flask_config(self):
