@@ -4,7 +4,7 @@ import os
 import uuid
 
 from devtools.ports import free_port
-from devtools.stack import SANDBOX, WEB_SERVICES, Stack
+from devtools.stack import CONSOLE, SANDBOX, WEB_SERVICES, Stack
 
 from .databases import fresh_postgres_databases
 
@@ -30,7 +30,7 @@ def make_stack(tmp_path_factory, name, **kwargs):
     var_dir = tmp_path_factory.mktemp(name)
     stack = Stack(
         var_dir,
-        ports={service: free_port() for service in (*WEB_SERVICES, SANDBOX)},
+        ports={service: free_port() for service in (*WEB_SERVICES, SANDBOX, CONSOLE)},
         environ=environ,
         log_dir=var_dir / "logs",
         web_concurrency=1,

@@ -15,6 +15,13 @@ console = Blueprint(
 )
 
 
+@console.context_processor
+def staff_context():
+    from .staff import has_role
+
+    return {"staff_may": has_role}
+
+
 def register_console(app):
     # each module attaches its routes to `console`
     from . import accounts, audit, deliveries, imports, invoices, payments, sign_in  # noqa: F401
