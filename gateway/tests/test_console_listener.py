@@ -57,3 +57,19 @@ def test_signed_out_pages_send_to_the_sign_in(client):
 def test_sign_in_without_the_csrf_token_is_refused(client):
     answer = client.post("/console/sign-in", data={"username": "a", "password": "b", "code": "123456"}, **ON_CONSOLE)
     assert answer.status_code == 400
+
+
+def test_the_console_session_lives_console_idle_seconds_apart_from_the_portal_s(make_gateway):
+    app = make_gateway(CONSOLE_PORT=CONSOLE_PORT, CONSOLE_IDLE_SECONDS=120, SESSION_IDLE_SECONDS=900)
+    client = app.test_client()
+    client.get("/console/sign-in", **ON_CONSOLE)
+    sid = client.get_cookie("billpay_console", path="/console").value
+    from gateway.extensions import redis_ext
+
+    with app.app_context():
+        ttl = redis_ext.client.ttl(redis_ext.key("console-session", sid))
+        assert 0 < ttl <= 120
+        assert redis_ext.client.get(redis_ext.key("session", sid)) is None  # never a portal session
+    public = app.test_client()
+    public.set_cookie("billpay_session", sid)
+    assert public.get("/billing").status_code == 302  # the console's id opens nothing in the portal
