@@ -141,6 +141,13 @@ class ServerSettings(EnvironmentSettings):
         ge=0,
         le=65535,
     )
+    CONSOLE_PORT: int = setting(
+        0,
+        "the gateway's listener for the office console (staff pages), never published to the internet: the "
+        "console is served there only, and nothing else is (0: no console)",
+        ge=0,
+        le=65535,
+    )
 
 
 def read_settings(settings_class):

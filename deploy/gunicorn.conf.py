@@ -19,6 +19,8 @@ if _app_uris:
 bind = [f"{_server.HOST}:{_server.PORT}"]
 if _server.INTERNAL_PORT:
     bind.append(f"{_server.HOST}:{_server.INTERNAL_PORT}")
+if _server.CONSOLE_PORT:
+    bind.append(f"{_server.HOST}:{_server.CONSOLE_PORT}")
 workers = _server.WEB_CONCURRENCY
 worker_class = "gthread"
 threads = _server.GUNICORN_THREADS

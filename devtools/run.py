@@ -46,6 +46,7 @@ Bill Pay is running.
   Portal:        {stack.url()}
   Card fields:   {env.get("SANDBOX_PROCESSOR_URL", "the processor's")} (the sandbox processor: test cards only)
   Demo login:    username {DEMO_ACCOUNT}, password {env["DEMO_PASSCODE"]}
+  Office:        {stack.console_url()} (the office console; never published beyond this machine)
   Office login:  {_office_login(env, stack.url("auth_service"))}
                  (every staff role; secrets kept in {stack.var_dir / "local.env"})
   E-mail:        {".eml files in " + str(stack.mail_dir) if stack.mail_sink else env["SMTP_URL"]}

@@ -34,6 +34,9 @@ URL_SETTINGS = {
 # serving its card fields to the browser; never one of the deployed services.
 SANDBOX = "sandbox_processor"
 SANDBOX_PORT = 8010
+# The office console: the gateway's second public-less listener (CONSOLE_PORT), on 127.0.0.1 only.
+CONSOLE = "console"
+CONSOLE_PORT = 8020
 WORKERS = {"notification_worker": "notification_service", "payment_worker": "payment_service"}
 SECRETS = (
     "PAYMENT_SERVICE_KEY",
@@ -99,7 +102,9 @@ class Stack:
     ):
         self.var_dir = Path(var_dir)
         self.services = list(services or WEB_SERVICES)
-        self.ports = {**WEB_SERVICES, SANDBOX: SANDBOX_PORT, **(ports or {})}
+        # Stacks on ports of their own (tests, benchmarks) get a console only when they name a port for it.
+        defaults = {**WEB_SERVICES, SANDBOX: SANDBOX_PORT, **({} if ports else {CONSOLE: CONSOLE_PORT})}
+        self.ports = {**defaults, **(ports or {})}
         self.base_env = dict(os.environ if environ is None else environ)
         self.scale = scale or {}
         self.log_dir = Path(log_dir) if log_dir else None
@@ -244,6 +249,8 @@ class Stack:
             WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
             PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir(service)),
         )
+        if service == "gateway" and CONSOLE in self.ports:
+            env["CONSOLE_PORT"] = str(self.ports[CONSOLE])
         if service in BEHIND_THE_GATEWAY:  # the client address is the one the gateway forwards (as deployed)
             env.setdefault("TRUSTED_PROXY_COUNT", "1")
         command = [
@@ -279,6 +286,10 @@ class Stack:
 
     def url(self, service="gateway"):
         return f"http://127.0.0.1:{self.ports[service]}"
+
+    def console_url(self):
+        """The office console, on the gateway's console listener."""
+        return f"{self.url(CONSOLE)}/console/"
 
     def wait_healthy(self, service, timeout=60):
         deadline = time.monotonic() + timeout

@@ -11,6 +11,7 @@ from .config import Config
 from .extensions import db, migrate, redis_ext
 from .keys import verification_key
 from .passcodes import make_hasher
+from .secret_box import init_secret_box
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -22,6 +23,7 @@ def create_app(config_class=Config):
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     redis_ext.init_app(app)
     app.extensions["auth_hasher"] = make_hasher(app.config)
+    init_secret_box(app)
     init_token_verifier(app, redis_ext.client, verification_key)
 
     from . import api as subscriber_api

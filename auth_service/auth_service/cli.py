@@ -8,7 +8,7 @@ from flask import Blueprint, current_app
 from billpay_common.errors import DomainError
 from billpay_common.staff_auth import ROLES
 
-from . import access, keys, mfa, staff
+from . import access, keys, mfa, secret_box, staff
 
 commands = Blueprint("auth_commands", __name__, cli_group=None)
 
@@ -77,6 +77,12 @@ def reset_totp(account, identity_check):
 def rotate_signing_key():
     """Start signing tokens with a new key; the old one still verifies until retired."""
     click.echo(f"New signing key {keys.rotate_key()}.")
+
+
+@commands.cli.command("rotate-totp-key")
+def rotate_totp_key():
+    """Encrypt every TOTP secret again with the first of TOTP_ENCRYPTION_KEYS (then the old key may go)."""
+    click.echo(f"{secret_box.rotate_all()} TOTP secret(s) encrypted with the first key.")
 
 
 @commands.cli.command("retire-signing-keys")

@@ -1,5 +1,8 @@
 """auth_service's settings (the environment, typed) and Flask config."""
 
+from cryptography.fernet import Fernet
+from pydantic import field_validator
+
 from billpay_common.config import BaseConfig
 from billpay_common.settings import BackendSettings, database_url_setting, setting
 
@@ -34,7 +37,29 @@ class AuthSettings(BackendSettings):
         5, "failed staff sign-ins (wrong password or TOTP code) before that staff account locks", ge=1
     )
     STAFF_LOCKOUT_MINUTES: int = setting(30, "how long a staff lockout lasts (an admin can lift it sooner)", ge=1)
+    STAFF_SIGN_IN_ADDRESS_LIMIT: int = setting(
+        30, "staff sign-in attempts from one client address per window, whatever the usernames", ge=1
+    )
+    STAFF_SIGN_IN_ADDRESS_WINDOW_SECONDS: int = setting(900, "the window of that limit", gt=0)
+    TOTP_ENCRYPTION_KEYS: str = setting(
+        "",
+        "Fernet keys, space separated, that encrypt every TOTP secret at rest: the first encrypts, each one decrypts "
+        "(rotation); empty: a key kept under var/ (one machine only)",
+        secret=True,
+        local_default=True,
+        shown="generated into `var/auth-totp-key`",
+    )
     OFFICE_PHONE: str = setting("1-844-837-5321", "the number a locked-out subscriber is told to call")
+
+    @field_validator("TOTP_ENCRYPTION_KEYS")
+    @classmethod
+    def _fernet_keys(cls, value):
+        for key in value.split():
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ValueError("each key must be a Fernet key (32 url-safe base64-encoded bytes)") from None
+        return value
 
     def flask_config(self):
         return {**super().flask_config(), "SQLALCHEMY_DATABASE_URI": self.AUTH_SERVICE_DATABASE_URL}

@@ -1,6 +1,7 @@
 from billpay_common.clock import utcnow
 
 from .extensions import db
+from .secret_box import EncryptedSecret
 
 
 class PortalUser(db.Model):
@@ -65,7 +66,7 @@ class StaffMember(db.Model):
     __tablename__ = "staff_members"
     username = db.Column(db.String(40), primary_key=True)
     password_hash = db.Column(db.String(255), nullable=False)
-    totp_secret = db.Column(db.String(64), nullable=False)
+    totp_secret = db.Column(EncryptedSecret(), nullable=False)  # its Fernet token in the table (secret_box.py)
     roles = db.Column(db.String(80), nullable=False)  # comma-separated, as granted (billpay_common.staff_auth)
     active = db.Column(db.Boolean, nullable=False, default=True)
     failed_attempts = db.Column(db.Integer, nullable=False, default=0)

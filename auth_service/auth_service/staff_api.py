@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from billpay_common.staff_auth import ADMIN, staff_required
 
-from . import staff
+from . import sign_in_limits, staff
 from .schemas import (
     EnrolmentSchema,
     NewStaffMemberSchema,
@@ -29,7 +29,9 @@ def _with_enrolment(member, **extra):
 @blp.post("/staff/sign-in")
 @blp.arguments(StaffSignInSchema)
 @blp.response(200, StaffTokenSchema)
+@blp.alt_response(429, description="account_locked, or too_many_sign_ins from this client address")
 def sign_in(body):
+    sign_in_limits.count_staff_attempt(request.remote_addr)
     return staff.sign_in(body["username"], body["password"], body["code"], request.remote_addr)
 
 

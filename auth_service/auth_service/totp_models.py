@@ -3,6 +3,7 @@
 from billpay_common.clock import utcnow
 
 from .extensions import db
+from .secret_box import EncryptedSecret
 
 
 class SubscriberTotp(db.Model):
@@ -10,7 +11,7 @@ class SubscriberTotp(db.Model):
 
     __tablename__ = "subscriber_totp"
     account = db.Column(db.String(20), primary_key=True)
-    secret = db.Column(db.String(64), nullable=False)
+    secret = db.Column(EncryptedSecret(), nullable=False)  # its Fernet token in the table (secret_box.py)
     confirmed_at = db.Column(db.DateTime, nullable=True)
     last_used_step = db.Column(db.BigInteger, nullable=True)  # a code is good once: never this step or earlier
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -192,3 +192,16 @@ def test_an_unknown_username_gets_the_same_answer_and_is_audited_as_anonymous(cl
     assert unknown.status_code == known.status_code == 401 and unknown.json == known.json
     [entry] = client.get(f"/ops/staff-audit?username={name}", headers=admin).json
     assert (entry["actor"], entry["detail"]) == ("anonymous", "unknown_or_disabled")
+
+
+def test_one_address_is_limited_across_usernames_while_another_signs_in(app, client, new_staff, monkeypatch):
+    monkeypatch.setitem(app.config, "STAFF_SIGN_IN_ADDRESS_LIMIT", 3)
+    member, other = new_staff("viewer"), new_staff("viewer")
+    attacker = {"REMOTE_ADDR": f"10.9.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"}
+    for username in ("nobody-1", "nobody-2", member["username"]):
+        body = {"username": username, "password": "guess-password", "code": "123456"}
+        assert client.post("/staff/sign-in", json=body, environ_base=attacker).status_code == 401
+    body = {"username": other["username"], "password": other["password"], "code": _code(other["totp_secret"])}
+    refused = client.post("/staff/sign-in", json=body, environ_base=attacker)
+    assert refused.status_code == 429 and refused.json["error"]["code"] == "too_many_sign_ins"
+    assert client.post("/staff/sign-in", json=body, environ_base={"REMOTE_ADDR": "10.8.0.1"}).status_code == 200

@@ -10,9 +10,9 @@ from billpay_common.app import init_common, load_config
 from .clients import init_clients
 from .config import Config
 from .extensions import csrf, limiter, limiter_storage_uri, redis_ext
-from .listeners import init_listeners
+from .listeners import init_listeners, on_console_listener
 from .security import init_security_headers
-from .session import RedisSessionInterface
+from .session import ListenerSessions, RedisSessionInterface
 
 
 def create_app(config_class=Config):
@@ -21,13 +21,20 @@ def create_app(config_class=Config):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _local_secret(app.config["BILLPAY_VAR_DIR"])
     redis_ext.init_app(app)
-    app.session_interface = RedisSessionInterface(redis_ext, app.config["SESSION_IDLE_SECONDS"])
+    app.session_interface = ListenerSessions(
+        RedisSessionInterface(redis_ext, app.config["SESSION_IDLE_SECONDS"]),
+        RedisSessionInterface(
+            redis_ext, app.config["CONSOLE_IDLE_SECONDS"], "billpay_console", "console-session", "/console"
+        ),
+        on_console_listener,
+    )
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_KEY_PREFIX"] + "ratelimit")
     limiter.init_app(app)
     csrf.init_app(app)
     init_clients(app)
 
+    from .console import register_console
     from .openapi import openapi
     from .portal import register_pages
     from .proxy import api
@@ -36,6 +43,7 @@ def create_app(config_class=Config):
     app.register_blueprint(api)
     app.register_blueprint(openapi)
     register_pages(app)
+    register_console(app)
     init_security_headers(app)
     init_listeners(app)
     return app

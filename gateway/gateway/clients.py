@@ -4,7 +4,12 @@ from flask import current_app
 
 from billpay_common.http import ServiceClient
 
-SERVICES = {"auth": "AUTH_SERVICE_URL", "invoice": "INVOICE_SERVICE_URL", "payment": "PAYMENT_SERVICE_URL"}
+SERVICES = {
+    "auth": "AUTH_SERVICE_URL",
+    "invoice": "INVOICE_SERVICE_URL",
+    "payment": "PAYMENT_SERVICE_URL",
+    "notification": "NOTIFICATION_SERVICE_URL",  # the office console's delivery pages only
+}
 
 
 def init_clients(app):

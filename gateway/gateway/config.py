@@ -20,6 +20,10 @@ class GatewaySettings(BillPaySettings):
     )
     SESSION_COOKIE_SECURE: bool = setting(False, "mark the cookie Secure (set `true` behind HTTPS)")
     SESSION_IDLE_SECONDS: int = setting(900, "a session ends after this many idle seconds", gt=0)
+    CONSOLE_IDLE_SECONDS: int = setting(600, "an office console session ends after this many idle seconds", gt=0)
+    CONSOLE_SIGN_IN_RATE_LIMIT: str = setting(
+        "20 per 15 minutes", "office console sign-in attempts per client address, shared by every gateway process"
+    )
     LOGIN_RATE_LIMIT: str = setting(
         "60 per minute", "login attempts per client address, shared by every gateway process"
     )
@@ -47,7 +51,12 @@ class GatewaySettings(BillPaySettings):
         local_default=True,
     )
 
-    @field_validator("LOGIN_RATE_LIMIT", "FORGOT_PASSCODE_RATE_LIMIT", "FORGOT_PASSCODE_ACCOUNT_RATE_LIMIT")
+    @field_validator(
+        "LOGIN_RATE_LIMIT",
+        "CONSOLE_SIGN_IN_RATE_LIMIT",
+        "FORGOT_PASSCODE_RATE_LIMIT",
+        "FORGOT_PASSCODE_ACCOUNT_RATE_LIMIT",
+    )
     @classmethod
     def _rate_limit(cls, value):
         try:
@@ -57,11 +66,13 @@ class GatewaySettings(BillPaySettings):
         return value
 
     def flask_config(self):
-        # Which listener is the operators' one is a server setting, shared with deploy/gunicorn.conf.py.
+        # Which listeners are the operators' and the office's is a server setting, shared with deploy/gunicorn.conf.py.
+        server = read_settings(ServerSettings)
         return {
             **super().flask_config(),
             "SECRET_KEY": self.SESSION_SECRET_KEY,
-            "INTERNAL_PORT": read_settings(ServerSettings).INTERNAL_PORT,
+            "INTERNAL_PORT": server.INTERNAL_PORT,
+            "CONSOLE_PORT": server.CONSOLE_PORT,
         }
 
 

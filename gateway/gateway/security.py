@@ -16,7 +16,10 @@ def content_security_policy(processor_origins):
 
 
 def init_security_headers(app):
-    csp = content_security_policy(app.config["CARD_PROCESSOR_ORIGINS"])
+    from .listeners import on_console_listener
+
+    portal_csp = content_security_policy(app.config["CARD_PROCESSOR_ORIGINS"])
+    console_csp = content_security_policy("")  # the console's pages reach no origin but their own
 
     @app.after_request
     def add_headers(response):
@@ -25,7 +28,7 @@ def init_security_headers(app):
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html":
-            headers.setdefault("Content-Security-Policy", csp)
+            headers.setdefault("Content-Security-Policy", console_csp if on_console_listener() else portal_csp)
             headers.setdefault("Cache-Control", "no-store")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")

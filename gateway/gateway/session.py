@@ -22,12 +22,19 @@ class RedisSession(CallbackDict, SessionMixin):
 
 
 class RedisSessionInterface(SessionInterface):
-    def __init__(self, redis_ext, idle_seconds):
+    def __init__(self, redis_ext, idle_seconds, cookie_name=None, key_space="session", cookie_path=None):
         self.redis_ext = redis_ext
         self.idle_seconds = idle_seconds
+        self.cookie_name, self.key_space, self.cookie_path = cookie_name, key_space, cookie_path
+
+    def get_cookie_name(self, app):
+        return self.cookie_name or super().get_cookie_name(app)
+
+    def get_cookie_path(self, app):
+        return self.cookie_path or super().get_cookie_path(app)
 
     def _key(self, sid):
-        return self.redis_ext.key("session", sid)
+        return self.redis_ext.key(self.key_space, sid)
 
     def open_session(self, app, request):
         sid = request.cookies.get(self.get_cookie_name(app))
@@ -63,3 +70,20 @@ class RedisSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app),
         )
         response.vary.add("Cookie")
+
+
+class ListenerSessions(SessionInterface):
+    """The portal's sessions, and on the console listener the office's: another cookie (browsers share cookies
+    across the ports of one host), other Redis keys and their own idle timeout, so neither is ever the other."""
+
+    def __init__(self, portal, console, on_console):
+        self.portal, self.console, self.on_console = portal, console, on_console
+
+    def _chosen(self):
+        return self.console if self.on_console() else self.portal
+
+    def open_session(self, app, request):
+        return self._chosen().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        return self._chosen().save_session(app, session, response)

@@ -21,8 +21,8 @@ def create_app(config_class=Config):
     redis_ext.init_app(app)
     init_token_verifier(app, redis_ext.client)
 
-    from . import api, cli, internal_api, ops_api
+    from . import api, cli, import_api, internal_api, ops_api
 
-    init_common(app, [api.blp, internal_api.blp, ops_api.blp])
+    init_common(app, [api.blp, internal_api.blp, ops_api.blp, import_api.blp])
     app.register_blueprint(cli.commands)
     return app

@@ -70,3 +70,27 @@ class AdjustmentSchema(Schema):
 
 class VoidSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ImportQuerySchema(Schema):
+    format = fields.String(
+        load_default="csv", validate=validate.OneOf(["csv", "jsonl"]), metadata={"description": "the body's format"}
+    )
+
+
+class ImportCountsSchema(Schema):
+    created = fields.Integer(dump_default=0)
+    updated = fields.Integer(dump_default=0)
+    unchanged = fields.Integer(dump_default=0)
+    rejected = fields.Integer(dump_default=0)
+
+
+class RejectedRowSchema(Schema):
+    line = fields.Integer(metadata={"description": "the file's line (the header is line 1)"})
+    reason = fields.String()
+
+
+class ImportResultSchema(Schema):
+    counts = fields.Dict(keys=fields.String(), values=fields.Nested(ImportCountsSchema))
+    totals = fields.Nested(ImportCountsSchema)
+    rejected = fields.List(fields.Nested(RejectedRowSchema), metadata={"description": "at most the first 1,000"})

@@ -37,7 +37,13 @@ def test_compose_file_has_the_infrastructure_every_service_every_worker_and_migr
 def test_only_the_gateway_is_published_to_the_host(services):
     published = {name for name, service in services.items() if service.get("ports")}
     assert published == {"gateway"}
-    assert [port.rsplit(":", 1)[-1] for port in services["gateway"]["ports"]] == ["8000"]
+    assert [port.rsplit(":", 1)[-1] for port in services["gateway"]["ports"]] == ["8000", "8020"]
+
+
+def test_the_office_console_is_published_on_the_loopback_address_only(services):
+    gateway = services["gateway"]
+    assert gateway["environment"]["CONSOLE_PORT"] == "8020"
+    assert [port for port in gateway["ports"] if port.endswith(":8020")] == ["127.0.0.1:8020:8020"]
 
 
 @pytest.mark.parametrize("package", list(SERVICES))

@@ -150,6 +150,21 @@ def test_network_policies_deny_by_default_and_admit_the_gateway_and_ops(producti
         assert _allowed_sources(production, worker) == [], f"{worker} has no listener and admits nobody"
 
 
+def test_the_office_console_has_a_cluster_ip_service_of_its_own_and_no_ingress(production):
+    console = find(production, "Service", "gateway-console")
+    assert console["spec"]["type"] == "ClusterIP"
+    assert [(port["port"], port["targetPort"]) for port in console["spec"]["ports"]] == [(9200, "console")]
+    public = find(production, "Service", "gateway")
+    assert [port["targetPort"] for port in public["spec"]["ports"]] == ["http"]
+    container = pod_of(find(production, "Deployment", "gateway"))["containers"][0]
+    assert {"name": "console", "containerPort": 9200} in container["ports"]
+    assert find(production, "ConfigMap", "gateway-config")["data"]["CONSOLE_PORT"] == "9200"
+    for rule in find(production, "NetworkPolicy", "gateway-ingress")["spec"]["ingress"]:
+        ports = {port["port"] for port in rule["ports"]}
+        from_ingress = any("ingress-nginx" in str(source) for source in rule["from"])
+        assert not (from_ingress and "console" in ports), "the Ingress controller must not reach the console port"
+
+
 def _secret_example():
     lines = (K8S / "secrets.example.env").read_text().splitlines()
     return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))

@@ -64,3 +64,25 @@ def test_a_supervisor_approves_another_supervisors_large_refund(stack, console):
     assert asked.json_body["id"] in listed.output and f"staff:{asker.username}" in listed.output, listed.output
     approved = console("approve", asked.json_body["id"])
     assert approved.exit_code == 0 and "750.00 is done" in approved.output, approved.output
+
+
+def test_import_sends_the_file_with_a_progress_bar_and_prints_each_rejected_row(stack, console, tmp_path):
+    clerk = _made_staff(stack, "clerk")
+    code = pyotp.TOTP(clerk["totp_secret"]).now()
+    assert console("sign-in", input=f"{clerk['username']}\n{clerk['password']}\n{code}\n").exit_code == 0
+    account = unique_account()
+    header = (
+        "record,account,name,line1,line2,city,state,zip,account_type,status,comm_type,online_date,phone,email,"
+        "invoice,date,due_date,amount,description,period_start,period_end,quantity,unit_price,tax"
+    )
+    good = f'account,{account},"Desk, Dana",1 Oak St,,Syracuse,NY,13204,Residential,Active,Digital,2020-01-01,5,d@x.io'
+    orphan = "invoice,0000000001" + "," * 13 + "X2,2024-01-15,2024-02-15,54.00" + "," * 6
+    path = tmp_path / "desk.csv"
+    path.write_text("\n".join([header, good + "," * 10, orphan]) + "\n")
+    imported = console("import", str(path))
+    assert imported.exit_code == 1, imported.output  # a rejected row: the rest is stored, the exit status says so
+    assert "Importing" in imported.output and "line 3: account 0000000001 does not exist" in imported.output
+    assert "Summary: created 1, updated 0, unchanged 0, rejected 1" in imported.output
+    assert ops(stack, "invoice_service").get(f"/ops/accounts/{account}").status == 200
+    again = console("import", str(path))
+    assert "Summary: created 0, updated 0, unchanged 1, rejected 1" in again.output

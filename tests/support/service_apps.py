@@ -42,6 +42,7 @@ def offline_gateway_config(base, redis_url, var_dir, **settings):
         AUTH_SERVICE_URL=NOWHERE,
         INVOICE_SERVICE_URL=NOWHERE,
         PAYMENT_SERVICE_URL=NOWHERE,
+        NOTIFICATION_SERVICE_URL=NOWHERE,
     )
     return config_for_tests(base, **{**offline, **settings})
 

@@ -4,7 +4,7 @@ import os
 import uuid
 
 from devtools.ports import free_port
-from devtools.stack import SANDBOX, WEB_SERVICES, Stack
+from devtools.stack import CONSOLE, SANDBOX, WEB_SERVICES, Stack
 
 from .databases import fresh_postgres_databases
 
@@ -23,12 +23,14 @@ def make_stack(tmp_path_factory, name, **kwargs):
         # The suites send hundreds of receipts to a few shared addresses; the limits' own tests set them low.
         EMAIL_DAILY_LIMIT_PER_ACCOUNT="100000",
         EMAIL_DAILY_LIMIT_PER_RECIPIENT="100000",
+        # Every staff member of the suites signs in from 127.0.0.1; the per-address limit has tests of its own.
+        STAFF_SIGN_IN_ADDRESS_LIMIT="100000",
     )
     environ.update(kwargs.pop("extra_env", {}))
     var_dir = tmp_path_factory.mktemp(name)
     stack = Stack(
         var_dir,
-        ports={service: free_port() for service in (*WEB_SERVICES, SANDBOX)},
+        ports={service: free_port() for service in (*WEB_SERVICES, SANDBOX, CONSOLE)},
         environ=environ,
         log_dir=var_dir / "logs",
         web_concurrency=1,

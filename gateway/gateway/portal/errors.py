@@ -9,13 +9,15 @@ from werkzeug.exceptions import HTTPException
 
 from billpay_common.errors import error_response, http_error_response, unexpected_error_response
 
+from ..listeners import on_console_listener
 from .backend import Unreachable
 
 log = logging.getLogger(__name__)
 
 
 def _page(status, title, message):
-    return render_template("error.html", title=title, message=message), status
+    template = "console/error.html" if on_console_listener() else "error.html"
+    return render_template(template, title=title, message=message), status
 
 
 def register(app):

@@ -1,0 +1,139 @@
+"""The office console in Chromium, on the gateway's console listener: sign-in with TOTP, granting portal access,
+a large refund approved by a second supervisor, an import with its per-row errors, the roles each page needs;
+every page checked by axe-core. The public port never serves any of it."""
+
+import urllib3
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from devtools.api_client import ApiClient
+from devtools.testing import unique_account
+from tests.support.accounts import create_subscriber, ops, pay_and_save_card
+from tests.support.chromium_console import console_sign_in, new_staff
+
+axe = Axe()
+
+
+def _no_violations(page: Page):
+    violations = axe.run(page).response["violations"]
+    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def _find_account(page: Page, console_url, account):
+    page.goto(console_url + "accounts")
+    page.get_by_label("Account number").fill(account)
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("heading", name=f"Account {account}")).to_be_visible()
+
+
+def test_a_clerk_signs_in_with_totp_and_grants_portal_access(page: Page, stack):
+    console, clerk = stack.console_url(), new_staff(stack, "clerk")
+    page.goto(console + "sign-in")
+    _no_violations(page)
+    console_sign_in(page, console, clerk, code="000000" if clerk.code() != "000000" else "111111")
+    expect(page.get_by_role("alert")).to_contain_text("username, password or code is not correct")
+    _no_violations(page)
+    console_sign_in(page, console, clerk)
+    _no_violations(page)
+
+    account = unique_account()
+    _find_account(page, console, account)
+    expect(page.get_by_text("No portal access.")).to_be_visible()
+    _no_violations(page)
+    page.get_by_label("Name", exact=True).fill("Console, Connie")
+    page.get_by_label("E-mail").fill(f"connie{account}@example.com")
+    page.get_by_role("button", name="Grant access").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Portal access granted to {account}")
+    expect(page.get_by_role("button", name="Reset passcode")).to_be_visible()
+    _no_violations(page)
+
+    audit = ops(stack, "auth_service").get(f"/ops/audit?account={account}").json_body
+    assert [(entry["action"], entry["actor"]) for entry in audit] == [("grant", f"staff:{clerk.username}")]
+    page.get_by_role("button", name="Reset passcode").click()
+    expect(page.get_by_role("status")).to_contain_text("a set-passcode link was e-mailed")
+
+
+def test_a_large_refund_waits_for_a_second_supervisor(page: Page, browser, browser_context_args, stack):
+    subscriber = pay_and_save_card(create_subscriber(stack, ("650.00",)), "650.00")
+    console, first, second = stack.console_url(), new_staff(stack, "supervisor"), new_staff(stack, "supervisor")
+
+    console_sign_in(page, console, first)
+    page.goto(f"{console}payments?account={subscriber.account}")
+    _no_violations(page)
+    row = page.get_by_role("row").filter(has_text=subscriber.payment_id)
+    row.get_by_role("button", name="Refund").click()
+    expect(page.get_by_role("status")).to_contain_text("awaiting a second supervisor's approval")
+    page.goto(console + "approvals")
+    _no_violations(page)
+    waiting = page.get_by_role("row").filter(has_text=subscriber.payment_id)
+    waiting.get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("alert")).to_contain_text("you asked for this one")
+
+    other = browser.new_context(**browser_context_args)
+    try:
+        second_page = other.new_page()
+        console_sign_in(second_page, console, second)
+        second_page.goto(console + "approvals")
+        second_page.get_by_role("row").filter(has_text=subscriber.payment_id).get_by_role(
+            "button", name="Approve"
+        ).click()
+        expect(second_page.get_by_role("status")).to_contain_text("The refund of 650.00 is done")
+    finally:
+        other.close()
+    payment = ops(stack, "payment_service").get(f"/ops/payments?account={subscriber.account}").json_body["items"][0]
+    assert (payment["id"], payment["status"]) == (subscriber.payment_id, "refunded")
+
+
+def test_an_import_shows_its_progress_and_every_rejected_row(page: Page, stack, tmp_path):
+    clerk, account = new_staff(stack, "clerk"), unique_account()
+    header = (
+        "record,account,name,line1,line2,city,state,zip,account_type,status,comm_type,online_date,phone,email,"
+        "invoice,date,due_date,amount,description,period_start,period_end,quantity,unit_price,tax"
+    )
+    rows = [
+        header,
+        f'account,{account},"Import, Ida",1 Oak St,,Syracuse,NY,13204,Residential,Active,Digital,2020-01-01,555,'
+        "i@example.com" + "," * 10,
+        "invoice,0000000001" + "," * 13 + "X1,2024-01-15,2024-02-15,54.00" + "," * 6,
+    ]
+    path = tmp_path / "office.csv"
+    path.write_text("\n".join(rows) + "\n")
+    console_sign_in(page, stack.console_url(), clerk)
+    page.get_by_role("link", name="Import invoices").click()
+    _no_violations(page)
+    page.get_by_label("Import file").set_input_files(str(path))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="office.csv: created 1")).to_be_visible()
+    rejected = page.get_by_role("table", name="Rejected rows")
+    expect(rejected.get_by_role("row").filter(has_text="account 0000000001 does not exist")).to_contain_text("3")
+    _no_violations(page)
+    assert ops(stack, "invoice_service").get(f"/ops/accounts/{account}").status == 200
+
+
+def test_a_viewer_reads_but_reaches_no_clerk_page_or_action(page: Page, stack):
+    viewer, subscriber = new_staff(stack, "viewer"), create_subscriber(stack)
+    console = stack.console_url()
+    console_sign_in(page, console, viewer)
+    expect(page.get_by_role("link", name="Import invoices")).to_have_count(0)
+    page.goto(console + "import")
+    expect(page.get_by_role("alert")).to_contain_text("needs the clerk role")
+    _no_violations(page)
+    _find_account(page, console, subscriber.account)
+    expect(page.get_by_role("button", name="Revoke access")).to_have_count(0)
+    expect(page.get_by_role("button", name="Adjust")).to_have_count(0)
+    # a form posted anyway (the CSRF token of this page) is refused by the console before any service is asked
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    answer = page.request.post(console + f"accounts/{subscriber.account}/revoke", form={"csrf_token": token})
+    assert answer.status == 403 and "needs the clerk role" in answer.text()
+    status = ApiClient(stack.url("auth_service"), stack.staff_headers()).get(f"/ops/access/{subscriber.account}")
+    assert status.json_body["active"] is True
+
+
+def test_the_public_port_never_serves_the_console(page: Page, stack):
+    public, console = stack.url(), stack.console_url()
+    for path in ("/console/", "/console/sign-in", "/console/accounts", "/console/static/console.js"):
+        assert urllib3.request("GET", public + path, retries=False, redirect=False).status == 404, path
+    answer = page.goto(public + "/console/sign-in")
+    assert answer.status == 404
+    expect(page.get_by_label("Authenticator code")).to_have_count(0)
+    assert urllib3.request("GET", console.replace("/console/", "/login"), retries=False).status == 404
