@@ -49,6 +49,8 @@ def charge(
     request.answer(201)
     if save_card and payment.profile_id is None:
         _save_card(payment, source, processor, uow)
+    if result.settles_later:  # an ACH debit: the amounts stay reserved until its event settles or returns it
+        return _pending(payment, request, uow)
     return settle_charged(payment, invoices=invoices, processor=processor, uow=uow, raise_conflict=True)
 
 

@@ -81,7 +81,7 @@ def _entered_card(payment_method: str) -> ChosenCard:
         raise Unprocessable(
             "We could not read that card. Please enter it again.", fields={"payment_method": "Unknown card token."}
         ) from None
-    if cards.expiry_problem(card.exp_month, card.exp_year, utcnow().date()):
+    if card.kind == "card" and cards.expiry_problem(card.exp_month, card.exp_year, utcnow().date()):
         raise Unprocessable("This card has expired. Please use another card.", fields={"payment_method": "Expired."})
     return ChosenCard(
         PaymentSource(token=payment_method),

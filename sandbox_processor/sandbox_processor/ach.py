@@ -121,7 +121,10 @@ def as_charge(record):
 def _event(record):
     code = return_code(record)
     kind = "payment_intent.payment_failed" if code else "payment_intent.succeeded"
-    error = {"code": RETURN_REASONS[code], "ach_return_code": code} if code else None
+    error = None
+    if code:
+        method = {"id": record.payment_method, "type": "us_bank_account"}
+        error = {"code": RETURN_REASONS[code], "ach_return_code": code, "payment_method": method}
     return {
         "id": f"evt_sbx_{record.reference}",
         "type": kind,
@@ -129,6 +132,8 @@ def _event(record):
         "data": {
             "object": {
                 "id": record.reference,
+                "object": "payment_intent",
+                "metadata": {"billpay_payment_id": record.reference},
                 "status": "requires_payment_method" if code else "succeeded",
                 "amount": record.amount,
                 "payment_method": record.payment_method,

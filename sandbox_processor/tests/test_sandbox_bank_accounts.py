@@ -84,7 +84,12 @@ def test_documented_accounts_are_returned_with_their_code(own_sandbox, account_n
     assert (charge["status"], charge["return_code"]) == ("returned", code)
     [event] = call(url, "GET", "/v1/events")[1]["data"]
     assert event["type"] == "payment_intent.payment_failed"
-    assert event["data"]["object"]["last_payment_error"] == {"code": reason, "ach_return_code": code}
+    error = event["data"]["object"]["last_payment_error"]
+    assert (error["code"], error["ach_return_code"], error["payment_method"]["type"]) == (
+        reason,
+        code,
+        "us_bank_account",
+    )
 
 
 def test_the_same_reference_debits_once(own_sandbox):
