@@ -44,6 +44,10 @@ class PaymentInSchema(NoCardNumbers):
     profile_id = fields.String(validate=validate.Length(min=1, max=32))
     receipt_email = fields.Email(validate=validate.Length(max=254), allow_none=True)
     save_card = fields.Boolean(load_default=False)
+    ach_authorization = fields.String(
+        validate=validate.Length(max=20),
+        metadata={"description": "paying from a bank account: the version of the debit authorization text accepted"},
+    )
 
 
 class IdempotencyHeaderSchema(Schema):
