@@ -46,6 +46,19 @@ def debited(record: AchAuthorization, when: datetime) -> None:
     record.keep_until = (when + KEEP_FOR).date()
 
 
+def debit_under_autopay(account: str, profile_id: str, when: datetime) -> None:
+    """Stage: AutoPay debits the bank account now, so its latest authorization is kept two years from now."""
+    query = (
+        select(AchAuthorization)
+        .where(AchAuthorization.account == account, AchAuthorization.profile_id == profile_id)
+        .where(AchAuthorization.method == ach_terms.AUTOPAY)
+        .order_by(AchAuthorization.id.desc())
+    )
+    record = db.session.scalars(query.limit(1)).first()
+    if record is not None:
+        debited(record, when)
+
+
 def of_account(account: str) -> list[AchAuthorization]:
     query = select(AchAuthorization).where(AchAuthorization.account == account).order_by(AchAuthorization.id)
     return list(db.session.scalars(query))

@@ -60,8 +60,11 @@ class SavedCard:
     token: str
     brand: str
     last4: str
-    exp_month: int
-    exp_year: int
+    exp_month: int | None
+    exp_year: int | None
+    kind: str = "card"  # or us_bank_account, with the bank's name (when known) and checking or savings
+    bank_name: str | None = None
+    account_type: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -99,5 +99,12 @@ class SandboxProcessor(Processor):
         return self._call("GET", "/v1/events")[0]["data"]
 
     def save_card(self, account, token, customer_id=None):
-        card = self._call("POST", f"/v1/payment_methods/{quote(token, safe='')}/attach")[0]["card"]
+        method = self._call("POST", f"/v1/payment_methods/{quote(token, safe='')}/attach")[0]
+        if method["type"] == "us_bank_account":
+            bank = method["us_bank_account"]
+            label = bank_account_label(bank["bank_name"], bank["account_type"])
+            return SavedCard(
+                token, label, bank["last4"], None, None, "us_bank_account", bank["bank_name"], bank["account_type"]
+            )
+        card = method["card"]
         return SavedCard(token, card["brand"], card["last4"], card["exp_month"], card["exp_year"])
