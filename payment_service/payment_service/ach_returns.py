@@ -37,6 +37,12 @@ REASONS = {
 DISABLING = ("R02", "R03", "R10")
 
 
+def bank_account_words(label: str, last4: str) -> str:
+    """ "JPMORGAN CHASE checking account ending in 6789", "Checking account ending in 6789"."""
+    named = label if label.endswith(" account") else f"{label} account"
+    return f"{named} ending in {last4}"
+
+
 def return_code_of(error: dict) -> str | None:
     """The R code of a us_bank_account payment's last_payment_error, None for anything else (a card decline)."""
     if (error.get("payment_method") or {}).get("type") != "us_bank_account":
@@ -78,7 +84,7 @@ def _notice(payment: Payment, code: str, disabled: bool, suspended: bool) -> dic
         "account": payment.account,
         "account_name": payment.account_name,
         "amount": str(payment.amount),
-        "method": f"{payment.brand} account ending in {payment.last4}",
+        "method": bank_account_words(payment.brand, payment.last4),
         "return_code": code,
         "reason": REASONS[code],
         "invoices": ", ".join(item.invoice for item in payment.allocations),
