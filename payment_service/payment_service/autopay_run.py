@@ -181,6 +181,7 @@ def _start(account, invoice, due, amount, attempt, today) -> tuple[Payment, Paym
         account_name="",
         status=INITIAL,
         amount=amount,
+        kind=profile.kind,
         brand=profile.brand,
         last4=profile.last4,
         exp_month=profile.exp_month,

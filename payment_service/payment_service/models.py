@@ -58,6 +58,7 @@ class Payment(db.Model):
     account_name = db.Column(db.String(120), nullable=False, default="")
     status: Mapped[PaymentStatus] = db.Column(StatusColumn(20), nullable=False, index=True)
     amount = db.Column(MONEY, nullable=False)
+    kind = db.Column(db.String(16), nullable=False, default="card", server_default="card")  # or us_bank_account
     brand = db.Column(db.String(30), nullable=False)
     last4 = db.Column(db.String(4), nullable=False)
     exp_month = db.Column(db.Integer, nullable=True)

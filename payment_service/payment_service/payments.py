@@ -164,6 +164,7 @@ def pay(
         account_name=(account_name or "")[:120],
         status=INITIAL,
         amount=total,
+        kind=chosen.kind,
         brand=chosen.brand,
         last4=chosen.last4,
         exp_month=chosen.exp_month,

@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("kind", sa.String(length=16), nullable=False, server_default="card"))
     with op.batch_alter_table("payment_profiles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=16), nullable=False, server_default="card"))
         batch_op.add_column(sa.Column("bank_name", sa.String(length=80), nullable=True))
@@ -53,4 +55,6 @@ def downgrade():
         batch_op.alter_column("exp_month", existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column("account_type")
         batch_op.drop_column("bank_name")
+        batch_op.drop_column("kind")
+    with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_column("kind")
