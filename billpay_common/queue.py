@@ -20,6 +20,7 @@ AUTOPAY_TURNED_OFF = "autopay.turned_off"
 AUTOPAY_NOTICE = "autopay.notice"
 AUTOPAY_DECLINED = "autopay.declined"
 AUTOPAY_SUSPENDED = "autopay.suspended"
+PAYMENT_RETURNED = "payment.returned"  # a bank-account (ACH) debit came back from the bank with a return code
 AUTOPAY_TYPES = (AUTOPAY_ENROLLED, AUTOPAY_TURNED_OFF, AUTOPAY_NOTICE, AUTOPAY_DECLINED, AUTOPAY_SUSPENDED)
 EMAIL_TYPES = (
     PAYMENT_RECEIPT,
@@ -29,6 +30,7 @@ EMAIL_TYPES = (
     PROFILE_EXPIRING,
     PASSCODE_RESET,
     SENT_ELSEWHERE,
+    PAYMENT_RETURNED,
     *AUTOPAY_TYPES,
 )
 

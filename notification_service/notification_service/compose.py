@@ -26,6 +26,7 @@ from billpay_common.queue import (
     PASSCODE_RESET,
     PAYMENT_RECEIPT,
     PAYMENT_REFUND,
+    PAYMENT_RETURNED,
     PROFILE_EXPIRING,
     SENT_ELSEWHERE,
 )
@@ -43,6 +44,7 @@ SUBJECTS = {
     AUTOPAY_NOTICE: "AutoPay will charge ${amount} on {due_date} for invoice {invoice}",
     AUTOPAY_DECLINED: "Your AutoPay payment for invoice {invoice} was declined",
     AUTOPAY_SUSPENDED: "AutoPay is suspended for account {account}",
+    PAYMENT_RETURNED: "Your bank returned payment {payment_id}",
 }
 ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 

@@ -99,6 +99,22 @@ JOBS = {
         },
         ["AutoPay is suspended", "528133", "https://pay.example/pay", "Make A Payment"],
     ),
+    "payment.returned": (
+        {
+            "payment_id": "p-ach-1",
+            "account": "99939999",
+            "account_name": "Jones, Michael",
+            "amount": "108.00",
+            "method": "Checking account ending in 6789",
+            "return_code": "R02",
+            "reason": "the account is closed",
+            "invoices": "528132",
+            "bank_account_disabled": True,
+            "autopay_suspended": True,
+            "pay_link": "https://pay.example/pay",
+        },
+        ["returned", "$108.00", "R02", "528132", "AutoPay from it is", "Make A Payment"],
+    ),
 }
 
 

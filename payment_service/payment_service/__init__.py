@@ -47,7 +47,7 @@ def create_app(config_class=Config):
         sandbox_key=app.config["SANDBOX_PROCESSOR_KEY"],
     )
 
-    from . import api, autopay_api, autopay_ops_api, cli, ops_api, profiles_api, webhooks_api
+    from . import ach_ops_api, api, autopay_api, autopay_ops_api, cli, ops_api, profiles_api, webhooks_api
 
     blueprints = [
         api.blp,
@@ -56,6 +56,7 @@ def create_app(config_class=Config):
         ops_api.blp,
         ops_api.blocks,
         autopay_ops_api.blp,
+        ach_ops_api.blp,
         webhooks_api.blp,
     ]
     init_common(app, blueprints)

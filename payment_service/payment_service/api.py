@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from billpay_common.tokens import account_required
 
 from . import payments
+from .autopay_api import client_address
 from .metrics import counted
 from .schemas import (
     IdempotencyHeaderSchema,
@@ -40,6 +41,8 @@ def pay(headers, body):
             profile_id=body.get("profile_id"),
             receipt_email=body.get("receipt_email"),
             save_card=body["save_card"],
+            ach_authorization=body.get("ach_authorization"),
+            client_address=client_address(),
         )
     )
 

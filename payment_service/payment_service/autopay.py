@@ -9,13 +9,14 @@ from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, NotFound, Unprocessable
 from billpay_common.queue import AUTOPAY_ENROLLED, AUTOPAY_TURNED_OFF
 
-from . import autopay_terms, cards, outbox
+from . import ach_authorizations, ach_terms, autopay_terms, cards, outbox
 from .extensions import db
 from .models import AutoPayConsent, AutoPayEnrolment, PaymentProfile
 from .profiles import profile_of
 
 ON, OFF, SUSPENDED = "on", "off", "suspended"
 CARD = "card"
+BANK_ACCOUNT = "bank_account"  # an enrolment's method_type when its profile is a us_bank_account
 
 
 def method_words(brand: str | None, last4: str | None) -> str:
@@ -70,7 +71,7 @@ def _consent(account, action, profile, terms_version, client_address, staff_acto
         AutoPayConsent(
             account=account,
             action=action,
-            method_type=CARD,
+            method_type=_method_type(profile) if profile else CARD,
             profile_id=profile.id if profile else None,
             brand=profile.brand if profile else None,
             last4=profile.last4 if profile else None,
@@ -81,6 +82,23 @@ def _consent(account, action, profile, terms_version, client_address, staff_acto
     )
 
 
+def _method_type(profile) -> str:
+    return BANK_ACCOUNT if profile.kind == "us_bank_account" else CARD
+
+
+def _authorize_debits(account, profile, version, client_address, staff_actor) -> None:
+    bank_account = f"{profile.brand} ending in {profile.last4}"
+    ach_authorizations.stage(
+        account,
+        ach_terms.AUTOPAY,
+        version or "",
+        bank_account,
+        profile_id=profile.id,
+        client_address=(client_address or "")[:45] or None,
+        staff_actor=staff_actor,
+    )
+
+
 def enrol(
     account: str,
     profile_id: str,
@@ -88,8 +106,10 @@ def enrol(
     *,
     client_address: str | None,
     staff_actor: str | None = None,
+    ach_authorization: str | None = None,
 ) -> dict[str, Any]:
-    """Turn AutoPay on (or move it to another saved card) under the authorization text `terms_version`."""
+    """Turn AutoPay on (or move it to another saved card) under the authorization text `terms_version`; from a
+    bank account, under the NACHA debit authorization `ach_authorization` too."""
     if terms_version != autopay_terms.CURRENT:
         raise Unprocessable(
             "The AutoPay authorization has changed since it was shown. Please read it again and agree.",
@@ -97,7 +117,9 @@ def enrol(
             fields={"terms_version": f"The current version is {autopay_terms.CURRENT}."},
         )
     profile = profile_of(account, profile_id)
-    if cards.expiry_problem(profile.exp_month, profile.exp_year, utcnow().date()):
+    if profile.kind == "us_bank_account":
+        _authorize_debits(account, profile, ach_authorization, client_address, staff_actor)
+    elif cards.expiry_problem(profile.exp_month, profile.exp_year, utcnow().date()):
         raise Unprocessable(
             "That saved card has expired. Please choose another card.", fields={"profile_id": "Expired."}
         )
@@ -106,7 +128,7 @@ def enrol(
     if enrolment is None:
         enrolment = AutoPayEnrolment(account=account)
         db.session.add(enrolment)
-    enrolment.status, enrolment.method_type, enrolment.profile_id = ON, CARD, profile.id
+    enrolment.status, enrolment.method_type, enrolment.profile_id = ON, _method_type(profile), profile.id
     enrolment.terms_version, enrolment.status_reason, enrolment.updated_at = terms_version, None, utcnow()
     _consent(account, action, profile, terms_version, client_address, staff_actor)
     outbox.add_event(

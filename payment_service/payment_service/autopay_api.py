@@ -43,7 +43,13 @@ def terms(query):
 @blp.alt_response(404, description="not_found: no such saved card")
 @blp.alt_response(422, description="terms_changed, an expired card, or agree not true")
 def set_up(body):
-    return autopay.enrol(g.account, body["profile_id"], body["terms_version"], client_address=client_address())
+    return autopay.enrol(
+        g.account,
+        body["profile_id"],
+        body["terms_version"],
+        client_address=client_address(),
+        ach_authorization=body.get("ach_authorization"),
+    )
 
 
 @blp.delete("")

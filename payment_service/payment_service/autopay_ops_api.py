@@ -66,7 +66,12 @@ def show(account):
 def enrol(body, account):
     """Enrol or change, on the subscriber's authorization (given to the office: by phone or on paper)."""
     return autopay.enrol(
-        account, body["profile_id"], body["terms_version"], client_address=request.remote_addr, staff_actor=g.actor
+        account,
+        body["profile_id"],
+        body["terms_version"],
+        client_address=request.remote_addr,
+        staff_actor=g.actor,
+        ach_authorization=body.get("ach_authorization"),
     )
 
 

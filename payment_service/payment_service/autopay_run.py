@@ -20,9 +20,10 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from billpay_common.clock import utcnow
 from billpay_common.errors import DomainError, NotFound
 
-from . import autopay, cards, charging, dunning
+from . import ach_authorizations, autopay, cards, charging, dunning
 from .extensions import db
 from .models import Allocation, AutoPayAttempt, AutoPayEnrolment, Payment, PaymentProfile, new_id
 from .payment_status import INITIAL, PaymentStatus
@@ -170,14 +171,17 @@ def _start(account, invoice, due, amount, attempt, today) -> tuple[Payment, Paym
     if enrolment is None or enrolment.status != autopay.ON or profile is None:
         db.session.rollback()
         return "off"
-    if cards.expiry_problem(profile.exp_month, profile.exp_year, today):
+    if profile.kind == "card" and cards.expiry_problem(profile.exp_month, profile.exp_year, today):
         return dunning.suspend_for_expired_card(enrolment, profile, invoice, amount)
+    if profile.kind == "us_bank_account":
+        ach_authorizations.debit_under_autopay(account, profile.id, utcnow())
     payment = Payment(
         id=new_id(),
         account=account,
         account_name="",
         status=INITIAL,
         amount=amount,
+        kind=profile.kind,
         brand=profile.brand,
         last4=profile.last4,
         exp_month=profile.exp_month,

@@ -36,11 +36,19 @@ class AutoPayInSchema(Schema):
         validate=validate.Equal(True, error="Tick I agree to authorize AutoPay."),
         metadata={"description": "must be true: the subscriber ticked I agree"},
     )
+    ach_authorization = fields.String(
+        validate=validate.Length(max=20),
+        metadata={"description": "AutoPay from a bank account: the version of the debit authorization accepted"},
+    )
 
 
 class OpsAutoPayInSchema(Schema):
     profile_id = fields.String(required=True, validate=validate.Length(min=1, max=32))
     terms_version = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    ach_authorization = fields.String(
+        validate=validate.Length(max=20),
+        metadata={"description": "AutoPay from a bank account: the version of the debit authorization accepted"},
+    )
 
 
 class TermsQuerySchema(Schema):

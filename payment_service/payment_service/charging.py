@@ -51,6 +51,8 @@ def charge(
         _forget_quietly(processor, saved)
         _decline(payment, result, request, invoices, uow)
     request.answer(201)
+    if result.settles_later:  # an ACH debit: the amounts stay reserved until its event settles or returns it
+        return _pending(payment, request, uow, saved)
     _keep(payment, uow, saved)
     return settle_charged(payment, invoices=invoices, processor=processor, uow=uow, raise_conflict=True)
 

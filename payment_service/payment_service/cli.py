@@ -7,10 +7,11 @@ from flask import Blueprint, current_app
 
 from billpay_common.errors import DomainError
 
-from . import declines, reconcile, refunds
+from . import ach_returns, declines, reconcile, refunds
 from .autopay_cli import group as autopay_group
 from .card_testing import KINDS
 from .models import Payment
+from .processor import current_processor
 from .worker import Worker
 
 commands = Blueprint("payment_commands", __name__, cli_group=None)
@@ -34,6 +35,12 @@ def reconcile_command():
     """Settle pending payments now, by looking each one up at the processor."""
     for payment_id, outcome in reconcile.reconcile_pending().items():
         click.echo(f"{payment_id}: {outcome}")
+
+
+@commands.cli.command("processor-events")
+def processor_events_command():
+    """Apply the events the processor lists (the sandbox's ACH settlements and returns), each once."""
+    click.echo(f"processor events: {ach_returns.apply_listed_events(current_processor())}")
 
 
 @commands.cli.command("refund")

@@ -58,6 +58,7 @@ class Payment(db.Model):
     account_name = db.Column(db.String(120), nullable=False, default="")
     status: Mapped[PaymentStatus] = db.Column(StatusColumn(20), nullable=False, index=True)
     amount = db.Column(MONEY, nullable=False)
+    kind = db.Column(db.String(16), nullable=False, default="card", server_default="card")  # or us_bank_account
     brand = db.Column(db.String(30), nullable=False)
     last4 = db.Column(db.String(4), nullable=False)
     exp_month = db.Column(db.Integer, nullable=True)
@@ -159,16 +160,20 @@ class IdempotencyRecord(db.Model):
 
 
 class PaymentProfile(db.Model):
-    """A saved card: the processor's token plus what a person needs to recognise it."""
+    """A saved card or bank account: the processor's token plus what a person needs to recognise it (a bank
+    account: its bank's name when known, checking or savings, the last 4; never its number; no expiry)."""
 
     __tablename__ = "payment_profiles"
     id = db.Column(db.String(32), primary_key=True, default=new_id)
     account = db.Column(db.String(20), nullable=False, index=True)
     token = db.Column(db.String(255), nullable=False)
+    kind = db.Column(db.String(16), nullable=False, default="card", server_default="card")
     brand = db.Column(db.String(30), nullable=False)
     last4 = db.Column(db.String(4), nullable=False)
-    exp_month = db.Column(db.Integer, nullable=False)
-    exp_year = db.Column(db.Integer, nullable=False)
+    exp_month = db.Column(db.Integer, nullable=True)
+    exp_year = db.Column(db.Integer, nullable=True)
+    bank_name = db.Column(db.String(80), nullable=True)
+    account_type = db.Column(db.String(10), nullable=True)
     is_default = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
@@ -306,3 +311,24 @@ class AutoPayNotice(db.Model):
     due_date = db.Column(db.Date, primary_key=True)
     amount = db.Column(MONEY, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
+class AchAuthorization(db.Model):
+    """A NACHA debit authorization as the subscriber accepted it: which text (its version, see ach_terms), when,
+    from where, which bank account (label and last 4) and for what (a one-time payment or AutoPay). Kept until
+    two years after the last debit made under it (`keep_until`), for the office to retrieve."""
+
+    __tablename__ = "ach_authorizations"
+    id = db.Column(db.Integer, primary_key=True)
+    account = db.Column(db.String(20), nullable=False, index=True)
+    method = db.Column(db.String(12), nullable=False)  # one_time or autopay
+    text_version = db.Column(db.String(20), nullable=False)
+    bank_account = db.Column(db.String(60), nullable=False)
+    amount = db.Column(MONEY, nullable=True)  # a one-time debit's; AutoPay's is each invoice's balance
+    payment_id = db.Column(db.String(32), nullable=True)
+    profile_id = db.Column(db.String(32), nullable=True)
+    client_address = db.Column(db.String(45), nullable=True)
+    staff_actor = db.Column(db.String(80), nullable=True)
+    accepted_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_debit_at = db.Column(db.DateTime, nullable=True)
+    keep_until = db.Column(db.Date, nullable=False, index=True)

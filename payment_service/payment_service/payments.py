@@ -13,7 +13,7 @@ from billpay_common.clock import utcnow
 from billpay_common.errors import NotFound, Unavailable, Unprocessable
 from billpay_common.pagination import paginate
 
-from . import cards, charging, declines, idempotency, outbox, receipt_limits
+from . import ach_authorizations, ach_terms, cards, charging, declines, idempotency, outbox, receipt_limits
 from .card_testing import card_fingerprint
 from .clients import invoice_client
 from .extensions import db, redis_ext
@@ -35,6 +35,7 @@ class ChosenCard:
     exp_year: int | None
     profile_id: str | None = None
     fingerprint: str | None = None  # the processor's, when it has described the token already
+    kind: str = "card"  # or us_bank_account
 
 
 def checked_allocations(allocations: Sequence[dict[str, Any]]) -> list[tuple[str, Decimal]]:
@@ -81,7 +82,7 @@ def _entered_card(payment_method: str) -> ChosenCard:
         raise Unprocessable(
             "We could not read that card. Please enter it again.", fields={"payment_method": "Unknown card token."}
         ) from None
-    if cards.expiry_problem(card.exp_month, card.exp_year, utcnow().date()):
+    if card.kind == "card" and cards.expiry_problem(card.exp_month, card.exp_year, utcnow().date()):
         raise Unprocessable("This card has expired. Please use another card.", fields={"payment_method": "Expired."})
     return ChosenCard(
         PaymentSource(token=payment_method),
@@ -90,6 +91,7 @@ def _entered_card(payment_method: str) -> ChosenCard:
         card.exp_month,
         card.exp_year,
         fingerprint=card.fingerprint,
+        kind=card.kind,
     )
 
 
@@ -103,7 +105,7 @@ def choose_card(account: str, payment_method: str | None, profile_id: str | None
             "Enter a card or choose a saved card.", fields={"payment_method": "Enter a card in the card fields."}
         )
     profile = profile_of(account, profile_id)
-    if cards.expiry_problem(profile.exp_month, profile.exp_year, utcnow().date()):
+    if profile.kind == "card" and cards.expiry_problem(profile.exp_month, profile.exp_year, utcnow().date()):
         raise Unprocessable("That saved card has expired. Please use another card.", fields={"profile_id": "Expired."})
     return ChosenCard(
         PaymentSource(token=profile.token),
@@ -112,6 +114,7 @@ def choose_card(account: str, payment_method: str | None, profile_id: str | None
         profile.exp_month,
         profile.exp_year,
         profile.id,
+        kind=profile.kind,
     )
 
 
@@ -140,6 +143,8 @@ def pay(
     profile_id: str | None = None,
     receipt_email: str | None = None,
     save_card: bool = False,
+    ach_authorization: str | None = None,
+    client_address: str | None = None,
 ) -> Payment:
     """The payment (succeeded or pending), or a DomainError: 402 declined, 404, 409, 422, 429 (too many
     declines, or a receipt to another address over the daily e-mail limits: nothing reserved or sent to the
@@ -147,6 +152,8 @@ def pay(
     pairs = checked_allocations(allocations)
     total = checked_total(pairs)
     chosen = choose_card(account, payment_method, profile_id)
+    if chosen.kind == "us_bank_account":
+        ach_authorizations.checked_version(ach_authorization)
     invoices = invoice_client()
     if receipt_email and not idempotency.known(account, key):
         receipt_limits.count_receipt_elsewhere(account, receipt_email, invoices)
@@ -157,6 +164,7 @@ def pay(
         account_name=(account_name or "")[:120],
         status=INITIAL,
         amount=total,
+        kind=chosen.kind,
         brand=chosen.brand,
         last4=chosen.last4,
         exp_month=chosen.exp_month,
@@ -171,6 +179,8 @@ def pay(
     # The attempt is the Idempotency-Key's: its retries share one place, which its first request settles.
     card = chosen.fingerprint or card_fingerprint(chosen.source, processor)
     attempt = declines.admit(account, card, f"{account}:{key}")
+    if chosen.kind == "us_bank_account" and not idempotency.known(account, key):
+        _authorize_debit(payment, ach_authorization, client_address)  # committed with the payment by begin()
     first = idempotency.begin(account, key, _fingerprint(pairs, chosen, receipt_email, save_card), payment)
     if first is not None:
         idempotency.replay_error(first)
@@ -188,6 +198,21 @@ def pay(
     if payment.status is PaymentStatus.SUCCEEDED:
         outbox.relay_now(redis_ext.client, redis_ext.prefix, invoices, payment.account)
     return payment
+
+
+def _authorize_debit(payment: Payment, version: str | None, client_address: str | None) -> None:
+    bank_account = f"{payment.brand} ending in {payment.last4}"
+    record = ach_authorizations.stage(
+        payment.account,
+        ach_terms.ONE_TIME,
+        version or "",
+        bank_account,
+        payment_id=payment.id,
+        amount=payment.amount,
+        profile_id=payment.profile_id,
+        client_address=client_address,
+    )
+    ach_authorizations.debited(record, utcnow())
 
 
 def list_payments(account: str, page: int, per_page: int) -> dict[str, Any]:

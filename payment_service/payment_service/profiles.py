@@ -44,6 +44,9 @@ def stage_profile(account, card, token, make_default=False):
         last4=card.last4,
         exp_month=card.exp_month,
         exp_year=card.exp_year,
+        kind=card.kind,
+        bank_name=card.bank_name,
+        account_type=card.account_type,
         is_default=not existing,
     )
     db.session.add(profile)
@@ -73,7 +76,7 @@ def create_profile(account, payment_method, make_default=False):
         ) from None
     except ProcessorError as refused:
         raise Unprocessable(_refusal(refused), fields={"payment_method": "Not saved."}) from None
-    if cards.expiry_problem(saved.exp_month, saved.exp_year, utcnow().date()):
+    if saved.kind == "card" and cards.expiry_problem(saved.exp_month, saved.exp_year, utcnow().date()):
         raise Unprocessable("This card has expired. Please use another card.", fields={"payment_method": "Expired."})
     profile = stage_profile(account, saved, saved.token, make_default)
     db.session.commit()

@@ -19,6 +19,7 @@ from .settlement import release_quietly, settle_charged
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
+BANK_ACCOUNT = "us_bank_account"
 
 
 def due_payment_ids(now: datetime | None = None) -> list[str]:
@@ -30,7 +31,12 @@ def due_payment_ids(now: datetime | None = None) -> list[str]:
         select(Payment.id)
         .where(
             or_(
-                and_(Payment.status == PaymentStatus.PENDING, Payment.updated_at <= pending_before),
+                # an ACH debit is pending for days and settled by its processor event, not looked up here
+                and_(
+                    Payment.status == PaymentStatus.PENDING,
+                    Payment.updated_at <= pending_before,
+                    Payment.kind != BANK_ACCOUNT,
+                ),
                 and_(Payment.status == PaymentStatus.PROCESSING, Payment.updated_at <= processing_before),
                 and_(Payment.status == PaymentStatus.FAILED, Payment.failure_code == RELEASE_PENDING),
             )

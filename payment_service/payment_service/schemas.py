@@ -44,6 +44,10 @@ class PaymentInSchema(NoCardNumbers):
     profile_id = fields.String(validate=validate.Length(min=1, max=32))
     receipt_email = fields.Email(validate=validate.Length(max=254), allow_none=True)
     save_card = fields.Boolean(load_default=False)
+    ach_authorization = fields.String(
+        validate=validate.Length(max=20),
+        metadata={"description": "paying from a bank account: the version of the debit authorization text accepted"},
+    )
 
 
 class IdempotencyHeaderSchema(Schema):
@@ -133,10 +137,13 @@ class ProfileInSchema(NoCardNumbers):
 
 class ProfileSchema(Schema):
     id = fields.String()
+    kind = fields.String(metadata={"description": "card or us_bank_account"})
     brand = fields.String()
     last4 = fields.String()
-    exp_month = fields.Integer()
-    exp_year = fields.Integer()
+    exp_month = fields.Integer(allow_none=True)
+    exp_year = fields.Integer(allow_none=True)
+    bank_name = fields.String(allow_none=True)
+    account_type = fields.String(allow_none=True, metadata={"description": "a bank account's: checking or savings"})
     is_default = fields.Boolean()
     created_at = UtcDateTime()
 

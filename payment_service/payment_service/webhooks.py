@@ -13,6 +13,7 @@ from flask import current_app
 
 from billpay_common.errors import Conflict, DomainError
 
+from . import ach_returns
 from .clients import invoice_client
 from .extensions import db
 from .models import Payment, ProcessedWebhookEvent, StripeIntent
@@ -95,6 +96,11 @@ def _failed(payment, intent):
     if not release_quietly(invoice_client(), payment.id):
         raise DomainError("invoice_service cannot be told now; send the event again.", status=503)
     SqlUnitOfWork().close_abandoned_requests(payment.id)
+    return_code = ach_returns.return_code_of(error)
+    if return_code is not None:  # an ACH debit the bank returned: reversed, the subscriber is told
+        payment.refuse(f"ach_return_{return_code}", ach_returns.REASONS[return_code])
+        ach_returns.record_return(payment, return_code)
+        return "returned"
     # failed, not declined: the subscriber was told "pending"; nothing was charged
     payment.refuse(error.get("decline_code") or error.get("code") or "card_declined", error.get("message") or "")
     return payment.status.value

@@ -9,10 +9,11 @@ from flask import current_app
 
 from billpay_common.clock import utcnow
 
-from . import idempotency, outbox, profiles, reconcile
+from . import ach_returns, idempotency, outbox, profiles, reconcile
 from .autopay_cli import run_autopay
 from .clients import invoice_client
 from .extensions import db, redis_ext
+from .processor import current_processor
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Worker:
         for name, step in (
             ("relayed", self._relay),
             ("reconciled", reconcile.reconcile_pending),
+            ("processor_events", self._processor_events),
             ("daily", self._daily),
             ("autopay", self._autopay),
         ):
@@ -40,6 +42,9 @@ class Worker:
                 log.exception("worker step %s failed", name)
         db.session.remove()
         return done
+
+    def _processor_events(self):
+        return ach_returns.apply_listed_events(current_processor())
 
     def _relay(self):
         return outbox.relay(redis_ext.client, redis_ext.prefix, invoice_client())

@@ -9,11 +9,15 @@ from flask_smorest import Blueprint
 
 from billpay_common.errors import Unauthorized
 
-from . import charges, tokens
+from . import ach, charges, tokens
+from .ledger import BankAccountMethod
 from .schemas import (
+    BankAccountMethodSchema,
     ChargeCountSchema,
     ChargeInSchema,
     ChargeSchema,
+    ClockSchema,
+    EventListSchema,
     PaymentMethodInSchema,
     PaymentMethodSchema,
     RefundInSchema,
@@ -40,26 +44,50 @@ def key_required(setting):
     return decorate
 
 
+def _dumped(method):
+    schema = BankAccountMethodSchema() if isinstance(method, BankAccountMethod) else PaymentMethodSchema()
+    return schema.dump(method)
+
+
 @blp.post("/payment_methods")
 @key_required("SANDBOX_PUBLISHABLE_KEY")
 @blp.arguments(PaymentMethodInSchema)
-@blp.response(200, PaymentMethodSchema)
+@blp.response(200)
 def create_payment_method(body):
-    return tokens.create_payment_method(body["card"])
+    if body["type"] == "us_bank_account":
+        return _dumped(ach.create_bank_account(body["us_bank_account"]))
+    return _dumped(tokens.create_payment_method(body["card"]))
 
 
 @blp.get("/payment_methods/<method_id>")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.response(200, PaymentMethodSchema)
+@blp.response(200)
 def get_payment_method(method_id):
-    return tokens.payment_method(method_id)
+    return _dumped(ach.bank_account(method_id) or tokens.payment_method(method_id))
 
 
 @blp.post("/payment_methods/<method_id>/attach")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.response(200, PaymentMethodSchema)
+@blp.response(200)
 def attach_payment_method(method_id):
-    return tokens.attach(method_id)
+    if ach.bank_account(method_id) is not None:
+        return _dumped(ach.attach(method_id))
+    return _dumped(tokens.attach(method_id))
+
+
+@blp.post("/test_helpers/clock")
+@key_required("SANDBOX_SECRET_KEY")
+@blp.arguments(ClockSchema)
+@blp.response(200, ClockSchema)
+def move_clock(body):
+    return ach.set_today(body["today"])
+
+
+@blp.get("/events")
+@key_required("SANDBOX_SECRET_KEY")
+@blp.response(200, EventListSchema)
+def list_events():
+    return {"data": ach.events()}
 
 
 @blp.post("/charges")

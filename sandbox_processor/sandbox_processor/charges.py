@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from billpay_common.errors import Conflict, DomainError, NotFound
 
+from . import ach
 from .ledger import Charge, db
 from .outcomes import MESSAGES, TIMEOUT_CHARGED, TIMEOUT_NOT_CHARGED
 from .tokens import payment_method
@@ -23,6 +24,9 @@ class LostAnswer(DomainError):
 
 
 def charge(reference, amount, method_id, capture):
+    bank_account = ach.bank_account(method_id)
+    if bank_account is not None:
+        return _debit(reference, amount, bank_account)
     existing = db.session.get(Charge, reference)
     method = payment_method(method_id)
     if existing is not None:
@@ -39,6 +43,12 @@ def charge(reference, amount, method_id, capture):
     if method.outcome == TIMEOUT_CHARGED:
         raise LostAnswer(f"sandbox: answer lost for {reference}")
     return record
+
+
+def _debit(reference, amount, bank_account):
+    if ach.debit_found(reference) is None:
+        ach.refuse_used(bank_account)
+    return ach.as_charge(ach.debit(reference, amount, bank_account))
 
 
 def _decline_again(existing, method):
@@ -60,6 +70,9 @@ def _record(reference, amount, method, status):
 
 
 def found(reference):
+    debit = ach.debit_found(reference)
+    if debit is not None:
+        return ach.as_charge(debit)
     record = db.session.get(Charge, reference)
     if record is None:
         raise NotFound(f"sandbox: no charge {reference}", code="resource_missing")
@@ -67,6 +80,8 @@ def found(reference):
 
 
 def move(reference, status, allowed):
+    if ach.debit_found(reference) is not None:
+        raise Conflict(f"sandbox: {reference} is an ACH debit, which cannot become {status}", code="invalid_state")
     record = found(reference)
     if record.status not in allowed:
         raise Conflict(f"sandbox: {reference} is {record.status}, cannot become {status}", code="invalid_state")

@@ -31,6 +31,10 @@ class SandboxSettings(BillPaySettings):
         "*", "the origins allowed to frame the sandbox's card fields (CSP `frame-ancestors`), space separated"
     )
 
+    SANDBOX_ACH_SETTLEMENT_DAYS: int = setting(
+        3, "banking days an ACH debit stays processing before it settles or is returned (see outcomes.ACH_DOC)"
+    )
+
     def flask_config(self):
         return {**super().flask_config(), "SQLALCHEMY_DATABASE_URI": self.SANDBOX_DATABASE_URL}
 

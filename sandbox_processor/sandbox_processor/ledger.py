@@ -37,3 +37,39 @@ class Charge(db.Model):
     status = db.Column(db.String(20), nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=_now)
     updated_at = db.Column(db.DateTime, nullable=False, default=_now, onupdate=_now)
+
+
+class BankAccountMethod(db.Model):
+    """A token for a US bank account entered in the sandbox's fields: the account number itself is never kept,
+    only its last 4 and the outcome the sandbox's test numbers stand for (see outcomes.ACH_DOC)."""
+
+    __tablename__ = "bank_account_methods"
+    id = db.Column(db.String(40), primary_key=True)
+    outcome = db.Column(db.String(24), nullable=False)
+    bank_name = db.Column(db.String(80))
+    account_type = db.Column(db.String(10), nullable=False)
+    last4 = db.Column(db.String(4), nullable=False)
+    routing_number = db.Column(db.String(9), nullable=False)
+    fingerprint = db.Column(db.String(32), nullable=False)
+    attached = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=_now)
+
+
+class AchDebit(db.Model):
+    """An ACH debit: processing until `settles_on`, then succeeded or returned with its R code."""
+
+    __tablename__ = "ach_debits"
+    reference = db.Column(db.String(64), primary_key=True)
+    payment_method = db.Column(db.String(40), nullable=False)
+    amount = db.Column(MONEY, nullable=False)
+    started_on = db.Column(db.Date, nullable=False)
+    settles_on = db.Column(db.Date, nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=_now)
+
+
+class SandboxClock(db.Model):
+    """The sandbox's date, moved by tests (like a processor's test clock); no row means the real date."""
+
+    __tablename__ = "sandbox_clock"
+    id = db.Column(db.Integer, primary_key=True)
+    today = db.Column(db.Date, nullable=False)

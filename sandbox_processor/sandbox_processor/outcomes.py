@@ -69,3 +69,28 @@ MESSAGES = {
 
 def outcome_of(number):
     return BY_NUMBER.get(number, APPROVE)
+
+
+ACH_DOC = """Bank accounts (ACH debits): routing number 110000000 (STRIPE TEST BANK) or any other valid routing number,
+with these account numbers (the same ones Stripe documents for `us_bank_account` in test mode):
+
+| account number | outcome, after SANDBOX_ACH_SETTLEMENT_DAYS banking days |
+|---|---|
+| 000123456789, or any other 4 to 17 digits | settles (payment_intent.succeeded) |
+| 000222222227 | returned R01 insufficient funds |
+| 000111111113 | returned R02 account closed |
+| 000111111116 | returned R03 no account / unable to locate account |
+| 000333333335 | returned R10 customer advises not authorized |
+"""
+ACH_SETTLES = "settles"
+ACH_RETURNS = {"000222222227": "R01", "000111111113": "R02", "000111111116": "R03", "000333333335": "R10"}
+RETURN_REASONS = {
+    "R01": "insufficient_funds",
+    "R02": "account_closed",
+    "R03": "no_account",
+    "R10": "debit_not_authorized",
+}
+
+
+def ach_outcome_of(account_number):
+    return ACH_RETURNS.get(account_number, ACH_SETTLES)

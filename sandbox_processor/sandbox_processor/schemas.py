@@ -1,6 +1,6 @@
 import re
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from billpay_common.money import Money, positive_money
 
@@ -25,9 +25,22 @@ class CardInSchema(Schema):
     cvc = fields.String(required=True, validate=validate.Length(max=8))
 
 
+class BankAccountInSchema(Schema):
+    routing_number = fields.String(required=True, validate=validate.Length(max=20))
+    account_number = fields.String(required=True, validate=validate.Length(max=30))
+    account_type = fields.String(load_default="checking", validate=validate.Length(max=10))
+    account_holder_name = fields.String(required=True, validate=validate.Length(max=100))
+
+
 class PaymentMethodInSchema(Schema):
-    type = fields.String(load_default="card", validate=validate.OneOf(["card"]))
-    card = fields.Nested(CardInSchema, required=True)
+    type = fields.String(load_default="card", validate=validate.OneOf(["card", "us_bank_account"]))
+    card = fields.Nested(CardInSchema)
+    us_bank_account = fields.Nested(BankAccountInSchema)
+
+    @validates_schema
+    def details_of_its_type(self, data, **kwargs):
+        if data["type"] not in data:
+            raise ValidationError("Send the details of this payment method type.", field_name=data["type"])
 
 
 class CardOutSchema(Schema):
@@ -46,6 +59,31 @@ class PaymentMethodSchema(Schema):
     attached = fields.Boolean()
 
 
+class BankAccountOutSchema(Schema):
+    bank_name = fields.String(allow_none=True)
+    account_type = fields.String()
+    last4 = fields.String()
+    routing_number = fields.String()
+    fingerprint = fields.String()
+
+
+class BankAccountMethodSchema(Schema):
+    id = fields.String()
+    object = fields.Constant("payment_method")
+    type = fields.Constant("us_bank_account")
+    us_bank_account = fields.Function(lambda method: BankAccountOutSchema().dump(method))
+    attached = fields.Boolean()
+
+
+class ClockSchema(Schema):
+    today = fields.Date(required=True)
+
+
+class EventListSchema(Schema):
+    object = fields.Constant("list")
+    data = fields.List(fields.Dict())
+
+
 class ChargeInSchema(Schema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
     amount = Money(required=True, validate=positive_money)
@@ -59,9 +97,14 @@ class RefundInSchema(Schema):
 
 class ChargeSchema(Schema):
     reference = fields.String()
-    status = fields.String(metadata={"description": "charged, authorized, refunded, voided or declined"})
+    status = fields.String(
+        metadata={
+            "description": "charged, authorized, refunded, voided or declined; ACH: processing, succeeded, returned"
+        }
+    )
     amount = Money()
     payment_method = fields.String()
+    return_code = fields.String(allow_none=True, metadata={"description": "an ACH return's R code"})
 
 
 class ChargeCountSchema(Schema):

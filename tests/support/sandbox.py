@@ -50,3 +50,35 @@ def payment_method(sandbox_url, number, cvc=None, exp_month=12, exp_year=2035):
     status, answer = tokenize(sandbox_url, number, cvc, exp_month, exp_year)
     assert status == 200, answer
     return answer["id"]
+
+
+def call(sandbox_url, method, path, body=None, key=SECRET_KEY):
+    """(status, JSON answer) of one sandbox API call."""
+    request = urllib.request.Request(
+        f"{sandbox_url}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+        method=method,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.load(refused)
+
+
+def tokenize_bank_account(sandbox_url, account_number, routing_number="110000000", account_type="checking"):
+    """(status, JSON answer) of tokenizing a US bank account, as the sandbox's bank-account fields send it."""
+    details = {
+        "routing_number": routing_number,
+        "account_number": account_number,
+        "account_type": account_type,
+        "account_holder_name": "Michael Jones",
+    }
+    body = {"type": "us_bank_account", "us_bank_account": details}
+    return call(sandbox_url, "POST", "/v1/payment_methods", body, key=PUBLISHABLE_KEY)
+
+
+def move_clock(sandbox_url, day):
+    status, answer = call(sandbox_url, "POST", "/v1/test_helpers/clock", {"today": day.isoformat()})
+    assert status == 200, answer

@@ -37,9 +37,20 @@ class CardDescription:
 
     brand: str
     last4: str
-    exp_month: int
-    exp_year: int
+    exp_month: int | None
+    exp_year: int | None
     fingerprint: str | None = None
+    kind: str = "card"  # or "us_bank_account": brand is then the bank's name and account type, no expiry
+
+
+BRAND_LENGTH = 20  # what invoice_service keeps of a payment's brand
+
+
+def bank_account_label(bank_name: str | None, account_type: str) -> str:
+    """What a person recognises a bank account by where a card shows its brand: "JPMORGAN CHASE checking", or
+    "Checking account" when the bank's name is unknown or too long to go with it."""
+    named = f"{bank_name} {account_type}"
+    return named if bank_name and len(named) <= BRAND_LENGTH else f"{account_type.title()} account"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,8 +60,11 @@ class SavedCard:
     token: str
     brand: str
     last4: str
-    exp_month: int
-    exp_year: int
+    exp_month: int | None
+    exp_year: int | None
+    kind: str = "card"  # or us_bank_account, with the bank's name (when known) and checking or savings
+    bank_name: str | None = None
+    account_type: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +73,7 @@ class ChargeResult:
     reference: str
     code: str = "approved"  # when declined: card_declined, insufficient_funds or incorrect_cvc
     message: str = ""
+    settles_later: bool = False  # an ACH debit: processing at the processor until it settles or is returned
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +119,10 @@ class Processor:
 
     def lookup(self, reference: str) -> ChargeStatus:
         raise NotImplementedError
+
+    def events(self) -> list[dict[str, Any]]:
+        """Processor events to apply (each applied once by its id) for processors without webhooks here."""
+        return []
 
     def forget(self, token: str) -> None:
         """A saved card was deleted: the processor may drop it too (nothing to do for most)."""

@@ -12,7 +12,18 @@ from urllib.parse import quote
 
 from billpay_common.http import ServiceClient, ServiceUnavailable
 
-from .base import CardDescription, ChargeResult, ChargeStatus, Processor, ProcessorError, ProcessorTimeout, SavedCard
+from .base import (
+    CardDescription,
+    ChargeResult,
+    ChargeStatus,
+    Processor,
+    ProcessorError,
+    ProcessorTimeout,
+    SavedCard,
+    bank_account_label,
+)
+
+ACH_STATUSES = ("processing", "succeeded", "returned")
 
 
 class SandboxProcessor(Processor):
@@ -42,10 +53,10 @@ class SandboxProcessor(Processor):
 
     def _charge(self, reference, amount, source, capture):
         body = {"reference": reference, "amount": amount, "payment_method": source.token, "capture": capture}
-        _, declined = self._call("POST", "/v1/charges", body)
+        charge, declined = self._call("POST", "/v1/charges", body)
         if declined is not None:
             return ChargeResult(False, reference, declined.code, declined.message)
-        return ChargeResult(True, reference)
+        return ChargeResult(True, reference, settles_later=charge["status"] == "processing")
 
     def sale(self, reference, amount, source):
         return self._charge(reference, amount, source, capture=True)
@@ -71,12 +82,29 @@ class SandboxProcessor(Processor):
     def _status(data, reference):
         if data is None:
             raise ProcessorError(f"sandbox: no charge {reference}")
-        return ChargeStatus(data["status"], Decimal(data["amount"]))
+        # An ACH debit is settled by its events only (as Stripe's payment_intent events do): pending until then.
+        status = "pending" if data["status"] in ACH_STATUSES else data["status"]
+        return ChargeStatus(status, Decimal(data["amount"]))
 
     def describe(self, token):
-        card = self._call("GET", f"/v1/payment_methods/{quote(token, safe='')}")[0]["card"]
+        method = self._call("GET", f"/v1/payment_methods/{quote(token, safe='')}")[0]
+        if method["type"] == "us_bank_account":
+            bank = method["us_bank_account"]
+            label = bank_account_label(bank["bank_name"], bank["account_type"])
+            return CardDescription(label, bank["last4"], None, None, bank["fingerprint"], kind="us_bank_account")
+        card = method["card"]
         return CardDescription(card["brand"], card["last4"], card["exp_month"], card["exp_year"], card["fingerprint"])
 
+    def events(self):
+        return self._call("GET", "/v1/events")[0]["data"]
+
     def save_card(self, account, token, customer_id=None):
-        card = self._call("POST", f"/v1/payment_methods/{quote(token, safe='')}/attach")[0]["card"]
+        method = self._call("POST", f"/v1/payment_methods/{quote(token, safe='')}/attach")[0]
+        if method["type"] == "us_bank_account":
+            bank = method["us_bank_account"]
+            label = bank_account_label(bank["bank_name"], bank["account_type"])
+            return SavedCard(
+                token, label, bank["last4"], None, None, "us_bank_account", bank["bank_name"], bank["account_type"]
+            )
+        card = method["card"]
         return SavedCard(token, card["brand"], card["last4"], card["exp_month"], card["exp_year"])

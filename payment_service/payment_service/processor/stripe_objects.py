@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import stripe
 
-from .base import ChargeResult, ChargeStatus
+from .base import CardDescription, ChargeResult, ChargeStatus, bank_account_label
 
 DECLINE_MESSAGES = {
     "card_declined": "Your card was declined. Please use another card or call your bank.",
@@ -50,3 +50,15 @@ def status_of(intent) -> ChargeStatus:
     if refunded > 0:
         return ChargeStatus("partially_refunded", amount, refunded)
     return ChargeStatus("charged", amount)
+
+
+def described(method) -> CardDescription:
+    """A Stripe PaymentMethod as payment_service knows it: a card's brand, last 4 and expiry, or a us_bank_account's
+    bank name, account type and last 4 (never its number: Stripe keeps that)."""
+    if method.type == "us_bank_account":
+        bank = method.us_bank_account
+        label = bank_account_label(bank.bank_name, bank.account_type)
+        return CardDescription(label, bank.last4, None, None, getattr(bank, "fingerprint", None), "us_bank_account")
+    card = method.card
+    brand = BRANDS.get(card.brand, card.brand.title())
+    return CardDescription(brand, card.last4, card.exp_month, card.exp_year, getattr(card, "fingerprint", None))

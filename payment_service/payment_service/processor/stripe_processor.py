@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import StripeIntent
 from .base import (
-    CardDescription,
     CardRefused,
     ChargeResult,
     ChargeStatus,
@@ -30,7 +29,7 @@ from .base import (
     ProcessorTimeout,
     SavedCard,
 )
-from .stripe_objects import BRANDS, DECLINE_MESSAGES, cents, decline, status_of
+from .stripe_objects import BRANDS, DECLINE_MESSAGES, cents, decline, described, status_of
 
 CURRENCY = "usd"
 REFERENCE_KEY = "billpay_payment_id"
@@ -188,9 +187,7 @@ class StripeProcessor(Processor):
 
     def describe(self, token):
         """The card of a PaymentMethod (`pm_...`) or a saved card (`cus_...:pm_...`), with Stripe's fingerprint."""
-        card = self._call(self.client.v1.payment_methods.retrieve, token.rpartition(":")[2]).card
-        brand = BRANDS.get(card.brand, card.brand.title())
-        return CardDescription(brand, card.last4, card.exp_month, card.exp_year, getattr(card, "fingerprint", None))
+        return described(self._call(self.client.v1.payment_methods.retrieve, token.rpartition(":")[2]))
 
     def save_card(self, account, payment_method_id, customer_id=None):
         """Attach a PaymentMethod to the account's Customer (created when None) through a SetupIntent for

@@ -19,7 +19,9 @@ def test_a_saved_card_shows_brand_last4_and_expiry_only(client, auth):
     assert created.json["is_default"] is True
     listed = client.get("/payment-profiles", headers=auth).json["items"]
     assert [item["id"] for item in listed] == [created.json["id"]]
-    assert set(listed[0]) == {"id", "brand", "last4", "exp_month", "exp_year", "is_default", "created_at"}
+    card_fields = {"id", "kind", "brand", "last4", "exp_month", "exp_year", "is_default", "created_at"}
+    assert set(listed[0]) == card_fields | {"bank_name", "account_type"}  # a bank account's, None for a card
+    assert (listed[0]["kind"], listed[0]["bank_name"], listed[0]["account_type"]) == ("card", None, None)
 
 
 def test_a_card_number_is_refused_and_an_unknown_token_is_not_saved(client, auth):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 import stripe
 
-from payment_service.processor.stripe_objects import cents, status_of
+from payment_service.processor.stripe_objects import cents, described, status_of
 
 
 def intent(status, amount=2500, refunded=None):
@@ -34,3 +34,22 @@ def test_amounts_go_to_stripe_in_whole_cents():
 def test_a_payment_intent_reads_as_a_charge_status(status, refunded, expected):
     found = status_of(intent(status, refunded=refunded))
     assert (found.status, found.refunded) == expected and found.amount == Decimal("25")
+
+
+def test_a_stripe_us_bank_account_is_described_by_bank_type_and_last4_without_expiry():
+    # The shape Stripe documents for a us_bank_account PaymentMethod (localstripe has none to run against).
+    bank = {"bank_name": "STRIPE TEST BANK", "account_type": "savings", "last4": "6789", "fingerprint": "fp1"}
+    method = stripe.PaymentMethod.construct_from(
+        {"id": "pm_1", "object": "payment_method", "type": "us_bank_account", "us_bank_account": bank}, "sk_test_unit"
+    )
+    description = described(method)
+    assert (description.kind, description.last4, description.exp_month) == ("us_bank_account", "6789", None)
+    assert description.brand == "Savings account"  # the bank's name does not fit invoice_service's 20 characters
+
+
+def test_a_stripe_card_is_described_by_brand_last4_and_expiry():
+    card = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2031}
+    method = stripe.PaymentMethod.construct_from(
+        {"id": "pm_2", "object": "payment_method", "type": "card", "card": card}, "sk_test_unit"
+    )
+    assert described(method).brand == "Visa" and described(method).kind == "card"

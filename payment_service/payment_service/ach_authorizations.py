@@ -1,0 +1,71 @@
+"""NACHA debit authorizations: staged with the payment or AutoPay enrolment they authorize, refreshed by each
+debit, kept until two years after the last one, listed for the office."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from billpay_common.clock import utcnow
+from billpay_common.errors import Unprocessable
+
+from . import ach_terms
+from .extensions import db
+from .models import AchAuthorization
+
+KEEP_FOR = timedelta(days=731)  # two years after the last debit, a leap day included
+
+
+def checked_version(version: str | None) -> str:
+    if version not in ach_terms.TEXTS:
+        raise Unprocessable(
+            "Read and accept the debit authorization for this bank account.",
+            code="ach_authorization_required",
+            fields={"ach_authorization": f"Accept the authorization text version {ach_terms.CURRENT}."},
+        )
+    return version
+
+
+def stage(account: str, method: str, version: str, bank_account: str, **details) -> AchAuthorization:
+    """details: amount, payment_id, profile_id, client_address, staff_actor, as known."""
+    now = utcnow()
+    record = AchAuthorization(
+        account=account,
+        method=method,
+        text_version=checked_version(version),
+        bank_account=bank_account[:60],
+        **details,
+        accepted_at=now,
+        keep_until=(now + KEEP_FOR).date(),
+    )
+    db.session.add(record)
+    return record
+
+
+def debited(record: AchAuthorization, when: datetime) -> None:
+    record.last_debit_at = when
+    record.keep_until = (when + KEEP_FOR).date()
+
+
+def debit_under_autopay(account: str, profile_id: str, when: datetime) -> None:
+    """Stage: AutoPay debits the bank account now, so its latest authorization is kept two years from now."""
+    query = (
+        select(AchAuthorization)
+        .where(AchAuthorization.account == account, AchAuthorization.profile_id == profile_id)
+        .where(AchAuthorization.method == ach_terms.AUTOPAY)
+        .order_by(AchAuthorization.id.desc())
+    )
+    record = db.session.scalars(query.limit(1)).first()
+    if record is not None:
+        debited(record, when)
+
+
+def of_account(account: str) -> list[AchAuthorization]:
+    query = select(AchAuthorization).where(AchAuthorization.account == account).order_by(AchAuthorization.id)
+    return list(db.session.scalars(query))
+
+
+def forget_expired(today) -> int:
+    expired = db.session.query(AchAuthorization).filter(AchAuthorization.keep_until < today)
+    count = expired.delete()
+    db.session.commit()
+    return count
