@@ -5,8 +5,10 @@ Only declines that happened refuse: a window refuses when its declines reach the
 in-flight place in each of its windows before the processor is called, in one atomic step (trim, count, refuse or
 take). When the declines and the attempts in flight together fill a window, a new attempt is not refused for
 declines that never happened: it waits (up to SETTLE_WAIT_SECONDS) for an attempt in flight to settle, then counts
-again; so concurrent payments with one clean card (a subscriber paying several invoices at once) all go through,
-and concurrent declining attempts can never overshoot a limit. A declined attempt turns its places into
+again, so concurrent declining attempts can never overshoot a limit. In-flight places are counted only as far as
+needed: an attempt with a card approved within its window and not declined since (a subscriber paying several
+invoices at once with the card that just paid, a due-date rush of saved cards behind one NAT) takes none and
+waits for none; only its declines, if it is declined after all, count. A declined attempt turns its places into
 declines; any other outcome gives them back. The windows live in Redis (redis_windows.py), so every process and
 replica sees the same counts. Each refusal is audited; the accounting office can lift a block. The window rules
 here are pure, for unit tests.
@@ -97,12 +99,20 @@ def _in_words(seconds: int) -> str:
 class DeclineWindows(Protocol):
     """Where the windows are kept (Redis; a dict in unit tests)."""
 
-    def take(self, windows: Sequence[Window], attempt: str, now: float) -> list[Block]:
+    def take(self, windows: Sequence[Window], attempt: str, now: float, in_flight: bool = True) -> list[Block]:
         """Atomically: the blocks when any window is full (nothing taken), or [] with an in-flight place taken in
-        each (an attempt already holding a place or counted as a decline keeps it)."""
+        each (an attempt already holding a place or counted as a decline keeps it). Without `in_flight`, only
+        declines fill a window and no place is taken."""
 
-    def decline(self, windows: Sequence[Window], attempt: str) -> None:
-        """The attempt's in-flight places become declines, at the time each place was taken."""
+    def card_approved(self, windows: Sequence[Window]) -> bool:
+        """The attempt's card (its CARD window's subject) was approved within its window, not declined since."""
+
+    def approve(self, windows: Sequence[Window], attempt: str) -> None:
+        """The attempt's places are freed and its card marked approved."""
+
+    def decline(self, windows: Sequence[Window], attempt: str, now: float) -> None:
+        """The attempt's in-flight places become declines, at the time each place was taken (now, when it took
+        none), and its card is no longer marked approved."""
 
     def give_back(self, windows: Sequence[Window], attempt: str) -> None:
         """The attempt's in-flight places are freed (a decline it already counts stays)."""
@@ -131,8 +141,13 @@ class Attempt:
 
     def declined(self) -> None:
         if not self.finished:
-            self.guard.store.decline(self.windows, self.attempt)
+            self.guard.store.decline(self.windows, self.attempt, self.guard.clock())
             self.guard.declined()
+            self.finished = True
+
+    def approved(self) -> None:
+        if not self.finished:
+            self.guard.store.approve(self.windows, self.attempt)
             self.finished = True
 
     def done(self) -> None:
@@ -142,7 +157,8 @@ class Attempt:
 
     @contextlib.contextmanager
     def settled(self) -> Iterator[None]:
-        """Around the charge: a decline (402) turns the places into declines; any other outcome frees them."""
+        """Around the charge: a decline (402) turns the places into declines; an approval (no error) frees them
+        and marks the card approved; any other outcome frees them."""
         try:
             yield
         except DomainError as refused:
@@ -154,7 +170,7 @@ class Attempt:
         except BaseException:
             self.done()
             raise
-        self.done()
+        self.approved()
 
 
 class CardTestingGuard:
@@ -175,11 +191,12 @@ class CardTestingGuard:
         TooManyDeclines, audited, for the block that lasts longest. A window full only of attempts in flight is
         waited for, up to SETTLE_WAIT_SECONDS."""
         windows = [Window(limit, subjects[limit.kind]) for limit in self.limits if subjects.get(limit.kind)]
+        in_flight = not self.store.card_approved(windows)
         deadline = self.clock() + SETTLE_WAIT_SECONDS
-        blocks = self.store.take(windows, attempt, self.clock())
+        blocks = self.store.take(windows, attempt, self.clock(), in_flight)
         while blocks and all(block.settling for block in blocks) and self.clock() < deadline:
             self.sleep(SETTLE_POLL_SECONDS)
-            blocks = self.store.take(windows, attempt, self.clock())
+            blocks = self.store.take(windows, attempt, self.clock(), in_flight)
         if blocks:
             longest = max(blocks, key=lambda block: block.retry_after)
             for block in blocks:

@@ -30,31 +30,41 @@ class MemoryWindows:
     rules as the Redis script."""
 
     def __init__(self):
-        self.declines, self.in_flight, self.burst = {}, {}, {}
+        self.declines, self.in_flight, self.burst, self.approved = {}, {}, {}, set()
 
-    def take(self, windows, attempt, now):
+    def take(self, windows, attempt, now, in_flight=True):
         blocks = []
         for window in windows:
             subject = (window.limit.kind, window.subject)
             declined, flying = self.declines.get(subject, {}), self.in_flight.get(subject, {})
-            live = sum(1 for moment in flying.values() if moment > now - window.limit.seconds)
+            live = sum(1 for moment in flying.values() if moment > now - window.limit.seconds) if in_flight else 0
             wait = seconds_until_free(list(declined.values()), window.limit, now, live)
             if wait is not None and attempt not in declined and attempt not in flying:
                 settling = wait == SETTLING
                 blocks.append(Block(window, 1 if settling else max(1, round(wait)), settling=settling))
-        if not blocks:
+        if not blocks and in_flight:
             for window in windows:
                 subject = (window.limit.kind, window.subject)
                 if attempt not in self.declines.get(subject, {}):
                     self.in_flight.setdefault(subject, {}).setdefault(attempt, now)
         return blocks
 
-    def decline(self, windows, attempt):
+    def _card(self, windows):
+        return next((window.subject for window in windows if window.limit.kind == CARD), None)
+
+    def card_approved(self, windows):
+        return self._card(windows) in self.approved
+
+    def approve(self, windows, attempt):
+        self.give_back(windows, attempt)
+        self.approved.add(self._card(windows))
+
+    def decline(self, windows, attempt, now):
         for window in windows:
             subject = (window.limit.kind, window.subject)
-            taken = self.in_flight.get(subject, {}).pop(attempt, None)
-            if taken is not None:
-                self.declines.setdefault(subject, {}).setdefault(attempt, taken)
+            taken = self.in_flight.get(subject, {}).pop(attempt, now)
+            self.declines.setdefault(subject, {}).setdefault(attempt, taken)
+        self.approved.discard(self._card(windows))
 
     def give_back(self, windows, attempt):
         for window in windows:
@@ -192,14 +202,29 @@ def test_one_address_is_refused_after_ten_declines_across_accounts(guard):
     assert "your network address" in refused.value.message
 
 
-def test_concurrent_attempts_with_a_clean_card_are_never_refused_for_declines_that_never_happened(guard, clock):
-    in_flight = [guard.admit("1001", subjects(), f"p{number}") for number in range(3)]  # the card's limit
+def test_concurrent_attempts_with_a_card_just_approved_take_no_place_and_wait_for_none(guard, clock):
+    with guard.admit("1001", subjects(), "first").settled():
+        pass  # approved
+    in_flight = [guard.admit("1001", subjects(), f"p{number}") for number in range(50)]  # one account, one card
+    assert clock.slept == 0.0
     for attempt in in_flight:
         with attempt.settled():
-            pass  # approved
-    for number in range(3):
-        guard.admit("1001", subjects(), f"next{number}")
-    assert clock.slept == 0.0
+            pass
+    guard.admit("1001", subjects(card="card-new"), "new")  # a card never approved takes its places as before
+
+
+def test_a_card_just_approved_that_is_then_declined_counts_and_is_trusted_no_more(guard, clock):
+    with guard.admit("1001", subjects(), "first").settled():
+        pass
+    trusted = [guard.admit("1001", subjects(), f"p{number}") for number in range(2)]
+    for attempt in trusted:
+        with pytest.raises(DomainError), attempt.settled():
+            raise DomainError("declined", code="card_declined", status=402)
+    in_flight = guard.admit("1001", subjects(), "p2")  # the card's window: two declines and one in flight
+    with pytest.raises(TooManyDeclines):
+        guard.admit("1001", subjects(), "p3")
+    assert clock.slept >= SETTLE_WAIT_SECONDS
+    in_flight.done()
 
 
 def test_an_attempt_waits_while_attempts_in_flight_fill_a_window_then_is_refused_only_if_they_never_settle(
