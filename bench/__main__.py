@@ -65,6 +65,7 @@ def build_stack(var_dir, databases):
         EMAIL_DAILY_LIMIT_PER_RECIPIENT="100000",
         SANDBOX_LATENCY_MS=os.environ.get("BENCH_LATENCY_MS", "400"),  # a real processor answers in 300-800 ms
         GUNICORN_THREADS=os.environ.get("BENCH_GUNICORN_THREADS", "32"),
+        PAYMENT_DATABASE_POOL_SIZE=os.environ.get("BENCH_PAYMENT_POOL_SIZE", "22"),
     )
     return Stack(
         var_dir,
