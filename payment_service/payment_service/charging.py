@@ -35,8 +35,10 @@ def charge(
     """The payment, succeeded or pending; or the DomainError it was refused with (402, 409, 503, ...). A retry
     with the same key gets the same answer, except after a 503 (nothing charged), which frees the key."""
     _reserve(payment, request, invoices, uow)
+    payment_id, amount = payment.id, payment.amount
+    uow.release_connection()
     try:
-        result = processor.sale(payment.id, payment.amount, source)
+        result = processor.sale(payment_id, amount, source)
     except ProcessorTimeout:
         log.warning("processor did not answer for payment %s; it is pending", payment.id)
         return _pending(payment, request, uow)
@@ -54,8 +56,10 @@ def charge(
 
 def _reserve(payment: Payment, request: RequestAnswers, invoices: InvoiceReservations, uow: UnitOfWork) -> None:
     allocations = [(item.invoice, item.amount) for item in payment.allocations]
+    payment_id, account = payment.id, payment.account
+    uow.release_connection()
     try:
-        invoices.reserve(payment.id, payment.account, allocations)
+        invoices.reserve(payment_id, account, allocations)
     except ServiceUnavailable as down:
         log.warning("invoice_service unreachable, payment %s not charged: %s", payment.id, down)
         # The reservation may have been saved before the reply was lost: give it back now, or the worker will.
