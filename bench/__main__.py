@@ -12,7 +12,7 @@ from pathlib import Path
 from devtools.ports import free_port
 from devtools.stack import ROOT, SANDBOX, WEB_SERVICES, Stack
 
-from . import load, scenario
+from . import capacity, load, scenario
 from .memory import PeakMemory
 from .nginx import Nginx, nginx_binary
 
@@ -47,6 +47,10 @@ def _redis_url():
         return None
 
 
+WEB_CONCURRENCY = int(os.environ.get("BENCH_WEB_CONCURRENCY", "2"))
+PARTS = os.environ.get("BENCH_PARTS", "all")  # all, stack (this process's figures only) or capacity
+
+
 def build_stack(var_dir, databases):
     environ = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "REDIS_URL"}
     environ.update({f"{name.upper()}_DATABASE_URL": url for name, url in databases.items() if name != "invoices"})
@@ -59,6 +63,9 @@ def build_stack(var_dir, databases):
         LOGIN_RATE_LIMIT="100000 per minute",
         EMAIL_DAILY_LIMIT_PER_ACCOUNT="100000",  # every receipt goes to bench@example.com
         EMAIL_DAILY_LIMIT_PER_RECIPIENT="100000",
+        SANDBOX_LATENCY_MS=os.environ.get("BENCH_LATENCY_MS", "400"),  # a real processor answers in 300-800 ms
+        GUNICORN_THREADS=os.environ.get("BENCH_GUNICORN_THREADS", "32"),
+        PAYMENT_DATABASE_POOL_SIZE=os.environ.get("BENCH_PAYMENT_POOL_SIZE", "22"),
     )
     return Stack(
         var_dir,
@@ -66,6 +73,7 @@ def build_stack(var_dir, databases):
         environ=environ,
         log_dir=var_dir / "logs",
         mail_port=free_port(),
+        web_concurrency=WEB_CONCURRENCY,
     )
 
 
@@ -163,10 +171,17 @@ def main():
         try:
             stack.prepare().start()
             data = scenario.prepare(stack)
+            payers = capacity.prepare_payers(stack)
             with PeakMemory(stack.processes) as memory:
-                results = http_figures(stack, data) if load.wrk_available() else {}
-                receipts = scenario.receipt_latency(stack, data)
+                results, receipts = {}, None
+                if load.wrk_available() and PARTS != "capacity":
+                    results = http_figures(stack, data)
+                    receipts = scenario.receipt_latency(stack, data)
+                payments = capacity.payments_at_latency(stack, data, payers) if load.wrk_available() else None
             print_table(results, receipts, memory.peaks, memory.per_process())
+            if payments:
+                balances = capacity.balances_right(databases, payers) if databases else None
+                capacity.print_figures(*payments, balances)
             stopped = {
                 name: process.returncode for name, process in stack.processes.items() if process.poll() is not None
             }
@@ -174,7 +189,7 @@ def main():
                 print(f"\nProcesses that stopped during the run (exit codes): {stopped}")
         finally:
             stack.stop()
-    if os.environ.get("BENCH_PARTS", "all") == "all":
+    if PARTS == "all":
         run_part("email_delivery.py")
         # 100,000 accounts and 1,000,000 invoices in PostgreSQL (bench_invoices, made afresh above)
         run_part("invoices.py", BENCH_DATABASE_URL=databases.get("invoices", ""))

@@ -36,8 +36,17 @@ def _percentile(output, percent):
 def parse(output):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50, p99 = _percentile(output, 50), _percentile(output, 99)
+    mean = re.search(r"^\s+Latency\s+(\S+)", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non_2xx": int(errors.group(1)) if errors else 0}
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "mean_ms": _to_ms(mean.group(1)) if mean else float("nan"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+    }
 
 
 def run_wrk(url, headers=None, seconds=5, connections=8, threads=2, body=None):
@@ -58,6 +67,22 @@ def run_wrk(url, headers=None, seconds=5, connections=8, threads=2, body=None):
         return parse(output)
     except AttributeError as error:
         raise RuntimeError(f"cannot read wrk's output:\n{output}") from error
+
+
+def run_wrk_script(url, script, seconds, connections, threads=2, headers=None):
+    """wrk with a Lua script of its own (it builds each request), for `seconds`."""
+    path = Path(tempfile.mkstemp(suffix=".lua")[1])
+    path.write_text(script)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    try:
+        output = subprocess.run(
+            [*command, "-s", str(path), url], capture_output=True, text=True, check=True, timeout=seconds + 30
+        ).stdout
+    finally:
+        path.unlink()
+    return parse(output)
 
 
 def measure(url, headers=None, body=None, runs=3, seconds=5, connections=8):

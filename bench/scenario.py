@@ -65,7 +65,7 @@ def sandbox_token(stack):
 
 
 def payment_body(data):
-    return json.dumps({"allocations": [{"invoice": data.big_invoice, "amount": "0.01"}], "profile_id": data.profile_id})
+    return json.dumps({"allocations": [{"invoice": data.big_invoice, "amount": "1.00"}], "profile_id": data.profile_id})
 
 
 def receipt_latency(stack, data, count=30, timeout=20):
@@ -77,7 +77,7 @@ def receipt_latency(stack, data, count=30, timeout=20):
     latencies = []
     for _ in range(count):
         body = {
-            "allocations": [{"invoice": data.big_invoice, "amount": "0.01"}],
+            "allocations": [{"invoice": data.big_invoice, "amount": "1.00"}],
             "payment_method": sandbox_token(stack),
             "receipt_email": "bench@example.com",
         }

@@ -1,10 +1,17 @@
 """Card testing: declined attempts are counted per account, per client address and per card (its fingerprint) in
 sliding windows; over a limit, further attempts are refused (429, Retry-After) before any reservation or charge.
 
-An attempt takes a place in each of its windows before the processor is called, in one atomic step (trim, count,
-refuse or take), so concurrent attempts can never overshoot a limit; an attempt that is not declined gives its
-places back. The windows live in Redis (redis_windows.py), so every process and replica sees the same counts.
-Each refusal is audited; the accounting office can lift a block. The window rules here are pure, for unit tests.
+Only declines that happened refuse: a window refuses when its declines reach the limit. An attempt takes an
+in-flight place in each of its windows before the processor is called, in one atomic step (trim, count, refuse or
+take). When the declines and the attempts in flight together fill a window, a new attempt is not refused for
+declines that never happened: it waits (up to SETTLE_WAIT_SECONDS) for an attempt in flight to settle, then counts
+again, so concurrent declining attempts can never overshoot a limit. In-flight places are counted only as far as
+needed: an attempt with a card approved within its window and not declined since (a subscriber paying several
+invoices at once with the card that just paid, a due-date rush of saved cards behind one NAT) takes none and
+waits for none; only its declines, if it is declined after all, count. A declined attempt turns its places into
+declines; any other outcome gives them back. The windows live in Redis (redis_windows.py), so every process and
+replica sees the same counts. Each refusal is audited; the accounting office can lift a block. The window rules
+here are pure, for unit tests.
 """
 
 import contextlib
@@ -48,15 +55,24 @@ class Window:
 class Block:
     window: Window
     retry_after: int  # whole seconds until one more attempt is allowed
+    settling: bool = False  # full of attempts in flight, not of declines: worth waiting for
 
 
-def seconds_until_free(times: Sequence[float], limit: Limit, now: float) -> float | None:
-    """None when one more attempt fits in the window; otherwise how long until enough of the attempts in it
-    (their times, any order) have aged out of it. The Redis script computes the same."""
-    live = sorted(moment for moment in times if moment > now - limit.seconds)
-    if len(live) < limit.declines:
-        return None
-    return live[len(live) - limit.declines] + limit.seconds - now
+SETTLING = -1  # a window's wait when attempts in flight, not declines, fill it: they settle within a charge
+SETTLE_WAIT_SECONDS = 10.0  # how long a new attempt waits for attempts in flight to settle before a 429
+SETTLE_POLL_SECONDS = 0.05
+
+
+def seconds_until_free(declines: Sequence[float], limit: Limit, now: float, in_flight: int = 0) -> float | None:
+    """None when one more attempt fits in the window; SETTLING when it fits once an attempt in flight settles;
+    otherwise how long until enough declines have aged out. `declines` are the times of the declines (any order),
+    `in_flight` the other attempts holding a place. The Redis script computes the same."""
+    live = sorted(moment for moment in declines if moment > now - limit.seconds)
+    if len(live) >= limit.declines:
+        return live[len(live) - limit.declines] + limit.seconds - now
+    if len(live) + in_flight >= limit.declines:
+        return SETTLING
+    return None
 
 
 class TooManyDeclines(TooManyRequests):
@@ -83,10 +99,23 @@ def _in_words(seconds: int) -> str:
 class DeclineWindows(Protocol):
     """Where the windows are kept (Redis; a dict in unit tests)."""
 
-    def take(self, windows: Sequence[Window], attempt: str, now: float) -> list[Block]:
-        """Atomically: the blocks when any window is full (nothing taken), or [] with a place taken in each."""
+    def take(self, windows: Sequence[Window], attempt: str, now: float, in_flight: bool = True) -> list[Block]:
+        """Atomically: the blocks when any window is full (nothing taken), or [] with an in-flight place taken in
+        each (an attempt already holding a place or counted as a decline keeps it). Without `in_flight`, only
+        declines fill a window and no place is taken."""
 
-    def give_back(self, windows: Sequence[Window], attempt: str) -> None: ...
+    def card_approved(self, windows: Sequence[Window]) -> bool:
+        """The attempt's card (its CARD window's subject) was approved within its window, not declined since."""
+
+    def approve(self, windows: Sequence[Window], attempt: str) -> None:
+        """The attempt's places are freed and its card marked approved."""
+
+    def decline(self, windows: Sequence[Window], attempt: str, now: float) -> None:
+        """The attempt's in-flight places become declines, at the time each place was taken (now, when it took
+        none), and its card is no longer marked approved."""
+
+    def give_back(self, windows: Sequence[Window], attempt: str) -> None:
+        """The attempt's in-flight places are freed (a decline it already counts stays)."""
 
     def lift(self, kind: str, subject: str) -> bool:
         """Empty that subject's window; True when it held any attempt."""
@@ -104,24 +133,32 @@ class Burst:
 
 
 class Attempt:
-    """A payment attempt holding its places: `declined()` keeps them, `done()` gives them back."""
+    """A payment attempt holding its places: `declined()` counts them as declines, `done()` gives them back."""
 
     def __init__(self, guard: "CardTestingGuard", windows: list[Window], attempt: str) -> None:
         self.guard, self.windows, self.attempt = guard, windows, attempt
-        self.given_back = False
+        self.finished = False
 
     def declined(self) -> None:
-        if not self.given_back:
+        if not self.finished:
+            self.guard.store.decline(self.windows, self.attempt, self.guard.clock())
             self.guard.declined()
+            self.finished = True
+
+    def approved(self) -> None:
+        if not self.finished:
+            self.guard.store.approve(self.windows, self.attempt)
+            self.finished = True
 
     def done(self) -> None:
-        if not self.given_back:
+        if not self.finished:
             self.guard.store.give_back(self.windows, self.attempt)
-            self.given_back = True
+            self.finished = True
 
     @contextlib.contextmanager
     def settled(self) -> Iterator[None]:
-        """Around the charge: a decline (402) keeps the places; any other outcome gives them back."""
+        """Around the charge: a decline (402) turns the places into declines; an approval (no error) frees them
+        and marks the card approved; any other outcome frees them."""
         try:
             yield
         except DomainError as refused:
@@ -133,7 +170,7 @@ class Attempt:
         except BaseException:
             self.done()
             raise
-        self.done()
+        self.approved()
 
 
 class CardTestingGuard:
@@ -144,14 +181,22 @@ class CardTestingGuard:
         burst: Burst,
         audit: Callable[[Block, str], None],
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store, self.limits, self.burst, self.audit, self.clock = store, list(limits), burst, audit, clock
+        self.sleep = sleep
 
     def admit(self, account: str, subjects: dict[str, str], attempt: str) -> Attempt:
         """The attempt, holding a place in each window (subjects by kind; an empty subject is not counted), or
-        TooManyDeclines, audited, for the block that lasts longest."""
+        TooManyDeclines, audited, for the block that lasts longest. A window full only of attempts in flight is
+        waited for, up to SETTLE_WAIT_SECONDS."""
         windows = [Window(limit, subjects[limit.kind]) for limit in self.limits if subjects.get(limit.kind)]
-        blocks = self.store.take(windows, attempt, self.clock())
+        in_flight = not self.store.card_approved(windows)
+        deadline = self.clock() + SETTLE_WAIT_SECONDS
+        blocks = self.store.take(windows, attempt, self.clock(), in_flight)
+        while blocks and all(block.settling for block in blocks) and self.clock() < deadline:
+            self.sleep(SETTLE_POLL_SECONDS)
+            blocks = self.store.take(windows, attempt, self.clock(), in_flight)
         if blocks:
             longest = max(blocks, key=lambda block: block.retry_after)
             for block in blocks:

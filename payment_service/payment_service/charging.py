@@ -38,13 +38,15 @@ def charge(
     saved = _save_card(payment, source, processor, uow) if save_card and payment.profile_id is None else None
     if saved is not None:
         source = PaymentSource(token=saved.token)
+    payment_id, amount = payment.id, payment.amount
+    uow.release_connection()
     try:
-        result = processor.sale(payment.id, payment.amount, source)
+        result = processor.sale(payment_id, amount, source)
     except ProcessorTimeout:
-        log.warning("processor did not answer for payment %s; it is pending", payment.id)
+        log.warning("processor did not answer for payment %s; it is pending", payment_id)
         return _pending(payment, request, uow, saved)
     except Exception:  # an adapter's own failure: the charge may have happened, so never retry blindly
-        log.exception("processor failed for payment %s; it is pending", payment.id)
+        log.exception("processor failed for payment %s; it is pending", payment_id)
         return _pending(payment, request, uow, saved)
     payment.charged(result.reference)
     if not result.approved:
@@ -59,8 +61,10 @@ def charge(
 
 def _reserve(payment: Payment, request: RequestAnswers, invoices: InvoiceReservations, uow: UnitOfWork) -> None:
     allocations = [(item.invoice, item.amount) for item in payment.allocations]
+    payment_id, account = payment.id, payment.account
+    uow.release_connection()
     try:
-        invoices.reserve(payment.id, payment.account, allocations)
+        invoices.reserve(payment_id, account, allocations)
     except ServiceUnavailable as down:
         log.warning("invoice_service unreachable, payment %s not charged: %s", payment.id, down)
         # The reservation may have been saved before the reply was lost: give it back now, or the worker will.

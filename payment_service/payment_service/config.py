@@ -11,8 +11,10 @@ from billpay_common.service_auth import check_key
 from billpay_common.settings import BackendSettings, database_url_setting, setting
 
 
-def engine_options(url):
+def engine_options(url, pool_size=None):
     options = {"pool_pre_ping": True}
+    if pool_size and not url.startswith("sqlite"):
+        options["pool_size"] = pool_size
     if url.startswith("sqlite"):
         # Writers queue on SQLite's lock instead of failing after pysqlite's 5 s default.
         options["connect_args"] = {"timeout": 30}
@@ -53,6 +55,12 @@ class PaymentSettings(BackendSettings):
     )
     PROCESSOR_TIMEOUT_SECONDS: float = setting(
         20.0, "a processor call slower than this leaves the payment pending", gt=0
+    )
+    PAYMENT_DATABASE_POOL_SIZE: int = setting(
+        5,
+        "database connections each process keeps (10 more may open under load); a payment holds one while it "
+        "waits for the processor, so size it near GUNICORN_THREADS (mind PostgreSQL's max_connections)",
+        ge=1,
     )
     IDEMPOTENCY_TTL_HOURS: int = setting(24, "how long idempotency keys are kept", gt=0)
     IDEMPOTENCY_WAIT_SECONDS: float = setting(
@@ -190,7 +198,7 @@ class PaymentSettings(BackendSettings):
         return {
             **super().flask_config(),
             "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url, self.PAYMENT_DATABASE_POOL_SIZE),
         }
 
 

@@ -39,6 +39,9 @@ class UnitOfWork(Protocol):
     def close_abandoned_requests(self, payment_id: str) -> None:
         """A request that died mid-way left its Idempotency-Key in use: retries get the payment from now on."""
 
+    def release_connection(self) -> None:
+        """Before a call to another system, with nothing pending: hold no database connection across it."""
+
     def commit(self) -> bool:
         """True when stored; False when another process moved the payment on first: then nothing staged is
         stored and the payment reads as that process left it."""

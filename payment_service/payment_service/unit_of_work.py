@@ -29,6 +29,12 @@ class SqlUnitOfWork:
     def close_abandoned_requests(self, payment_id: str) -> None:
         idempotency.close_abandoned(payment_id)
 
+    def release_connection(self) -> None:
+        """End the transaction that reading the payment after a commit began (nothing is pending then), so no
+        database connection is held while another system answers: a charge waits 300-800 ms for the processor,
+        and held connections would cap the payments in flight at the pool's size."""
+        db.session.commit()
+
     def commit(self) -> bool:
         """A payment's status is its row's version (see models.Payment): a stale one fails the whole commit."""
         try:

@@ -27,6 +27,13 @@ class SandboxSettings(BillPaySettings):
         secret=True,
         local_default=True,
     )
+    SANDBOX_LATENCY_MS: int = setting(
+        0,
+        "milliseconds each charge waits before it is answered, as a real processor's 300-800 ms (the bench uses "
+        "400); the wait holds no database connection and blocks no other request",
+        ge=0,
+        le=60000,
+    )
     SANDBOX_FRAME_ANCESTORS: str = setting(
         "*", "the origins allowed to frame the sandbox's card fields (CSP `frame-ancestors`), space separated"
     )

@@ -12,8 +12,9 @@ SECRET_KEY = "sk_sandbox_local"
 
 
 @contextlib.contextmanager
-def sandbox_processor(directory):
-    """The sandbox processor on its own origin (http://127.0.0.1:<port>), its ledger in `directory`."""
+def sandbox_processor(directory, latency_ms=0):
+    """The sandbox processor on its own origin (http://127.0.0.1:<port>), its ledger in `directory`, each charge
+    answered after `latency_ms`."""
     from sandbox_processor.config import Config
 
     from sandbox_processor import create_app
@@ -23,6 +24,7 @@ def sandbox_processor(directory):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{directory}/sandbox_processor.db"
         SANDBOX_PUBLISHABLE_KEY = PUBLISHABLE_KEY
         SANDBOX_SECRET_KEY = SECRET_KEY
+        SANDBOX_LATENCY_MS = latency_ms
 
     with served(create_app(TestConfig)) as url:
         yield url

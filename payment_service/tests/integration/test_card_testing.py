@@ -16,6 +16,8 @@ from payment_helpers import body, key, sandbox_charge
 from billpay_common.staff_auth import SUPERVISOR
 from devtools.testing import unique_account
 from payment_service import create_app
+from payment_service import declines as payment_declines
+from payment_service.card_testing import TooManyDeclines
 from payment_service.config import Config, engine_options
 from tests.support.sandbox import SECRET_KEY as SANDBOX_SECRET_KEY
 from tests.support.service_apps import PAYMENT_SERVICE_KEY, database_url, migrated_app, unique_prefix
@@ -273,3 +275,34 @@ def test_concurrent_attempts_never_overshoot_a_limit(guarded, subscriber, tokens
         thread.join(timeout=120)
     assert sorted(statuses) == [402] * 5 + [429] * 5
     assert processor_calls(who.payment_ids()) == ["declined"] * 5
+
+
+def test_concurrent_payments_with_one_clean_card_all_go_through(guarded, subscriber):
+    who = subscriber()
+    invoices = [who.new_invoice("20.00", owner=who.account) for _ in range(12)]
+    start = threading.Barrier(12)
+    statuses = [None] * 12
+
+    def attempt(position):
+        start.wait()
+        statuses[position] = who.pay(GOOD, invoice=invoices[position], client=guarded.test_client()).status_code
+
+    threads = [threading.Thread(target=attempt, args=(position,)) for position in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [201] * 12  # more than the account's limit of five in flight at once, none refused
+
+
+def test_an_attempt_in_flight_holds_its_place_in_redis_until_it_settles(guarded):
+    account = unique_account()
+    with guarded.test_request_context(environ_base={"REMOTE_ADDR": new_address()}):
+        in_flight = [payment_declines.admit(account, f"card-{n}", f"{account}:f{n}") for n in range(5)]
+        for attempt in in_flight[:4]:
+            attempt.declined()
+        in_flight[4].done()
+        payment_declines.admit(account, "card-x", f"{account}:x").declined()  # the freed place: the fifth decline
+        with pytest.raises(TooManyDeclines) as refused:
+            payment_declines.admit(account, "card-y", f"{account}:y")
+        assert int(refused.value.headers["Retry-After"]) > 3500

@@ -126,6 +126,7 @@ class FakeUnitOfWork:
         self.payments = {payment.id: payment for payment in payments}
         self.committed, self.events, self.profiles, self.closed_requests = [], [], [], []
         self._staged_events, self._staged_profiles = [], []
+        self.connections_released = 0
 
     def get_payment(self, payment_id):
         return self.payments.get(payment_id)
@@ -143,6 +144,9 @@ class FakeUnitOfWork:
 
     def close_abandoned_requests(self, payment_id):
         self.closed_requests.append(payment_id)
+
+    def release_connection(self):
+        self.connections_released += 1
 
     def commit(self):
         self.committed.extend((payment.status, payment.failure_code) for payment in self.payments.values())

@@ -9,6 +9,8 @@ from payment_service.card_testing import (
     ACCOUNT,
     ADDRESS,
     CARD,
+    SETTLE_WAIT_SECONDS,
+    SETTLING,
     Block,
     Burst,
     CardTestingGuard,
@@ -24,29 +26,53 @@ LIMITS = [Limit(ACCOUNT, 5, HOUR), Limit(ADDRESS, 10, HOUR), Limit(CARD, 3, 24 *
 
 
 class MemoryWindows:
-    """The windows in a dict {(kind, subject): {attempt: time}}, by the same rules as the Redis script."""
+    """The windows in dicts {(kind, subject): {attempt: time}} of declines and of attempts in flight, by the same
+    rules as the Redis script."""
 
     def __init__(self):
-        self.windows, self.burst = {}, {}
+        self.declines, self.in_flight, self.burst, self.approved = {}, {}, {}, set()
 
-    def take(self, windows, attempt, now):
+    def take(self, windows, attempt, now, in_flight=True):
         blocks = []
         for window in windows:
-            held = self.windows.get((window.limit.kind, window.subject), {})
-            wait = seconds_until_free(list(held.values()), window.limit, now)
-            if wait is not None and attempt not in held:
-                blocks.append(Block(window, max(1, round(wait))))
-        if not blocks:
+            subject = (window.limit.kind, window.subject)
+            declined, flying = self.declines.get(subject, {}), self.in_flight.get(subject, {})
+            live = sum(1 for moment in flying.values() if moment > now - window.limit.seconds) if in_flight else 0
+            wait = seconds_until_free(list(declined.values()), window.limit, now, live)
+            if wait is not None and attempt not in declined and attempt not in flying:
+                settling = wait == SETTLING
+                blocks.append(Block(window, 1 if settling else max(1, round(wait)), settling=settling))
+        if not blocks and in_flight:
             for window in windows:
-                self.windows.setdefault((window.limit.kind, window.subject), {}).setdefault(attempt, now)
+                subject = (window.limit.kind, window.subject)
+                if attempt not in self.declines.get(subject, {}):
+                    self.in_flight.setdefault(subject, {}).setdefault(attempt, now)
         return blocks
+
+    def _card(self, windows):
+        return next((window.subject for window in windows if window.limit.kind == CARD), None)
+
+    def card_approved(self, windows):
+        return self._card(windows) in self.approved
+
+    def approve(self, windows, attempt):
+        self.give_back(windows, attempt)
+        self.approved.add(self._card(windows))
+
+    def decline(self, windows, attempt, now):
+        for window in windows:
+            subject = (window.limit.kind, window.subject)
+            taken = self.in_flight.get(subject, {}).pop(attempt, now)
+            self.declines.setdefault(subject, {}).setdefault(attempt, taken)
+        self.approved.discard(self._card(windows))
 
     def give_back(self, windows, attempt):
         for window in windows:
-            self.windows.get((window.limit.kind, window.subject), {}).pop(attempt, None)
+            self.in_flight.get((window.limit.kind, window.subject), {}).pop(attempt, None)
 
     def lift(self, kind, subject):
-        return bool(self.windows.pop((kind, subject), None))
+        held = self.declines.pop((kind, subject), None), self.in_flight.pop((kind, subject), None)
+        return any(held)
 
     def count_decline(self, now, seconds):
         bucket = int(now // seconds)
@@ -57,9 +83,14 @@ class MemoryWindows:
 class Clock:
     def __init__(self, now=1_000_000.0):
         self.now = now
+        self.slept = 0.0
 
     def __call__(self):
         return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+        self.slept += seconds
 
 
 @pytest.fixture
@@ -80,6 +111,7 @@ def guard(clock, audited):
         Burst(3, 600),
         audit=lambda block, account: audited.append((block, account)),
         clock=clock,
+        sleep=clock.sleep,
     )
 
 
@@ -170,12 +202,61 @@ def test_one_address_is_refused_after_ten_declines_across_accounts(guard):
     assert "your network address" in refused.value.message
 
 
-def test_concurrent_attempts_take_places_so_a_limit_is_never_overshot(guard):
-    in_flight = [guard.admit("1001", subjects(card=f"card-{number}"), f"p{number}") for number in range(5)]
+def test_concurrent_attempts_with_a_card_just_approved_take_no_place_and_wait_for_none(guard, clock):
+    with guard.admit("1001", subjects(), "first").settled():
+        pass  # approved
+    in_flight = [guard.admit("1001", subjects(), f"p{number}") for number in range(50)]  # one account, one card
+    assert clock.slept == 0.0
+    for attempt in in_flight:
+        with attempt.settled():
+            pass
+    guard.admit("1001", subjects(card="card-new"), "new")  # a card never approved takes its places as before
+
+
+def test_a_card_just_approved_that_is_then_declined_counts_and_is_trusted_no_more(guard, clock):
+    with guard.admit("1001", subjects(), "first").settled():
+        pass
+    trusted = [guard.admit("1001", subjects(), f"p{number}") for number in range(2)]
+    for attempt in trusted:
+        with pytest.raises(DomainError), attempt.settled():
+            raise DomainError("declined", code="card_declined", status=402)
+    in_flight = guard.admit("1001", subjects(), "p2")  # the card's window: two declines and one in flight
     with pytest.raises(TooManyDeclines):
+        guard.admit("1001", subjects(), "p3")
+    assert clock.slept >= SETTLE_WAIT_SECONDS
+    in_flight.done()
+
+
+def test_an_attempt_waits_while_attempts_in_flight_fill_a_window_then_is_refused_only_if_they_never_settle(
+    guard, clock, audited
+):
+    in_flight = [guard.admit("1001", subjects(card=f"card-{number}"), f"p{number}") for number in range(5)]
+    with pytest.raises(TooManyDeclines) as refused:
         guard.admit("1001", subjects(card="card-x"), "p5")
+    assert clock.slept >= SETTLE_WAIT_SECONDS  # it waited for them first
+    assert refused.value.headers == {"Retry-After": "1"}
     in_flight[0].done()
     guard.admit("1001", subjects(card="card-y"), "p6")
+
+
+def test_declines_of_attempts_that_were_in_flight_together_count_up_to_the_limit_and_no_further(guard, clock):
+    in_flight = [guard.admit("1001", subjects(card=f"card-{number}"), f"p{number}") for number in range(5)]
+    for attempt in in_flight:
+        with pytest.raises(DomainError), attempt.settled():
+            raise DomainError("declined", code="card_declined", status=402)
+    clock.slept = 0.0
+    with pytest.raises(TooManyDeclines) as refused:
+        guard.admit("1001", subjects(card="card-x"), "p5")
+    assert clock.slept == 0.0  # the declines themselves fill the window: refused at once
+    assert int(refused.value.headers["Retry-After"]) > 3000
+
+
+def test_attempts_in_flight_count_with_the_declines_only_to_say_when_to_wait():
+    limit = Limit(ACCOUNT, 3, 60)
+    assert seconds_until_free([90.0], limit, 100.0, in_flight=1) is None
+    assert seconds_until_free([90.0], limit, 100.0, in_flight=2) == SETTLING
+    assert seconds_until_free([], limit, 100.0, in_flight=3) == SETTLING
+    assert seconds_until_free([80.0, 85.0, 90.0], limit, 100.0, in_flight=0) == 40.0
 
 
 def test_the_window_slides_and_the_office_can_lift_a_block(guard, clock):
