@@ -58,8 +58,8 @@ class PaymentSettings(BackendSettings):
     )
     PAYMENT_DATABASE_POOL_SIZE: int = setting(
         5,
-        "database connections each process keeps (10 more may open under load); a payment holds one while it "
-        "waits for the processor, so size it near GUNICORN_THREADS (mind PostgreSQL's max_connections)",
+        "database connections each process keeps (10 more may open under load); size it near GUNICORN_THREADS "
+        "(mind PostgreSQL's max_connections); a payment gives its connection back while the processor answers",
         ge=1,
     )
     IDEMPOTENCY_TTL_HOURS: int = setting(24, "how long idempotency keys are kept", gt=0)
