@@ -10,7 +10,7 @@ from billpay_common.errors import Unprocessable
 
 from . import ach_terms
 from .extensions import db
-from .models import AchAuthorization
+from .models import AUTOPAY_OFF, AchAuthorization, AutoPayEnrolment
 
 KEEP_FOR = timedelta(days=731)  # two years after the last debit, a leap day included
 
@@ -65,7 +65,21 @@ def of_account(account: str) -> list[AchAuthorization]:
 
 
 def forget_expired(today) -> int:
-    expired = db.session.query(AchAuthorization).filter(AchAuthorization.keep_until < today)
-    count = expired.delete()
+    """Delete the records past their keep date, except AutoPay's while it may still debit under them: NACHA asks
+    for two years after the authorization ends, so one stays while its account's AutoPay is on or suspended, and
+    for two years after the account's AutoPay last changed (turned off, or moved to another method)."""
+    expired = db.session.scalars(select(AchAuthorization).where(AchAuthorization.keep_until < today)).all()
+    forgotten = [record for record in expired if not _autopay_still_covers(record, today)]
+    for record in forgotten:
+        db.session.delete(record)
     db.session.commit()
-    return count
+    return len(forgotten)
+
+
+def _autopay_still_covers(record: AchAuthorization, today) -> bool:
+    if record.method != ach_terms.AUTOPAY:
+        return False
+    enrolment = db.session.get(AutoPayEnrolment, record.account)
+    if enrolment is None:
+        return False
+    return enrolment.status != AUTOPAY_OFF or (enrolment.updated_at + KEEP_FOR).date() >= today

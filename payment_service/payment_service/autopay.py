@@ -11,10 +11,10 @@ from billpay_common.queue import AUTOPAY_ENROLLED, AUTOPAY_TURNED_OFF
 
 from . import ach_authorizations, ach_terms, autopay_terms, cards, outbox
 from .extensions import db
-from .models import AutoPayConsent, AutoPayEnrolment, PaymentProfile
+from .models import AUTOPAY_OFF, AUTOPAY_ON, AUTOPAY_SUSPENDED, AutoPayConsent, AutoPayEnrolment, PaymentProfile
 from .profiles import profile_of
 
-ON, OFF, SUSPENDED = "on", "off", "suspended"
+ON, OFF, SUSPENDED = AUTOPAY_ON, AUTOPAY_OFF, AUTOPAY_SUSPENDED
 CARD = "card"
 BANK_ACCOUNT = "bank_account"  # an enrolment's method_type when its profile is a us_bank_account
 

@@ -254,6 +254,9 @@ class PaymentReversal(db.Model):
     decided_at = db.Column(db.DateTime, nullable=True)
 
 
+AUTOPAY_ON, AUTOPAY_OFF, AUTOPAY_SUSPENDED = "on", "off", "suspended"
+
+
 class AutoPayEnrolment(db.Model):
     """An account's AutoPay: on, off or suspended (after the last failed retry), and the method it charges.
 

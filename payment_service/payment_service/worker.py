@@ -1,5 +1,6 @@
 """The background loop (`flask --app payment_service worker`): relay the outbox, reconcile pending
-payments, and once a day run AutoPay, queue expiry reminders and drop expired idempotency keys."""
+payments, apply the processor's events, and once a day run AutoPay, queue expiry reminders and drop expired
+idempotency keys and NACHA authorization records."""
 
 import logging
 import signal
@@ -9,7 +10,7 @@ from flask import current_app
 
 from billpay_common.clock import utcnow
 
-from . import ach_returns, idempotency, outbox, profiles, reconcile
+from . import ach_authorizations, ach_returns, idempotency, outbox, profiles, reconcile
 from .autopay_cli import run_autopay
 from .clients import invoice_client
 from .extensions import db, redis_ext
@@ -55,6 +56,7 @@ class Worker:
             return None
         queued = profiles.queue_expiry_reminders(today, current_app.config["EXPIRY_NOTICE_DAYS"])
         idempotency.purge_expired()
+        ach_authorizations.forget_expired(today)
         self.daily_done_on = today
         return queued
 

@@ -11,6 +11,7 @@ import sqlalchemy
 from autopay_helpers import events
 from payment_helpers import SANDBOX, pay
 
+from billpay_common.clock import utcnow
 from payment_service import ach_terms
 from payment_service.ach_returns import apply_listed_events
 from payment_service.extensions import db
@@ -138,3 +139,45 @@ def _every_row(app):
         tables = sqlalchemy.MetaData()
         tables.reflect(connection)
         return "\n".join(str(row) for table in tables.sorted_tables for row in connection.execute(table.select()))
+
+
+def test_records_past_their_two_years_are_forgotten_but_not_while_autopay_may_debit_under_them(app, account):
+    from payment_service.ach_authorizations import forget_expired
+    from payment_service.models import AutoPayEnrolment
+
+    now = utcnow()
+    today, old, recent = now.date(), now - datetime.timedelta(days=3 * 365), now - datetime.timedelta(days=365)
+    with app.app_context():
+        db.session.add(AutoPayEnrolment(account=account, status="on", profile_id="prof_x", terms_version="v1"))
+        rows = {
+            "one-time, two years past": _authorization(account, "one_time", old),
+            "AutoPay still on, two years past": _authorization(account, "autopay", old),
+            "one-time, recent": _authorization(account, "one_time", recent),
+        }
+        db.session.add_all(rows.values())
+        db.session.commit()
+        ids = {name: row.id for name, row in rows.items()}
+        assert forget_expired(today) >= 1
+        kept = {name for name, row_id in ids.items() if db.session.get(type(rows[name]), row_id) is not None}
+        assert kept == {"AutoPay still on, two years past", "one-time, recent"}
+
+        db.session.get(AutoPayEnrolment, account).status = "off"  # turned off today: kept two years from today
+        db.session.commit()
+        forget_expired(today)
+        assert db.session.get(type(rows["one-time, recent"]), ids["AutoPay still on, two years past"]) is not None
+
+
+def _authorization(account, method, last_debit):
+    from payment_service.ach_authorizations import KEEP_FOR
+    from payment_service.models import AchAuthorization
+
+    return AchAuthorization(
+        account=account,
+        method=method,
+        text_version=ach_terms.CURRENT,
+        bank_account="Checking account ending in 6789",
+        profile_id="prof_x" if method == "autopay" else None,
+        accepted_at=last_debit,
+        last_debit_at=last_debit,
+        keep_until=(last_debit + KEEP_FOR).date(),
+    )
