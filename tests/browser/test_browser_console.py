@@ -83,6 +83,14 @@ def test_a_large_refund_waits_for_a_second_supervisor(page: Page, browser, brows
     payment = ops(stack, "payment_service").get(f"/ops/payments?account={subscriber.account}").json_body["items"][0]
     assert (payment["id"], payment["status"]) == (subscriber.payment_id, "refunded")
 
+    page.goto(f"{console}audit?kind=reversals&actor={second.username}")
+    _no_violations(page)
+    refund = page.get_by_role("table").get_by_role("row").filter(has_text=subscriber.payment_id)
+    expect(refund).to_contain_text(first.username)
+    expect(refund).to_contain_text(second.username)
+    expect(refund).to_contain_text("done")
+    expect(page.get_by_role("option", name="staff accounts")).to_have_count(0)  # an admin's kind only
+
 
 def test_an_import_shows_its_progress_and_every_rejected_row(page: Page, stack, tmp_path):
     clerk, account = new_staff(stack, "clerk"), unique_account()
@@ -137,3 +145,13 @@ def test_the_public_port_never_serves_the_console(page: Page, stack):
     assert answer.status == 404
     expect(page.get_by_label("Authenticator code")).to_have_count(0)
     assert urllib3.request("GET", console.replace("/console/", "/login"), retries=False).status == 404
+
+
+def test_an_admin_reads_who_made_each_staff_account(page: Page, stack):
+    admin, clerk = new_staff(stack, "admin"), new_staff(stack, "clerk")
+    console_sign_in(page, stack.console_url(), admin)
+    page.goto(f"{stack.console_url()}audit?kind=staff")
+    _no_violations(page)
+    made = page.get_by_role("table").get_by_role("row").filter(has_text=clerk.username)
+    expect(made.first).to_be_visible()
+    expect(page.get_by_role("table").get_by_role("row").filter(has_text=admin.username).first).to_be_visible()
