@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from devtools.api_client import ApiClient
 from devtools.testing import unique_account
 from tests.support.accounts import create_subscriber, ops, pay_and_save_card
-from tests.support.chromium_console import console_sign_in, new_staff
+from tests.support.chromium_console import NewStaff, console_sign_in, new_staff
 
 axe = Axe()
 
@@ -155,3 +155,40 @@ def test_an_admin_reads_who_made_each_staff_account(page: Page, stack):
     made = page.get_by_role("table").get_by_role("row").filter(has_text=clerk.username)
     expect(made.first).to_be_visible()
     expect(page.get_by_role("table").get_by_role("row").filter(has_text=admin.username).first).to_be_visible()
+
+
+def test_an_admin_adds_a_staff_member_who_signs_in_with_what_is_shown_once(
+    page: Page, browser, browser_context_args, stack
+):
+    admin, username = new_staff(stack, "admin"), f"console-{unique_account()}"
+    console = stack.console_url()
+    console_sign_in(page, console, admin)
+    page.get_by_role("link", name="Staff accounts").click()
+    _no_violations(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_role("group", name="Roles", exact=True).get_by_label("clerk").check()
+    page.get_by_role("button", name="Add staff member").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Staff member {username} added")
+    shown = page.get_by_role("region", name=f"Sign-in for {username}: shown only now")
+    expect(shown.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    _no_violations(page)
+    password, key = (text.inner_text() for text in shown.locator("code").all())
+    page.reload()
+    expect(page.get_by_text(password)).to_have_count(0)
+
+    other = browser.new_context(**browser_context_args)
+    try:
+        member_page = other.new_page()
+        console_sign_in(member_page, console, NewStaff(username, password, key))
+        expect(member_page.get_by_role("link", name="Import invoices")).to_be_visible()
+        expect(member_page.get_by_role("link", name="Staff accounts")).to_have_count(0)
+    finally:
+        other.close()
+
+    row = page.get_by_role("row").filter(has_text=username)
+    row.get_by_label("clerk").uncheck()
+    row.get_by_label("viewer").check()
+    row.get_by_role("button", name="Set roles").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Roles of {username} set")
+    members = ops(stack, "auth_service").get("/ops/staff").json_body
+    assert next(member["roles"] for member in members if member["username"] == username) == ["viewer"]

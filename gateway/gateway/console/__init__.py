@@ -24,6 +24,6 @@ def staff_context():
 
 def register_console(app):
     # each module attaches its routes to `console`
-    from . import accounts, audit, deliveries, imports, invoices, payments, sign_in  # noqa: F401
+    from . import accounts, audit, deliveries, imports, invoices, payments, sign_in, staff_accounts  # noqa: F401
 
     app.register_blueprint(console)
