@@ -118,6 +118,45 @@ def test_an_import_shows_its_progress_and_every_rejected_row(page: Page, stack, 
     assert ops(stack, "invoice_service").get(f"/ops/accounts/{account}").status == 200
 
 
+def test_a_large_import_shows_the_upload_s_progress_then_its_counts(page: Page, stack, tmp_path):
+    clerk, account = new_staff(stack, "clerk"), unique_account()
+    header = (
+        "record,account,name,line1,line2,city,state,zip,account_type,status,comm_type,online_date,phone,email,"
+        "invoice,date,due_date,amount,description,period_start,period_end,quantity,unit_price,tax"
+    )
+    invoices = [
+        f"invoice,{account}" + "," * 13 + f"P{number:05d},2024-01-15,2024-02-15,54.00" + "," * 6
+        for number in range(1500)
+    ]
+    account_row = (
+        f'account,{account},"Import, Paula",1 Oak St,,Syracuse,NY,13204,Residential,Active,Digital,2020-01-01,555,'
+        "p@example.com" + "," * 10
+    )
+    path = tmp_path / "large.csv"
+    path.write_text("\n".join([header, account_row, *invoices]) + "\n")
+    console_sign_in(page, stack.console_url(), clerk)
+    page.goto(stack.console_url() + "import")
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    # about 60 kB/s up, so the upload of ~130 kB takes a couple of seconds and reports its progress
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 60_000},
+    )
+    page.evaluate(
+        """() => { window.importStates = [];
+        new MutationObserver(() => window.importStates.push(document.getElementById("import-state").textContent))
+          .observe(document.getElementById("import-state"), {childList: true, characterData: true, subtree: true}); }"""
+    )
+    page.get_by_label("Import file").set_input_files(str(path))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="large.csv: created 1501")).to_be_visible(timeout=60_000)
+    states = page.evaluate("window.importStates")
+    sending = [int(state.removeprefix("Sending: ").rstrip("%")) for state in states if state.startswith("Sending: ")]
+    assert any(0 < percent < 100 for percent in sending), states
+    assert "Sent; importing…" in states, states
+
+
 def test_a_viewer_reads_but_reaches_no_clerk_page_or_action(page: Page, stack):
     viewer, subscriber = new_staff(stack, "viewer"), create_subscriber(stack)
     console = stack.console_url()
