@@ -43,7 +43,7 @@ def test_only_the_gateway_is_published_to_the_host(services):
 def test_the_office_console_is_published_on_the_loopback_address_only(services):
     gateway = services["gateway"]
     assert gateway["environment"]["CONSOLE_PORT"] == "8020"
-    assert [port for port in gateway["ports"] if port.endswith(":8020")] == ["127.0.0.1:8020:8020"]
+    assert [port for port in gateway["ports"] if port.endswith(":8020")] == ["127.0.0.1:${CONSOLE_HOST_PORT-8020}:8020"]
 
 
 @pytest.mark.parametrize("package", list(SERVICES))

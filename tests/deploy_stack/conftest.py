@@ -87,6 +87,7 @@ def stack(timings):
     files += [DEPLOY / "docker-compose.demo.yml", TEST_OVERRIDE]
     env = {
         "GATEWAY_PUBLISH": "127.0.0.1:",
+        "CONSOLE_HOST_PORT": "",  # a free port each: the rolling restart runs two gateways
         "SANDBOX_PUBLISH": "127.0.0.1:",
         "DEMO_PASSCODE": secrets.token_urlsafe(12),
         "DEMO_STAFF_PASSWORD": secrets.token_urlsafe(12),
