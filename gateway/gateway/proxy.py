@@ -24,7 +24,8 @@ ROUTES = (  # (public prefix, service, service prefix): only these reach a servi
     ("/api/payment-profiles", "payment", "/payment-profiles"),
     ("/api/autopay", "payment", "/autopay"),
 )
-PASSED_REQUEST_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Authorization")
+# User-Agent: with X-Forwarded-For, what a bank debit's mandate records of the subscriber's online acceptance
+PASSED_REQUEST_HEADERS = ("Content-Type", "Accept", "Idempotency-Key", "Authorization", "User-Agent")
 PASSED_RESPONSE_HEADERS = ("Content-Type", "Content-Disposition", "Retry-After", "Cache-Control")
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -35,6 +35,8 @@ REASONS = {
     "R10": "the account holder says the debit was not authorized",
 }
 DISABLING = ("R02", "R03", "R10")
+NOT_AUTHORIZED = "R10"
+BANK_ACCOUNT = "us_bank_account"
 
 
 def bank_account_words(label: str, last4: str) -> str:
@@ -45,7 +47,7 @@ def bank_account_words(label: str, last4: str) -> str:
 
 def return_code_of(error: dict) -> str | None:
     """The R code of a us_bank_account payment's last_payment_error, None for anything else (a card decline)."""
-    if (error.get("payment_method") or {}).get("type") != "us_bank_account":
+    if (error.get("payment_method") or {}).get("type") != BANK_ACCOUNT:
         return None
     return error.get("ach_return_code") or RETURN_CODES.get(error.get("code") or "")
 

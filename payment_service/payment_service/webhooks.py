@@ -3,6 +3,11 @@ what it changes, so a redelivery (Stripe delivers at least once) changes nothing
 
 An event about a payment whose own request is still charging (processing) is answered 409 and not recorded:
 that request settles it, and Stripe delivers the event again later, when it is recorded as already applied.
+
+A bank-account (ACH) debit is pending for days: payment_intent.succeeded settles it; payment_intent.payment_failed
+or charge.failed (Stripe sends both, the second finds it already applied) with an ACH failure code returns it
+(ach_returns). A dispute of a settled debit is the account holder telling their bank it was not authorized: the
+money is already back with them, so the invoices are open again and the bank account is not debited again.
 """
 
 import logging
@@ -14,7 +19,7 @@ from flask import current_app
 from billpay_common.errors import Conflict, DomainError
 
 from . import ach_returns
-from .clients import invoice_client
+from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
 from .models import Payment, ProcessedWebhookEvent, StripeIntent
 from .payment_status import PaymentStatus
@@ -90,9 +95,24 @@ def _succeeded(payment, _intent):
 
 
 def _failed(payment, intent):
+    return _failed_with(payment, intent.get("last_payment_error") or {})
+
+
+def _charge_failed(payment, charge):
+    """Only a bank debit's failure: a card's charge.failed comes with payment_intent.payment_failed, applied there."""
+    error = {
+        "code": charge.get("failure_code"),
+        "message": charge.get("failure_message") or "",
+        "payment_method": {"type": (charge.get("payment_method_details") or {}).get("type")},
+    }
+    if ach_returns.return_code_of(error) is None:
+        return "ignored"
+    return _failed_with(payment, error)
+
+
+def _failed_with(payment, error):
     if payment.status is not PaymentStatus.PENDING:
         return "already"
-    error = intent.get("last_payment_error") or {}
     if not release_quietly(invoice_client(), payment.id):
         raise DomainError("invoice_service cannot be told now; send the event again.", status=503)
     SqlUnitOfWork().close_abandoned_requests(payment.id)
@@ -125,16 +145,30 @@ def _dollars(cents):
     return (Decimal(cents) / 100).quantize(CENT)
 
 
-def _disputed(payment, _dispute):
+def _disputed(payment, dispute):
     if payment.status is not PaymentStatus.SUCCEEDED:
         return "already"
+    if payment.kind == ach_returns.BANK_ACCOUNT:
+        _reverse_disputed_debit(payment, dispute)
     payment.disputed()
     return payment.status.value
+
+
+def _reverse_disputed_debit(payment, dispute):
+    """Stripe takes a disputed debit back at once: the invoices get their balance back, and the debit is treated
+    as the bank's not-authorized return (the account disabled, AutoPay from it suspended, the subscriber told)."""
+    try:
+        invoice_client().reverse(payment.id)
+    except ServiceUnavailable:
+        raise DomainError("invoice_service cannot be told now; send the event again.", status=503) from None
+    code = ach_returns.RETURN_CODES.get(dispute.get("reason") or "", ach_returns.NOT_AUTHORIZED)
+    ach_returns.record_return(payment, code)
 
 
 HANDLERS = {
     "payment_intent.succeeded": _succeeded,
     "payment_intent.payment_failed": _failed,
+    "charge.failed": _charge_failed,
     "charge.refunded": _refunded,
     "charge.dispute.created": _disputed,
 }

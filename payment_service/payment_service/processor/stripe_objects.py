@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import stripe
 
-from .base import CardDescription, ChargeResult, ChargeStatus, bank_account_label
+from .base import CardDescription, ChargeResult, ChargeStatus, SavedCard, bank_account_label
+
+BANK_ACCOUNT = "us_bank_account"
 
 DECLINE_MESSAGES = {
     "card_declined": "Your card was declined. Please use another card or call your bank.",
@@ -55,10 +57,23 @@ def status_of(intent) -> ChargeStatus:
 def described(method) -> CardDescription:
     """A Stripe PaymentMethod as payment_service knows it: a card's brand, last 4 and expiry, or a us_bank_account's
     bank name, account type and last 4 (never its number: Stripe keeps that)."""
-    if method.type == "us_bank_account":
+    if method.type == BANK_ACCOUNT:
         bank = method.us_bank_account
         label = bank_account_label(bank.bank_name, bank.account_type)
-        return CardDescription(label, bank.last4, None, None, getattr(bank, "fingerprint", None), "us_bank_account")
+        return CardDescription(label, bank.last4, None, None, getattr(bank, "fingerprint", None), BANK_ACCOUNT)
     card = method.card
     brand = BRANDS.get(card.brand, card.brand.title())
     return CardDescription(brand, card.last4, card.exp_month, card.exp_year, getattr(card, "fingerprint", None))
+
+
+def bank_account_saved(token: str, bank) -> SavedCard:
+    """A saved us_bank_account as a profile keeps it: the bank's name (when Stripe knows it), checking or savings,
+    last 4."""
+    bank_name = getattr(bank, "bank_name", None)
+    label = bank_account_label(bank_name, bank.account_type)
+    return SavedCard(token, label, bank.last4, None, None, BANK_ACCOUNT, bank_name, bank.account_type)
+
+
+def metadata_of(obj) -> dict:
+    metadata = getattr(obj, "metadata", None)
+    return metadata.to_dict() if metadata is not None else {}

@@ -9,11 +9,19 @@ never charge. A lookup that finds an intent still unconfirmed cancels it, so "no
 
 What a source is: a PaymentMethod id (`pm_...`, from Stripe's own fields) or a saved card's token
 (`cus_...:pm_...`, see save_card). Card numbers never reach this adapter.
+
+Bank accounts are Stripe's `us_bank_account` PaymentMethods (ACH Direct Debit; the account number stays at
+Stripe). Saving one confirms a SetupIntent carrying the mandate: the subscriber's online acceptance (the address
+and browser of the request that accepted the debit authorization). The mandate's id is kept in the
+PaymentMethod's metadata, so a later debit (AutoPay, off-session) names it. A debit is `processing` for days:
+the charge reports `settles_later`, and payment_intent.succeeded / payment_intent.payment_failed (webhooks.py)
+settle or return it.
 """
 
 from decimal import Decimal
 
 import stripe
+from flask import has_request_context, request
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,12 +37,36 @@ from .base import (
     ProcessorTimeout,
     SavedCard,
 )
-from .stripe_objects import BRANDS, DECLINE_MESSAGES, cents, decline, described, status_of
+from .stripe_objects import (
+    BANK_ACCOUNT,
+    BRANDS,
+    DECLINE_MESSAGES,
+    bank_account_saved,
+    cents,
+    decline,
+    described,
+    metadata_of,
+    status_of,
+)
 
 CURRENCY = "usd"
 REFERENCE_KEY = "billpay_payment_id"
+MANDATE_KEY = "billpay_mandate"  # a saved bank account's PaymentMethod metadata: the mandate its SetupIntent made
 # PaymentIntent statuses that mean the confirm has not charged (and, once cancelled, never will)
 _UNCONFIRMED = ("requires_confirmation", "requires_action", "requires_payment_method")
+NO_MANDATE = "There is no debit authorization for this bank account."
+
+
+def online_acceptance():
+    """Stripe's mandate_data.customer_acceptance for the request being served (the subscriber accepting the debit
+    authorization: the gateway forwards the browser's address and User-Agent), or None outside a request."""
+    if not has_request_context():
+        return None
+    address = request.headers.get("X-Forwarded-For", "").split(",")[0].strip() or request.remote_addr
+    user_agent = request.headers.get("User-Agent", "")
+    if not address or not user_agent:
+        return None
+    return {"type": "online", "online": {"ip_address": address, "user_agent": user_agent}}
 
 
 class StripeProcessor(Processor):
@@ -68,29 +100,53 @@ class StripeProcessor(Processor):
         return self._charge(reference, amount, source, "manual")
 
     def _charge(self, reference, amount, source: PaymentSource, capture_method):
-        intent_id = self.intent_id(reference) or self._create_intent(reference, amount, source, capture_method)
+        method = self._payment_method(source)
+        confirm_params = self._confirm_params(method)
+        if confirm_params is None:  # nobody accepted a debit of this bank account: never create the intent
+            return ChargeResult(False, reference, "mandate_required", NO_MANDATE)
+        intent_id = self.intent_id(reference) or self._create_intent(reference, amount, source, method, capture_method)
         options = {"idempotency_key": f"{reference}:confirm"}
         try:
-            intent = self._call(self.client.v1.payment_intents.confirm, intent_id, options=options)
+            intent = self._call(
+                self.client.v1.payment_intents.confirm, intent_id, params=confirm_params, options=options
+            )
         except stripe.CardError as declined:
             return decline(declined, reference)
         if intent.status in ("succeeded", "requires_capture"):
             return ChargeResult(True, reference)
-        if intent.status == "processing":
-            raise ProcessorTimeout(f"stripe: {intent_id} is still processing")
+        if intent.status == "processing":  # an ACH debit: its payment_intent event settles or returns it
+            return ChargeResult(True, reference, settles_later=True)
         # the bank asks the card holder to authenticate, who is not here: cancelled, so it never charges later
         self._call(self.client.v1.payment_intents.cancel, intent_id)
         return ChargeResult(False, reference, "card_declined", DECLINE_MESSAGES["card_declined"])
 
-    def _create_intent(self, reference, amount, source, capture_method):
-        if not source.token.rpartition(":")[2].startswith("pm_"):
+    def _payment_method(self, source):
+        method_id = source.token.rpartition(":")[2]
+        if not method_id.startswith("pm_"):
             raise ProcessorError("stripe: pay with a PaymentMethod from Stripe's own card fields")
-        customer, _, method = source.token.rpartition(":")
+        return self._call(self.client.v1.payment_methods.retrieve, method_id)
+
+    @staticmethod
+    def _confirm_params(method):
+        """A card's confirm needs nothing more; a bank account's names its mandate (a saved one, debited off-session)
+        or carries the acceptance of the request being served (a one-time debit); None when it has neither."""
+        if method.type != BANK_ACCOUNT:
+            return {}
+        mandate = metadata_of(method).get(MANDATE_KEY)
+        if mandate:
+            return {"mandate": mandate, "off_session": True}
+        acceptance = online_acceptance()
+        return {"mandate_data": {"customer_acceptance": acceptance}} if acceptance else None
+
+    def _create_intent(self, reference, amount, source, method, capture_method):
+        if method.type == BANK_ACCOUNT and capture_method == "manual":
+            raise ProcessorError("stripe: a bank debit cannot be authorized now and captured later")
+        customer = source.token.rpartition(":")[0]
         params = {
             "amount": cents(amount),
             "currency": CURRENCY,
-            "payment_method": method,
-            "payment_method_types": ["card"],
+            "payment_method": method.id,
+            "payment_method_types": [BANK_ACCOUNT if method.type == BANK_ACCOUNT else "card"],
             "capture_method": capture_method,
             "metadata": {REFERENCE_KEY: reference},
         }
@@ -191,10 +247,15 @@ class StripeProcessor(Processor):
 
     def save_card(self, account, payment_method_id, customer_id=None):
         """Attach a PaymentMethod to the account's Customer (created when None) through a SetupIntent for
-        off-session use; a card the bank refuses raises CardRefused."""
-        if customer_id is None:
-            customer = self._call(self.client.v1.customers.create, params={"metadata": {"billpay_account": account}})
-            customer_id = customer.id
+        off-session use; a card the bank refuses raises CardRefused. A bank account's SetupIntent carries the
+        mandate (see save_bank_account)."""
+        method = self._call(self.client.v1.payment_methods.retrieve, payment_method_id)
+        if method.type == BANK_ACCOUNT:
+            acceptance = online_acceptance()
+            if acceptance is None:
+                raise ProcessorError(f"stripe: {NO_MANDATE}")
+            return self.save_bank_account(account, method.id, acceptance, customer_id)
+        customer_id = customer_id or self._new_customer(account)
         setup = self._call(
             self.client.v1.setup_intents.create, params={"customer": customer_id, "usage": "off_session"}
         )
@@ -210,6 +271,37 @@ class StripeProcessor(Processor):
         card = method.card
         brand = BRANDS.get(card.brand, card.brand.title())
         return SavedCard(f"{customer_id}:{method.id}", brand, card.last4, card.exp_month, card.exp_year)
+
+    def _new_customer(self, account):
+        customer = self._call(self.client.v1.customers.create, params={"metadata": {"billpay_account": account}})
+        return customer.id
+
+    def save_bank_account(self, account, payment_method_id, acceptance, customer_id=None):
+        """Attach a us_bank_account PaymentMethod through a SetupIntent confirmed with the mandate (`acceptance`:
+        Stripe's customer_acceptance), and keep the mandate's id on the PaymentMethod for the debits to come. An
+        account Stripe cannot debit yet (still to be verified with microdeposits) is not saved: ProcessorError."""
+        customer_id = customer_id or self._new_customer(account)
+        params = {
+            "customer": customer_id,
+            "payment_method": payment_method_id,
+            "payment_method_types": [BANK_ACCOUNT],
+            "usage": "off_session",
+            "confirm": True,
+            "mandate_data": {"customer_acceptance": acceptance},
+        }
+        try:
+            setup = self._call(self.client.v1.setup_intents.create, params=params)
+        except stripe.CardError as refused:
+            raise CardRefused(f"stripe: {refused.user_message or refused}") from refused
+        if setup.status != "succeeded":
+            self._call(self.client.v1.setup_intents.cancel, setup.id)
+            raise ProcessorError(f"stripe: bank account {payment_method_id} is not verified ({setup.status})")
+        method = self._call(
+            self.client.v1.payment_methods.update,
+            payment_method_id,
+            params={"metadata": {MANDATE_KEY: setup.mandate}},
+        )
+        return bank_account_saved(f"{customer_id}:{method.id}", method.us_bank_account)
 
     def forget(self, token):
         """Detach a deleted saved card's PaymentMethod from its Customer, so it can never be charged again."""
