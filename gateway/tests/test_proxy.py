@@ -1,7 +1,9 @@
+import flask
 import pytest
 
 from devtools.testing import unique_account
 from gateway.proxy import _target
+from tests.support.serving import served
 
 
 @pytest.mark.parametrize(
@@ -122,3 +124,23 @@ def test_logout_through_the_public_api_revokes_the_token(gateway_to_auth, auth_s
     bearer = {"Authorization": f"Bearer {login.json['access_token']}"}
     assert client.post("/api/auth/logout", headers=bearer).status_code == 204
     assert client.post("/api/auth/refresh", headers=bearer).status_code == 401
+
+
+def test_the_browsers_address_and_user_agent_reach_the_service(make_gateway):
+    """payment_service records both as a bank debit's online mandate acceptance (Stripe's mandate_data)."""
+    upstream = flask.Flask("upstream")
+
+    @upstream.post("/payment-profiles")
+    def echo():
+        return {name: flask.request.headers.get(name) for name in ("User-Agent", "X-Forwarded-For")}
+
+    with served(upstream) as url:
+        gateway = make_gateway(PAYMENT_SERVICE_URL=url).test_client()
+        response = gateway.post(
+            "/api/payment-profiles",
+            json={},
+            headers={"Authorization": "Bearer x", "User-Agent": "Mozilla/5.0 (portal test)"},
+            environ_base={"REMOTE_ADDR": "198.51.100.23"},
+        )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json == {"User-Agent": "Mozilla/5.0 (portal test)", "X-Forwarded-For": "198.51.100.23"}
