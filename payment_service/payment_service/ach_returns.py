@@ -1,7 +1,8 @@
 """Bank-account (ACH) debits after the charge: they settle days later or come back with a return code.
 
-Stripe tells both with payment_intent.succeeded / payment_intent.payment_failed (webhooks.py applies them once by
-event id). A return (R01 insufficient funds, R02 account closed, R03 no account, R10 not authorized) reverses the
+Stripe tells both with payment_intent.succeeded / payment_intent.payment_failed (or charge.failed), and an
+unauthorized debit disputed after it settled with charge.dispute.created (webhooks.py applies each once by event
+id). A return (R01 insufficient funds, R02 account closed, R03 no account, R10 not authorized) reverses the
 payment (its reservation is released, so the invoices get their balance back) and e-mails the subscriber; for
 R02, R03 and R10 the bank account cannot be used again: its saved profile is removed and AutoPay from it is
 suspended. Processors reached without webhooks here (the sandbox) list their events instead: `apply_listed_events`

@@ -113,8 +113,9 @@ class Processor:
         raise NotImplementedError
 
     def save_card(self, account: str, token: str, customer_id: str | None = None) -> SavedCard:
-        """Keep a one-time token's card for later charges (Stripe: attach it to the account's Customer through a
-        SetupIntent); the SavedCard's token is what a profile stores."""
+        """Keep a one-time token's card or bank account for later charges (Stripe: attach it to the account's
+        Customer through a SetupIntent; a bank account's carries the mandate the subscriber accepts in the request
+        being served); the SavedCard's token is what a profile stores."""
         raise NotImplementedError
 
     def lookup(self, reference: str) -> ChargeStatus:
