@@ -225,3 +225,16 @@ def test_a_disputed_debit_reopens_the_invoice_and_stops_debiting_the_account(
     office = tokens.staff_headers("viewer-vi", "viewer")
     listed = stripe_client.get("/ops/payments?status=disputed", headers=office).json
     assert payment_id in [item["id"] for item in listed["items"]]
+
+
+def test_a_bank_account_saved_while_paying_is_debited_under_the_mandate_it_just_got(
+    stripe_app, stripe_client, stripe_fake, browser, new_invoice
+):
+    method = stripe_fake.bank_account()
+    answer = pay_by_bank(stripe_client, browser, new_invoice("30.00"), "30.00", payment_method=method, save_card=True)
+    assert answer.status_code == 201 and answer.json["status"] == "pending", answer.json
+    [setup] = stripe_fake.setups.values()
+    [(_, _, confirm, _)] = stripe_fake.requests_of("payment_intents.confirm")
+    assert confirm == {"mandate": setup["mandate"], "off_session": True}
+    [profile] = stripe_client.get("/payment-profiles", headers=browser).json["items"]
+    assert (profile["kind"], profile["bank_name"], profile["last4"]) == ("us_bank_account", "STRIPE TEST BANK", "6789")
