@@ -8,7 +8,7 @@ Account numbers as Stripe's test mode documents them: 000123456789 succeeds, 000
 000111111113 account_closed, 000111111116 no_account, 000333333335 debit_not_authorized; `verified=False` makes
 one that still needs microdeposits (its SetupIntent stays requires_action)."""
 
-import itertools
+import uuid
 
 import stripe
 
@@ -19,11 +19,11 @@ FAILURES = {
     "000333333335": ("debit_not_authorized", "The customer told their bank that this payment was unauthorized."),
 }
 KEY = "sk_test_fake"
-_ids = itertools.count(1)
 
 
 def _new_id(prefix):
-    return f"{prefix}_fake{next(_ids):06d}"
+    """Unique across runs too: a database kept between runs (PostgreSQL) has the last run's intent ids."""
+    return f"{prefix}_fake{uuid.uuid4().hex[:16]}"
 
 
 def _construct(cls, data):
