@@ -21,6 +21,7 @@ from payment_service.processor import PaymentSource, current_processor
 from payment_service.processor.stripe_processor import StripeProcessor
 from payment_service.reconcile import due_payment_ids
 from tests.support.stripe_fake import FakeStripe
+from tests.support.waiting import wait_for
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0"
 
@@ -238,3 +239,17 @@ def test_a_bank_account_saved_while_paying_is_debited_under_the_mandate_it_just_
     assert confirm == {"mandate": setup["mandate"], "off_session": True}
     [profile] = stripe_client.get("/payment-profiles", headers=browser).json["items"]
     assert (profile["kind"], profile["bank_name"], profile["last4"]) == ("us_bank_account", "STRIPE TEST BANK", "6789")
+
+
+def test_against_localstripe_a_processing_intent_settles_later_and_is_looked_up_until_it_fails(stripe_app, localstripe):
+    """The part localstripe can run: its one delayed-notification method is SEPA Debit, and a debit it fails is
+    `processing` for half a second after the confirm (a us_bank_account's is for days) before it fails."""
+    fails_later = {"iban": "DE62370400440532013001"}  # localstripe's failing IBAN
+    method = localstripe.client().v1.payment_methods.create(params={"type": "sepa_debit", "sepa_debit": fails_later})
+    reference = key()
+    with stripe_app.app_context():
+        processor = current_processor()
+        result = processor.sale(reference, Decimal("25.00"), PaymentSource(token=method.id))
+        assert result.approved and result.settles_later
+        assert processor.lookup(reference).status == "pending"
+        wait_for(lambda: processor.lookup(reference).status == "declined", timeout=10, what="the debit to fail")
