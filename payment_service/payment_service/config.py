@@ -71,6 +71,12 @@ class PaymentSettings(BackendSettings):
         "the payment worker looks a pending payment up at the processor after this long (gateways settle late)",
         ge=0,
     )
+    ACH_LOOKUP_AFTER_SECONDS: int = setting(
+        86400,
+        "the payment worker looks a bank debit up at the processor when it has been pending this long without its "
+        "settling event (an event lost, or a debit the processor never received), then again after as long",
+        ge=0,
+    )
     STALE_PROCESSING_SECONDS: int = setting(
         600,
         "the payment worker reconciles a payment stuck in processing (its process died mid-call) after this long",

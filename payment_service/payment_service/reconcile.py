@@ -27,15 +27,22 @@ def due_payment_ids(now: datetime | None = None) -> list[str]:
     config = current_app.config
     pending_before = now - timedelta(seconds=config["RECONCILE_AFTER_SECONDS"])
     processing_before = now - timedelta(seconds=config["STALE_PROCESSING_SECONDS"])
+    bank_pending_before = now - timedelta(seconds=config["ACH_LOOKUP_AFTER_SECONDS"])
     query = (
         select(Payment.id)
         .where(
             or_(
-                # an ACH debit is pending for days and settled by its processor event, not looked up here
                 and_(
                     Payment.status == PaymentStatus.PENDING,
                     Payment.updated_at <= pending_before,
                     Payment.kind != BANK_ACCOUNT,
+                ),
+                # an ACH debit is pending for days and settled by its processor event: looked up only when that
+                # event is long overdue (lost, or the debit never reached the processor)
+                and_(
+                    Payment.status == PaymentStatus.PENDING,
+                    Payment.updated_at <= bank_pending_before,
+                    Payment.kind == BANK_ACCOUNT,
                 ),
                 and_(Payment.status == PaymentStatus.PROCESSING, Payment.updated_at <= processing_before),
                 and_(Payment.status == PaymentStatus.FAILED, Payment.failure_code == RELEASE_PENDING),
@@ -82,6 +89,9 @@ def reconcile_one(payment_id: str, *, invoices: InvoiceReservations, processor: 
     except ProcessorTimeout:
         return "unknown"
     if found.status == "pending":
+        if payment.kind == BANK_ACCOUNT:  # still clearing at the bank: ask again after another ACH_LOOKUP_AFTER
+            payment.updated_at = utcnow()
+            uow.commit()
         return "unknown"  # still settling at the processor: ask again next round
     uow.close_abandoned_requests(payment.id)
     if found.status in ("charged", "authorized"):

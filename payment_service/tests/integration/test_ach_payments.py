@@ -17,7 +17,7 @@ from payment_service.ach_returns import apply_listed_events
 from payment_service.extensions import db
 from payment_service.models import Payment
 from payment_service.processor import current_processor
-from payment_service.reconcile import due_payment_ids
+from payment_service.reconcile import due_payment_ids, reconcile_pending
 from tests.support.sandbox import move_clock, tokenize_bank_account
 
 MONDAY = datetime.date(2026, 11, 30)
@@ -70,6 +70,22 @@ def test_a_bank_payment_is_pending_with_the_invoice_held_then_settles(
     assert invoice_service.balance(invoice) == Decimal("0.00")
     [receipt] = events(app, account, "payment.receipt")
     assert receipt["payment_id"] == answer.json["id"]
+
+
+def test_a_bank_debit_whose_event_is_long_overdue_is_looked_up_then_left_for_another_day(
+    app, client, auth, new_invoice, invoice_service
+):
+    answer = pay_by_bank(client, auth, new_invoice("42.00"), "42.00")
+    payment_id = answer.json["id"]
+    with app.app_context():
+        a_day_later = utcnow() + datetime.timedelta(seconds=app.config["ACH_LOOKUP_AFTER_SECONDS"] + 1)
+        assert payment_id in due_payment_ids(a_day_later)
+        looked_up_at = db.session.get(Payment, payment_id).updated_at
+        assert reconcile_pending(a_day_later)[payment_id] == "unknown"  # the sandbox says it is still clearing
+        db.session.expire_all()
+        assert db.session.get(Payment, payment_id).updated_at > looked_up_at  # asked again a day from now
+    assert payment(app, payment_id) == ("pending", None)
+    assert invoice_service.held(answer.json["allocations"][0]["invoice"]) == Decimal("42.00")
 
 
 @pytest.mark.parametrize(
