@@ -18,15 +18,16 @@ def split_profiles(items):
     return [p for p in items if p.get("kind") != BANK_ACCOUNT], [p for p in items if p.get("kind") == BANK_ACCOUNT]
 
 
-def _add(form, message_for):
-    """(redirect, None) once saved, else (None, (page message, status)) with field errors set on the form."""
+def _add(form, message_for, field_message=None):
+    """(redirect, None) once saved, else (None, (page message, status)) with field errors set on the form
+    (`field_message` in place of the service's own words for the token field)."""
     body = {"payment_method": form.payment_method.data, "make_default": form.make_default.data}
     try:
         added = call("payment", "POST", "/payment-profiles", body)
     except BackendError as error:
         for name, problem in error.fields.items():
             if name in CARD_FIELDS:
-                form.payment_method.errors = [problem]
+                form.payment_method.errors = [field_message or problem]
         message = None if set(error.fields) & set(CARD_FIELDS) else error.message
         return None, (message, error.status)
     flash(message_for(added), "info")
@@ -63,7 +64,11 @@ def profiles():
 def add_bank_account():
     form = BankAccountProfileForm()
     if form.validate_on_submit():
-        done, refused = _add(form, lambda added: f"{method_name(added)} ending {added['last4']} was saved.")
+        done, refused = _add(
+            form,
+            lambda added: f"{method_name(added)} ending {added['last4']} was saved.",
+            "We could not save that bank account. Please enter it again.",
+        )
         return done or _page(ProfileForm(formdata=None), form, bank_message=refused[0], status=refused[1])
     return _page(ProfileForm(formdata=None), form, status=400)
 
