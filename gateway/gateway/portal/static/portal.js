@@ -55,10 +55,17 @@ document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form[data-bank-form]");
   if (!form || typeof window.Stripe !== "function") return;
   var stripe = window.Stripe(form.dataset.publishableKey);
-  var element = stripe.elements().create("usBankAccount");
-  element.mount(form.querySelector("[data-bank-field]"));
   var token = form.querySelector("[data-bank-token]");
   var slot = form.querySelector("[data-bank-error]");
+  var element;
+  try {
+    element = stripe.elements().create("usBankAccount");
+  } catch (unsupported) {  // a processor script without this element: say so instead of a form that cannot work
+    slot.textContent = "Bank accounts cannot be added here yet. Please call us, or pay by card.";
+    form.querySelector("button[type=submit]").disabled = true;
+    return;
+  }
+  element.mount(form.querySelector("[data-bank-field]"));
 
   form.addEventListener("submit", function (event) {
     if (token.value) return;
