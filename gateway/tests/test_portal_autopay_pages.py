@@ -18,7 +18,7 @@ def signed_in(client):
     return client
 
 
-@pytest.mark.parametrize("path", ["/autopay", "/autopay/off", "/billing/paperless"])
+@pytest.mark.parametrize("path", ["/autopay", "/autopay/off", "/billing/paperless", "/profiles/bank-account"])
 def test_a_post_without_the_forms_token_is_refused(signed_in, path):
     page = signed_in.post(path, data={"paperless": "on", "agree": "y"})
     assert page.status_code == 400
@@ -27,4 +27,10 @@ def test_a_post_without_the_forms_token_is_refused(signed_in, path):
 
 def test_the_autopay_page_needs_a_login(client):
     page = client.get("/autopay")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+
+
+@pytest.mark.parametrize("path", ["/profiles", "/pay/saved/some-profile"])
+def test_the_bank_account_pages_need_a_login(client, path):
+    page = client.get(path)
     assert page.status_code == 302 and "/login" in page.headers["Location"]

@@ -4,7 +4,15 @@ from decimal import Decimal
 import pytest
 
 from billpay_common.dates import months_before
-from gateway.portal.formatting import address_lines, date_range, money, plain_money, short_date
+from gateway.portal.formatting import (
+    address_lines,
+    date_range,
+    method_name,
+    money,
+    plain_money,
+    short_date,
+    status_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +97,22 @@ def test_address_lines_like_a_letter():
     address = {"line1": "123 Main Street", "line2": "", "city": "Syracuse", "state": "NY", "zip": "13204"}
     assert address_lines(address) == ["123 Main Street", "Syracuse, NY 13204"]
     assert address_lines(None) == []
+
+
+@pytest.mark.parametrize(
+    "payment, shown",
+    [
+        ({"status": "pending", "kind": "us_bank_account"}, "Processing"),
+        ({"status": "pending", "kind": "card"}, "Pending"),
+        ({"status": "succeeded", "kind": "us_bank_account"}, "Succeeded"),
+    ],
+)
+def test_a_bank_debit_not_settled_yet_reads_processing(payment, shown):
+    assert status_words(payment) == shown
+
+
+def test_a_bank_account_is_named_by_its_bank_when_known():
+    bank = {"kind": "us_bank_account", "brand": "Checking account", "bank_name": "STRIPE TEST BANK"}
+    assert method_name({**bank, "account_type": "checking"}) == "STRIPE TEST BANK checking"
+    assert method_name({**bank, "bank_name": None, "account_type": "checking"}) == "Checking account"
+    assert method_name({"kind": "card", "brand": "Visa"}) == "Visa"

@@ -3,14 +3,16 @@ debit, kept until two years after the last one, listed for the office."""
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from billpay_common.clock import utcnow
 from billpay_common.errors import Unprocessable
+from billpay_common.money import display_money
 
 from . import ach_terms
 from .extensions import db
-from .models import AUTOPAY_OFF, AchAuthorization, AutoPayEnrolment
+from .models import AUTOPAY_OFF, AchAuthorization, AutoPayEnrolment, PaymentProfile
 
 KEEP_FOR = timedelta(days=731)  # two years after the last debit, a leap day included
 
@@ -23,6 +25,30 @@ def checked_version(version: str | None) -> str:
             fields={"ach_authorization": f"Accept the authorization text version {ach_terms.CURRENT}."},
         )
     return version
+
+
+def bank_account_words(brand: str | None, last4: str | None) -> str:
+    return f"{brand} ending in {last4}"
+
+
+def text_to_accept(profile: PaymentProfile, amount=None) -> dict:
+    """The current debit authorization for a saved bank account, as the subscriber must see it before accepting:
+    a one-time debit of `amount`, or (no amount) AutoPay's debits on each due date."""
+    if profile.kind != "us_bank_account":
+        raise Unprocessable(
+            "Only a bank account has a debit authorization; a card needs none.",
+            code="not_a_bank_account",
+            fields={"profile_id": "Choose a saved bank account."},
+        )
+    method = ach_terms.ONE_TIME if amount is not None else ach_terms.AUTOPAY
+    text = ach_terms.render(
+        ach_terms.CURRENT,
+        company=current_app.config["COMPANY_NAME"],
+        bank_account=bank_account_words(profile.brand, profile.last4),
+        method=method,
+        amount=display_money(amount) if amount is not None else None,
+    )
+    return {"version": ach_terms.CURRENT, "method": method, "text": text}
 
 
 def stage(account: str, method: str, version: str, bank_account: str, **details) -> AchAuthorization:

@@ -87,7 +87,7 @@ def _method_type(profile) -> str:
 
 
 def _authorize_debits(account, profile, version, client_address, staff_actor) -> None:
-    bank_account = f"{profile.brand} ending in {profile.last4}"
+    bank_account = ach_authorizations.bank_account_words(profile.brand, profile.last4)
     ach_authorizations.stage(
         account,
         ach_terms.AUTOPAY,

@@ -201,7 +201,7 @@ def pay(
 
 
 def _authorize_debit(payment: Payment, version: str | None, client_address: str | None) -> None:
-    bank_account = f"{payment.brand} ending in {payment.last4}"
+    bank_account = ach_authorizations.bank_account_words(payment.brand, payment.last4)
     record = ach_authorizations.stage(
         payment.account,
         ach_terms.ONE_TIME,

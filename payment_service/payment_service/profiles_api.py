@@ -5,8 +5,14 @@ from flask_smorest import Blueprint
 
 from billpay_common.tokens import account_required
 
-from . import profiles
-from .schemas import ProfileInSchema, ProfileListSchema, ProfileSchema
+from . import ach_authorizations, profiles
+from .schemas import (
+    DebitAuthorizationQuerySchema,
+    DebitAuthorizationSchema,
+    ProfileInSchema,
+    ProfileListSchema,
+    ProfileSchema,
+)
 
 blp = Blueprint("payment_profiles", __name__, url_prefix="/payment-profiles", description="Saved cards")
 
@@ -38,3 +44,16 @@ def delete_profile(profile_id):
 @blp.response(200, ProfileSchema)
 def make_default(profile_id):
     return profiles.set_default(g.account, profile_id)
+
+
+@blp.get("/<profile_id>/debit-authorization")
+@account_required
+@blp.arguments(DebitAuthorizationQuerySchema, location="query")
+@blp.response(200, DebitAuthorizationSchema)
+@blp.alt_response(404, description="not_found: no such saved bank account")
+@blp.alt_response(422, description="not_a_bank_account: a saved card")
+def debit_authorization(query, profile_id):
+    """The NACHA debit authorization to show before paying from this bank account (send its version back as
+    ach_authorization): a one-time debit of `amount`, or without it AutoPay's debits."""
+    profile = profiles.profile_of(g.account, profile_id)
+    return ach_authorizations.text_to_accept(profile, query.get("amount"))

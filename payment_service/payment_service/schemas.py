@@ -68,6 +68,7 @@ class PaymentSchema(Schema):
     status = fields.String(metadata={"description": ", ".join(PaymentStatus)})
     amount = Money()
     allocations = fields.List(fields.Nested(AllocationSchema))
+    kind = fields.String(metadata={"description": "card or us_bank_account (pending until the debit settles)"})
     card = fields.Method("dump_card", metadata={"type": "object"})
     receipt_email = fields.String(allow_none=True)
     created_at = UtcDateTime()
@@ -146,6 +147,19 @@ class ProfileSchema(Schema):
     account_type = fields.String(allow_none=True, metadata={"description": "a bank account's: checking or savings"})
     is_default = fields.Boolean()
     created_at = UtcDateTime()
+
+
+class DebitAuthorizationQuerySchema(Schema):
+    amount = Money(
+        validate=positive_money,
+        metadata={"description": "a one-time payment's total; without it, the text of AutoPay's debits"},
+    )
+
+
+class DebitAuthorizationSchema(Schema):
+    version = fields.String(metadata={"description": "send it back as ach_authorization"})
+    method = fields.String(metadata={"description": "one_time or autopay"})
+    text = fields.String()
 
 
 class ProfileListSchema(Schema):

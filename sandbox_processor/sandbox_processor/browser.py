@@ -1,5 +1,6 @@
-"""What the browser loads from the sandbox's own origin: the Stripe.js-compatible script and the card fields'
-pages (one per field, each inside an iframe of the portal's page)."""
+"""What the browser loads from the sandbox's own origin: the Stripe.js-compatible script, the card fields' pages
+(one per field, each inside an iframe of the portal's page) and the bank-account page (one iframe holding the
+routing number, account number, account type and name on the account)."""
 
 from pathlib import Path
 
@@ -20,6 +21,32 @@ FIELD_PAGE = """<!doctype html>
 <script src="/static/field.js"></script></body></html>
 """
 AUTOCOMPLETE = {"cardNumber": "cc-number", "cardExpiry": "cc-exp", "cardCvc": "cc-csc"}
+STATIC_FILES = ("field.js", "field.css", "bank_account.js")
+
+BANK_ACCOUNT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bank account</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/field.css"></head>
+<body><main><form id="bank" novalidate>
+{% for name, label, hint in [("routing_number", "Routing number", "9 digits"),
+                              ("account_number", "Account number", "4 to 17 digits")] %}
+<label for="{{ name }}">{{ label }}</label>
+<input id="{{ name }}" name="{{ name }}" inputmode="numeric" autocomplete="off" spellcheck="false"
+ placeholder="{{ hint }}" aria-describedby="{{ name }}-error">
+<p class="field-error" id="{{ name }}-error" aria-live="polite"></p>
+{% endfor %}
+<fieldset aria-describedby="account_type-error"><legend>Account type</legend>
+<label class="choice"><input type="radio" name="account_type" value="checking" checked> Checking</label>
+<label class="choice"><input type="radio" name="account_type" value="savings"> Savings</label>
+</fieldset>
+<p class="field-error" id="account_type-error" aria-live="polite"></p>
+<label for="account_holder_name">Name on the account</label>
+<input id="account_holder_name" name="account_holder_name" autocomplete="name" spellcheck="false"
+ aria-describedby="account_holder_name-error">
+<p class="field-error" id="account_holder_name-error" aria-live="polite"></p>
+</form></main>
+<script src="/static/bank_account.js"></script></body></html>
+"""
 
 
 @pages.get("/v3/")
@@ -31,9 +58,14 @@ def stripe_js():
 
 @pages.get("/static/<name>")
 def static_file(name):
-    if name not in ("field.js", "field.css"):
+    if name not in STATIC_FILES:
         abort(404)
     return send_from_directory(STATIC, name, max_age=0)
+
+
+@pages.get("/elements/usBankAccount")
+def bank_account_page():
+    return render_template_string(BANK_ACCOUNT_PAGE), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @pages.get("/elements/<kind>")

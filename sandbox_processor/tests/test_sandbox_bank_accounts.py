@@ -4,6 +4,7 @@ returned with the R code its test account number stands for, as a processor even
 
 import datetime
 import sqlite3
+import urllib.request
 
 import pytest
 from sandbox_processor.bank_accounts import add_banking_days
@@ -99,3 +100,14 @@ def test_the_same_reference_debits_once(own_sandbox):
     assert call(url, "POST", "/v1/charges", body)[0] == 200
     assert call(url, "POST", "/v1/charges", body)[0] == 200
     assert call(url, "POST", "/v1/charges", {**body, "reference": "ach-again"})[0] == 409
+
+
+def test_the_bank_account_element_is_one_labelled_frame_under_the_sandboxs_csp(sandbox_url):
+    with urllib.request.urlopen(f"{sandbox_url}/elements/usBankAccount", timeout=10) as page:
+        html, policy = page.read().decode(), page.headers["Content-Security-Policy"]
+    for label in ("Routing number", "Account number", "Checking", "Savings", "Name on the account"):
+        assert label in html
+    assert 'id="routing_number-error"' in html and "<script>" not in html and "style=" not in html
+    assert "frame-ancestors" in policy and "script-src 'self'" in policy
+    with urllib.request.urlopen(f"{sandbox_url}/static/bank_account.js", timeout=10) as script:
+        assert "event.origin !== PARENT" in script.read().decode()

@@ -27,4 +27,6 @@ def register_pages(app):
     app.add_template_filter(formatting.money, "money")
     app.add_template_filter(formatting.plain_money, "plain_money")
     app.add_template_filter(formatting.short_date, "short_date")
+    app.add_template_filter(formatting.status_words, "status_words")
+    app.add_template_filter(formatting.method_name, "method_name")
     app.register_blueprint(portal)

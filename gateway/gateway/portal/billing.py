@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from . import portal
 from .autopay import autopay_state
-from .backend import BackendError, call, login_required
+from .backend import BackendError, Unreachable, call, login_required
 from .formatting import address_lines
 from .forms import EmptyForm
 from .pages import fetch
@@ -21,8 +21,19 @@ def billing():
         address=address_lines(profile.get("address")),
         status=account["payment_status"],
         autopay=autopay_state(),
+        pending=pending_payments(),
         action_form=EmptyForm(),
     )
+
+
+def pending_payments():
+    """The account's recent payments not settled yet (a bank debit clearing): their amounts are held on the
+    invoices, so Billing says so. An empty list when payment_service cannot say now."""
+    try:
+        recent = call("payment", "GET", "/payments?page=1&per_page=25")
+    except (BackendError, Unreachable):
+        return []
+    return [payment for payment in recent["items"] if payment["status"] in ("pending", "processing")]
 
 
 @portal.post("/billing/paperless")

@@ -76,3 +76,18 @@ def address_lines(address):
         if part
     )
     return [line for line in (address.get("line1"), address.get("line2"), city_line) if line]
+
+
+def status_words(payment):
+    """A payment's status as Payment History shows it: a bank debit not settled yet is Processing."""
+    if payment.get("status") == "pending" and payment.get("kind") == "us_bank_account":
+        return "Processing"
+    return str(payment.get("status", "")).capitalize()
+
+
+def method_name(profile):
+    """A saved method as a person knows it: "Visa", or a bank account's "STRIPE TEST BANK checking" (the bank's
+    name when the processor knows it, where payment_service's brand may be only "Checking account")."""
+    if profile.get("kind") == "us_bank_account" and profile.get("bank_name") and profile.get("account_type"):
+        return f"{profile['bank_name']} {profile['account_type']}"
+    return profile.get("brand") or ""

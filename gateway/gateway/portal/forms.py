@@ -57,11 +57,38 @@ class ProfileForm(CardFieldsForm):
     make_default = BooleanField("Make this my default card")
 
 
+class BankAccountProfileForm(FlaskForm):
+    """A bank account entered in the processor's own bank-account fields: only its one-time token comes here."""
+
+    payment_method = StringField(
+        "Bank account",
+        validators=[
+            InputRequired("Enter the routing number, account number and name on the account."),
+            Length(max=120, message="That bank account token is not valid. Please enter the account again."),
+            Regexp(
+                r"^[A-Za-z0-9_:]+$", message="That bank account token is not valid. Please enter the account again."
+            ),
+        ],
+    )
+    make_default = BooleanField("Make this my default payment method")
+
+
+class SavedBankAccountPaymentForm(SavedCardPaymentForm):
+    ach_version = StringField("Authorization version", validators=[InputRequired(), Length(max=20)])
+    ach_agree = BooleanField(
+        "I authorize this debit",
+        validators=[InputRequired("Tick I authorize to let us debit your bank account, or choose another method.")],
+    )
+
+
 class AutoPayForm(FlaskForm):
-    """Set up or change AutoPay: a saved card (the choices are the account's), the text's version, I agree."""
+    """Set up or change AutoPay: a saved card or bank account (the choices are the account's), the text's version,
+    I agree; for a bank account also the debit authorization's version and its own I authorize tick
+    (ach_agree carries the id of the bank account it was ticked for)."""
 
     profile_id = StringField("Card", validators=[InputRequired("Choose the card AutoPay charges.")])
     terms_version = StringField("Authorization version", validators=[InputRequired(), Length(max=20)])
+    ach_version = StringField("Debit authorization version", validators=[Optional(), Length(max=20)])
     agree = BooleanField(
         "I agree", validators=[InputRequired("Tick I agree to authorize AutoPay, or go back to Billing.")]
     )
@@ -69,6 +96,6 @@ class AutoPayForm(FlaskForm):
     def __init__(self, *args, profile_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.profile_id.validators = [
-            InputRequired("Choose the card AutoPay charges."),
-            AnyOf(list(profile_ids), message="Choose one of your saved cards."),
+            InputRequired("Choose the card or bank account AutoPay pays from."),
+            AnyOf(list(profile_ids), message="Choose one of your saved cards or bank accounts."),
         ]

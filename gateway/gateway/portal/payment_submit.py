@@ -1,4 +1,5 @@
-"""Make A Payment, steps 3 and 4: Pay With Credit Card (or a saved card), Submit Payment, Confirmation.
+"""Make A Payment, steps 3 and 4: Pay With Credit Card (or a saved card or bank account), Submit Payment,
+Confirmation.
 
 Submit Payment sends the checkout's Idempotency-Key, so a second submit returns the first payment instead
 of charging again. The card is entered in the processor's own fields; the portal gets and passes on only the
@@ -9,7 +10,7 @@ from flask import flash, redirect, render_template, session, url_for
 
 from . import portal
 from .backend import BackendError, Unreachable, call, login_required
-from .forms import CardPaymentForm, SavedCardPaymentForm
+from .forms import CardPaymentForm, SavedBankAccountPaymentForm, SavedCardPaymentForm
 from .pages import fetch, segment
 from .payment import current_checkout, new_key, summary
 
@@ -91,9 +92,12 @@ def pay_saved(profile_id):
         return without_checkout()
     profile = next((p for p in fetch("payment", "/payment-profiles")["items"] if p["id"] == profile_id), None)
     if profile is None:
-        flash("That saved card was not found. Please choose another.", "error")
+        flash("That saved payment method was not found. Please choose another.", "error")
         return redirect(url_for("portal.pay_method"))
-    form = SavedCardPaymentForm()
+    total, pairs = summary()
+    bank = profile.get("kind") == "us_bank_account"
+    form = SavedBankAccountPaymentForm() if bank else SavedCardPaymentForm()
+    debit = one_time_debit(profile_id, total) if bank else None
     message, status = None, 200
     if form.validate_on_submit():
         body = {
@@ -101,6 +105,8 @@ def pay_saved(profile_id):
             "profile_id": profile_id,
             "receipt_email": form.receipt_email.data or None,
         }
+        if bank:
+            body["ach_authorization"] = form.ach_version.data
         payment, error = submit(body)
         if payment:
             return redirect(url_for("portal.pay_confirmation", payment_id=payment["id"]))
@@ -111,10 +117,14 @@ def pay_saved(profile_id):
         status = 400
     else:
         form.receipt_email.data = account_email()
-    total, pairs = summary()
     return render_template(
-        "pay_saved.html", form=form, profile=profile, total=total, pairs=pairs, message=message
+        "pay_saved.html", form=form, profile=profile, total=total, pairs=pairs, message=message, debit=debit
     ), status
+
+
+def one_time_debit(profile_id, total):
+    """The NACHA authorization of a one-time debit of `total` from a saved bank account: {version, text}."""
+    return fetch("payment", f"/payment-profiles/{segment(profile_id)}/debit-authorization", amount=str(total))
 
 
 @portal.get("/pay/confirmation/<payment_id>")

@@ -1,37 +1,76 @@
-"""Manage Profiles: the account's saved cards. Add (a token from the processor's own card fields), remove, make
-default."""
+"""Manage Profiles: the account's saved cards and bank accounts. Add (a token from the processor's own card or
+bank-account fields), remove, make default."""
 
 from flask import flash, redirect, render_template, url_for
 
 from . import portal
 from .backend import BackendError, call, login_required
-from .forms import EmptyForm, ProfileForm
+from .formatting import method_name
+from .forms import BankAccountProfileForm, EmptyForm, ProfileForm
 from .pages import fetch, segment
 from .payment_submit import CARD_FIELDS
+
+BANK_ACCOUNT = "us_bank_account"
+
+
+def split_profiles(items):
+    """(saved cards, saved bank accounts) of payment_service's profile list."""
+    return [p for p in items if p.get("kind") != BANK_ACCOUNT], [p for p in items if p.get("kind") == BANK_ACCOUNT]
+
+
+def _add(form, message_for, field_message=None):
+    """(redirect, None) once saved, else (None, (page message, status)) with field errors set on the form
+    (`field_message` in place of the service's own words for the token field)."""
+    body = {"payment_method": form.payment_method.data, "make_default": form.make_default.data}
+    try:
+        added = call("payment", "POST", "/payment-profiles", body)
+    except BackendError as error:
+        for name, problem in error.fields.items():
+            if name in CARD_FIELDS:
+                form.payment_method.errors = [field_message or problem]
+        message = None if set(error.fields) & set(CARD_FIELDS) else error.message
+        return None, (message, error.status)
+    flash(message_for(added), "info")
+    return redirect(url_for("portal.profiles")), None
+
+
+def _page(card_form, bank_form, card_message=None, bank_message=None, status=200):
+    cards, banks = split_profiles(fetch("payment", "/payment-profiles")["items"])
+    page = render_template(
+        "profiles.html",
+        form=card_form,
+        bank_form=bank_form,
+        profiles=cards,
+        bank_accounts=banks,
+        message=card_message,
+        bank_message=bank_message,
+        action_form=EmptyForm(),
+    )
+    return page, status
 
 
 @portal.route("/profiles", methods=["GET", "POST"])
 @login_required
 def profiles():
     form = ProfileForm()
-    message, status = None, 200
     if form.validate_on_submit():
-        body = {"payment_method": form.payment_method.data, "make_default": form.make_default.data}
-        try:
-            added = call("payment", "POST", "/payment-profiles", body)
-        except BackendError as error:
-            for name, problem in error.fields.items():
-                if name in CARD_FIELDS:
-                    getattr(form, CARD_FIELDS[name]).errors = [problem]
-            message = None if set(error.fields) & set(CARD_FIELDS) else error.message
-            status = error.status
-        else:
-            flash(f"{added['brand']} ending {added['last4']} was saved.", "info")
-            return redirect(url_for("portal.profiles"))
-    elif form.is_submitted():
-        status = 400
-    items = fetch("payment", "/payment-profiles")["items"]
-    return render_template("profiles.html", form=form, profiles=items, message=message, action_form=EmptyForm()), status
+        done, refused = _add(form, lambda added: f"{method_name(added)} ending {added['last4']} was saved.")
+        return done or _page(form, BankAccountProfileForm(formdata=None), refused[0], status=refused[1])
+    return _page(form, BankAccountProfileForm(formdata=None), status=400 if form.is_submitted() else 200)
+
+
+@portal.post("/profiles/bank-account")
+@login_required
+def add_bank_account():
+    form = BankAccountProfileForm()
+    if form.validate_on_submit():
+        done, refused = _add(
+            form,
+            lambda added: f"{method_name(added)} ending {added['last4']} was saved.",
+            "We could not save that bank account. Please enter it again.",
+        )
+        return done or _page(ProfileForm(formdata=None), form, bank_message=refused[0], status=refused[1])
+    return _page(ProfileForm(formdata=None), form, status=400)
 
 
 def _profile_action(profile_id, path_suffix, method, done):
@@ -48,10 +87,10 @@ def _profile_action(profile_id, path_suffix, method, done):
 @portal.post("/profiles/<profile_id>/remove")
 @login_required
 def remove_profile(profile_id):
-    return _profile_action(profile_id, "", "DELETE", "The card was removed.")
+    return _profile_action(profile_id, "", "DELETE", "The payment method was removed.")
 
 
 @portal.post("/profiles/<profile_id>/default")
 @login_required
 def default_profile(profile_id):
-    return _profile_action(profile_id, "/default", "POST", "That card is now your default.")
+    return _profile_action(profile_id, "/default", "POST", "That payment method is now your default.")

@@ -2,7 +2,11 @@
    Stripe(publishableKey).elements().create("cardNumber" | "cardExpiry" | "cardCvc").mount(target);
    element.on("change" | "ready" | "focus" | "blur", handler); element.focus(); element.clear();
    stripe.createPaymentMethod({type: "card", card: cardNumberElement}) -> Promise<{paymentMethod} | {error}>.
-   Each field is an iframe on the sandbox's origin: the card number and code never enter this page. */
+   elements.create("usBankAccount"): one iframe with routing number, account number, account type and name;
+   stripe.createPaymentMethod({type: "us_bank_account", us_bank_account: element}) -> Promise<{paymentMethod:
+   {id, us_bank_account: {bank_name, last4, account_type}}} | {error: {param, message}}>.
+   Each field is an iframe on the sandbox's origin: the card number and code, and the bank account's numbers,
+   never enter this page. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -10,6 +14,9 @@
   var frames = 0;
   var pending = {};
   var elementsById = {};
+  var KINDS = ["cardNumber", "cardExpiry", "cardCvc", "usBankAccount"];
+  var TITLES = {cardNumber: "card number", cardExpiry: "expiration date", cardCvc: "card code",
+                usBankAccount: "bank account"};
 
   window.addEventListener("message", function (event) {
     if (event.origin !== ORIGIN || !event.data || event.data.sandbox !== true) return;
@@ -41,13 +48,13 @@
       "&key=" + encodeURIComponent(this._stripe._key);
     iframe.src = ORIGIN + "/elements/" + this._kind + query;
     iframe.name = "__privateSandboxFrame" + this._id;
-    iframe.title = "Secure " + ({cardNumber: "card number", cardExpiry: "expiration date", cardCvc: "card code"})[this._kind] + " input frame";
+    iframe.title = "Secure " + TITLES[this._kind] + " input frame";
     iframe.setAttribute("frameborder", "0");
     iframe.setAttribute("allowtransparency", "true");
     iframe.setAttribute("scrolling", "no");
     iframe.style.border = "none";
     iframe.style.width = "100%";
-    iframe.style.height = "2.6em";
+    iframe.style.height = this._kind === "usBankAccount" ? "17em" : "2.6em";
     iframe.style.display = "block";
     container.appendChild(iframe);
     this._iframe = iframe;
@@ -71,6 +78,11 @@
       this._queue = [];
       for (var i = 0; i < queued.length; i++) this._post(queued[i]);
     }
+    if (data.type === "resize") {
+      var height = Math.min(Math.max(parseInt(data.height, 10) || 0, 40), 1200);
+      this._iframe.style.height = height + "px";
+      return;
+    }
     var handlers = this._handlers[data.type] || [];
     var payload = data.type === "change" ? data.change : {elementType: this._kind};
     for (var j = 0; j < handlers.length; j++) handlers[j](payload);
@@ -89,8 +101,8 @@
 
   function Elements(stripe) { this._stripe = stripe; this._created = {}; }
   Elements.prototype.create = function (kind) {
-    if (["cardNumber", "cardExpiry", "cardCvc"].indexOf(kind) < 0) {
-      throw new Error("The sandbox's card fields are cardNumber, cardExpiry and cardCvc, not " + kind);
+    if (KINDS.indexOf(kind) < 0) {
+      throw new Error("The sandbox's elements are " + KINDS.join(", ") + ", not " + kind);
     }
     var element = new Element(this._stripe, kind);
     this._created[kind] = element;
@@ -104,9 +116,12 @@
   }
   Stripe.prototype.elements = function () { return new Elements(this); };
   Stripe.prototype.createPaymentMethod = function (options, legacyElement) {
-    var element = legacyElement || (options && options.card);
-    if (!element || element._kind !== "cardNumber") {
-      return Promise.resolve({error: {type: "validation_error", message: "Pass the cardNumber element as card."}});
+    var bank = options && options.type === "us_bank_account";
+    var element = legacyElement || (options && (bank ? options.us_bank_account : options.card));
+    var wanted = bank ? "usBankAccount" : "cardNumber";
+    if (!element || element._kind !== wanted) {
+      var message = bank ? "Pass the usBankAccount element as us_bank_account." : "Pass the cardNumber element as card.";
+      return Promise.resolve({error: {type: "validation_error", message: message}});
     }
     var request = Math.random().toString(36).slice(2);
     return new Promise(function (resolve) {
