@@ -48,7 +48,7 @@ def _redis_url():
 
 
 WEB_CONCURRENCY = int(os.environ.get("BENCH_WEB_CONCURRENCY", "2"))
-PARTS = os.environ.get("BENCH_PARTS", "all")  # all, stack (this process's figures only) or capacity
+PARTS = os.environ.get("BENCH_PARTS", "all")  # all, stack (this process's figures only), capacity or autopay
 
 
 def build_stack(var_dir, databases):
@@ -163,6 +163,9 @@ def _stop_on_sigterm():
 
 def main():
     _stop_on_sigterm()
+    if PARTS == "autopay":
+        run_part("autopay.py")
+        return 0
     if not load.wrk_available():
         print("wrk is not installed (apt-get install wrk): the HTTP figures are skipped.")
     with tempfile.TemporaryDirectory(prefix="billpay-bench-") as var:
@@ -193,6 +196,7 @@ def main():
         run_part("email_delivery.py")
         # 100,000 accounts and 1,000,000 invoices in PostgreSQL (bench_invoices, made afresh above)
         run_part("invoices.py", BENCH_DATABASE_URL=databases.get("invoices", ""))
+        run_part("autopay.py")
     return 0
 
 

@@ -8,6 +8,7 @@ from billpay_common.clock import utcnow
 from billpay_common.errors import DomainError
 
 from . import autopay, autopay_ops, autopay_run, autopay_terms, outbox
+from .autopay_pacing import Pacer
 from .clients import invoice_client
 from .extensions import redis_ext
 from .processor import current_processor
@@ -17,8 +18,14 @@ group = AppGroup("autopay", help="AutoPay: the daily run and the office's comman
 
 def run_autopay(today):
     invoices = invoice_client()
-    pacer = autopay_run.Pacer(current_app.config["AUTOPAY_RATE_LIMIT_PER_SECOND"])
-    summary = autopay_run.run(today, invoices=invoices, processor=current_processor(), pacer=pacer)
+    config = current_app.config
+    summary = autopay_run.run(
+        today,
+        invoices=invoices,
+        processor=current_processor(),
+        pacer=Pacer(config["AUTOPAY_RATE_LIMIT_PER_SECOND"]),
+        concurrency=config["AUTOPAY_CONCURRENCY"],
+    )
     outbox.relay_now(redis_ext.client, redis_ext.prefix, invoices)
     return summary
 

@@ -5,18 +5,22 @@ last one, and e-mail the advance notice of an amount that differs from the last 
 Exactly once: an attempt's row (account, invoice, due date, attempt) is committed with its payment before the
 processor is called, so a second worker's insert fails and it moves on; a crash leaves the payment processing for
 the reconciler, which looks it up at the processor and never charges again. `today` is passed in: the worker
-gives the real date, tests and `autopay run --date` any other."""
+gives the real date, tests and `autopay run --date` any other.
+
+Accounts are run `concurrency` at a time, each on a thread with its own app context and database session, all
+under one Pacer: at 100 charges/s and a processor answering in 400 ms about 40 charges are in flight (Little's
+law). No thread holds a database connection while invoice_service or the processor answers, or while it waits
+for its slot, so the pool (PAYMENT_DATABASE_POOL_SIZE) need not be as wide as the run."""
 
 import logging
-import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +28,7 @@ from billpay_common.clock import utcnow
 from billpay_common.errors import DomainError, NotFound
 
 from . import ach_authorizations, autopay, cards, charging, dunning
+from .autopay_pacing import InFlight, Pacer
 from .extensions import db
 from .models import Allocation, AutoPayAttempt, AutoPayEnrolment, Payment, PaymentProfile, new_id
 from .payment_status import INITIAL, PaymentStatus
@@ -32,23 +37,6 @@ from .processor import PaymentSource, Processor
 from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Pacer:
-    """At most `per_second` charges started per second, evenly spaced."""
-
-    per_second: float
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    next_at: float = field(default=0.0)
-
-    def wait(self) -> None:
-        now = self.clock()
-        if now < self.next_at:
-            self.sleep(self.next_at - now)
-            now = self.next_at
-        self.next_at = now + 1 / self.per_second
 
 
 @dataclass(frozen=True)
@@ -66,17 +54,42 @@ class AttemptAnswers:
         db.session.execute(delete(AutoPayAttempt).where(AutoPayAttempt.payment_id == self.payment_id))
 
 
-def run(today: date, *, invoices: InvoiceReservations, processor: Processor, pacer: Pacer) -> dict[str, int]:
-    """Counts of what happened: succeeded, pending, declined, suspended, noticed, refused, taken, error, ..."""
+def run(
+    today: date, *, invoices: InvoiceReservations, processor: Processor, pacer: Pacer, concurrency: int = 1
+) -> dict[str, int]:
+    """Counts of what happened: succeeded, pending, declined, suspended, noticed, refused, taken, error, ...;
+    and `in_flight_max`, the most charges that were waiting for the processor at once."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    in_flight = InFlight()
+
+    def one_account(account: str) -> Counter[str]:
+        with app.app_context():  # a session of the thread's own
+            try:
+                return _run_account_safely(account, today, invoices, processor, pacer, in_flight)
+            finally:
+                db.session.remove()
+
     summary: Counter[str] = Counter()
-    for account in _accounts_on():
-        try:
-            _run_account(account, today, invoices, processor, pacer, summary)
-        except Exception:  # one account's trouble (invoice_service away, a bad row) must not stop the others
-            db.session.rollback()
-            log.exception("AutoPay run: account %s failed; the next run tries again", account)
-            summary["error"] += 1
+    workers = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="autopay")
+    try:
+        for counts in workers.map(one_account, _accounts_on()):
+            summary.update(counts)
+    finally:  # a run stopped by a crash (BaseException) starts no further account
+        workers.shutdown(cancel_futures=True)
+    if in_flight.most:
+        summary["in_flight_max"] = in_flight.most
     return dict(summary)
+
+
+def _run_account_safely(account, today, invoices, processor, pacer, in_flight) -> Counter[str]:
+    summary: Counter[str] = Counter()
+    try:
+        _run_account(account, today, invoices, processor, pacer, in_flight, summary)
+    except Exception:  # one account's trouble (invoice_service away, a bad row) must not stop the others
+        db.session.rollback()
+        log.exception("AutoPay run: account %s failed; the next run tries again", account)
+        summary["error"] += 1
+    return summary
 
 
 def _accounts_on() -> list[str]:
@@ -94,11 +107,13 @@ def open_invoices(invoices: InvoiceReservations, account: str, due_by: date) -> 
         return []
 
 
-def _run_account(account, today, invoices, processor, pacer, summary):
+def _run_account(account, today, invoices, processor, pacer, in_flight, summary):
     enrolment = autopay.enrolment_of(account)
     if enrolment is None or enrolment.status != autopay.ON:
+        db.session.rollback()
         return
     since = enrolment.updated_at
+    db.session.rollback()  # no connection held while invoice_service answers
     due_by = today + timedelta(days=current_app.config["AUTOPAY_NOTICE_DAYS"])
     for row in open_invoices(invoices, account, due_by):
         number, due = row["number"], date.fromisoformat(row["due_date"])
@@ -110,8 +125,10 @@ def _run_account(account, today, invoices, processor, pacer, summary):
         if attempt is None or balance <= 0 or reserved > 0:
             summary["skipped"] += 1
             continue
+        db.session.rollback()  # nor while this thread waits for its slot
         pacer.wait()
-        summary[_charge(account, number, due, balance, attempt, today, invoices, processor)] += 1
+        with in_flight.one():
+            summary[_charge(account, number, due, balance, attempt, today, invoices, processor)] += 1
 
 
 def attempts_of(account: str, invoice: str, due: date) -> list[Any]:

@@ -109,6 +109,14 @@ class PaymentSettings(BackendSettings):
     AUTOPAY_RATE_LIMIT_PER_SECOND: float = setting(
         100.0, "the most AutoPay charges one payment worker starts per second (the processor's write rate limit)", gt=0
     )
+    AUTOPAY_CONCURRENCY: int = setting(
+        50,
+        "AutoPay charges one payment worker has in flight at once; at least the rate limit times the processor's "
+        "answer time (100/s x 0.4 s = 40), with room for invoice_service's calls; each holds a database "
+        "connection only for its own writes, never while another system answers",
+        ge=1,
+        le=256,
+    )
     PORTAL_PAYMENT_URL: str = setting(
         "http://127.0.0.1:8000/pay",
         "the portal's Make A Payment page, linked from AutoPay e-mails",

@@ -6,10 +6,12 @@ from payment_helpers import sandbox_charge, token
 
 from payment_service import autopay_run
 from payment_service.autopay_cli import run_autopay
+from payment_service.autopay_pacing import Pacer
 from payment_service.autopay_terms import CURRENT
 from payment_service.clients import invoice_client
 from payment_service.extensions import db
 from payment_service.models import AutoPayAttempt, OutboxEvent, Payment
+from payment_service.processor import current_processor
 from tests.support import cards
 
 
@@ -29,12 +31,18 @@ def enrol(client, auth, profile_id, address="203.0.113.7"):
     return response.json
 
 
-def run_on(app, day: date, processor=None):
+def run_on(app, day: date, processor=None, concurrency=1):
     with app.app_context():
-        if processor is None:
+        if processor is None and concurrency == 1:
             return run_autopay(day)
-        pacer = autopay_run.Pacer(app.config["AUTOPAY_RATE_LIMIT_PER_SECOND"])
-        return autopay_run.run(day, invoices=invoice_client(), processor=processor, pacer=pacer)
+        pacer = Pacer(app.config["AUTOPAY_RATE_LIMIT_PER_SECOND"])
+        return autopay_run.run(
+            day,
+            invoices=invoice_client(),
+            processor=processor or current_processor(),
+            pacer=pacer,
+            concurrency=concurrency,
+        )
 
 
 def events(app, account, event_type):

@@ -106,6 +106,25 @@ def test_a_crash_between_charge_and_settle_is_settled_by_the_reconciler_never_ch
     assert len(events(app, account, "payment.receipt")) == 1
 
 
+def test_a_run_of_many_threads_charges_every_due_invoice_exactly_once(
+    app, client, tokens, new_invoice, invoice_service
+):
+    from devtools.testing import unique_account
+
+    accounts = [unique_account() for _ in range(12)]
+    invoices = []
+    for account in accounts:
+        auth = tokens.headers(account, name="Many, Threads")
+        invoices += [new_invoice("11.00", owner=account), new_invoice("12.00", owner=account)]
+        enrol(client, auth, saved_card(client, auth))
+    summary = run_on(app, TODAY, concurrency=8)
+    assert summary["succeeded"] >= len(invoices) and summary["in_flight_max"] >= 1
+    assert [charges_of(app, account) for account in accounts] == [2] * len(accounts)  # one per invoice
+    assert all(invoice_service.balance(invoice) == Decimal("0.00") for invoice in invoices)
+    assert run_on(app, TODAY, concurrency=8).get("succeeded", 0) == 0
+    assert sum(charges_of(app, account) for account in accounts) == len(invoices)
+
+
 def _run_in_a_process(app, day, log_path):
     env = {
         **os.environ,
@@ -118,16 +137,19 @@ def _run_in_a_process(app, day, log_path):
         "SANDBOX_PROCESSOR_KEY": app.config["SANDBOX_PROCESSOR_KEY"],
         "BILLPAY_VAR_DIR": str(log_path.parent),
         "AUTOPAY_RATE_LIMIT_PER_SECOND": "1000",
+        "AUTOPAY_CONCURRENCY": "8",
     }
     command = [sys.executable, "-m", "flask", "--app", "payment_service", "autopay", "run", "--date", day.isoformat()]
     with log_path.open("w") as log:
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def test_two_workers_racing_charge_each_invoice_once(app, client, tokens, new_invoice, invoice_service, tmp_path):
+def test_two_workers_racing_each_with_many_threads_charge_each_invoice_once(
+    app, client, tokens, new_invoice, invoice_service, tmp_path
+):
     from devtools.testing import unique_account
 
-    accounts = [unique_account() for _ in range(4)]
+    accounts = [unique_account() for _ in range(10)]
     invoices = []
     for account in accounts:
         auth = tokens.headers(account, name="Racer")

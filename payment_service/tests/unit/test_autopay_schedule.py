@@ -75,3 +75,33 @@ def test_the_pacer_does_not_wait_when_charges_are_slower_than_the_limit():
         pacer.wait()
         clock.now += 0.4  # a processor answering in 400 ms
     assert clock.slept == []
+
+
+def test_threads_sharing_the_pacer_each_get_a_slot_of_their_own():
+    import threading
+
+    clock = FakeClock()
+    slept, lock = [], threading.Lock()
+
+    def sleep(seconds):  # the clock stands still: each thread's wait is its distance to its own slot
+        with lock:
+            slept.append(round(seconds, 6))
+
+    pacer = Pacer(10, clock=clock, sleep=sleep)
+    threads = [threading.Thread(target=pacer.wait) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(slept) == [round(n / 10, 6) for n in range(1, 20)]  # the first one starts at once
+
+
+def test_the_in_flight_gauge_keeps_the_most_at_once():
+    from payment_service.autopay_pacing import InFlight
+
+    gauge = InFlight()
+    with gauge.one(), gauge.one():
+        pass
+    with gauge.one():
+        pass
+    assert gauge.most == 2 and gauge.now == 0
