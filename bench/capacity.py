@@ -94,6 +94,8 @@ def payments_at_latency(stack, data, payers):
         thread.join()
     cpu = meter.stop()
     figures["in_flight"] = figures["rps"] * figures["mean_ms"] / 1000  # Little's law over the whole run
+    figures["seconds"] = SECONDS
+    print(f"  payments: {figures['rps']:.0f}/s, p99 {figures['p99_ms']:.0f} ms, in flight {figures['in_flight']:.0f}")
     return figures, pages, cpu
 
 
@@ -156,26 +158,3 @@ def new_payer_data(stack):
     payer = ApiClient(stack.url(), {"Authorization": f"Bearer {token}"})
     profile = payer.post("/api/payment-profiles", {"payment_method": scenario.sandbox_token(stack)}).json_body["id"]
     return token, invoice, profile
-
-
-def print_figures(figures, pages, cpu, balances):
-    print(
-        f"\nPayments through the gateway, processor answering in {os.environ.get('BENCH_LATENCY_MS', '400')} ms,"
-        f" {CONNECTIONS} connections, {SECONDS} s, {PAYERS} payers"
-    )
-    print(
-        f"  {figures['rps']:.0f} payments/s, p50 {figures['p50_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
-        f"non-2xx {figures['non_2xx']}, socket errors {figures['socket_errors']}, in flight {figures['in_flight']:.0f}"
-    )
-    for name, page in pages.items():
-        print(f"  {name}: {page['rps']:.0f} req/s, p99 {page['p99_ms']:.0f} ms, non-2xx {page['non_2xx']}")
-    payments = figures["rps"] * SECONDS
-    print("  CPU ms per payment:")
-    for name, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
-        print(f"    {name}: {seconds * 1000 / payments:.2f}")
-    print(f"    total: {sum(cpu.values()) * 1000 / payments:.2f}")
-    if balances:
-        print(
-            f"  balances: {len(balances['wrong'])} invoices wrong, {balances['unsettled']} payments unsettled, "
-            f"{balances['paid']} paid in all"
-        )
