@@ -53,6 +53,11 @@ WEB_CONCURRENCY = int(os.environ.get("BENCH_WEB_CONCURRENCY", "2"))
 PARTS = os.environ.get("BENCH_PARTS", "all")  # all, stack (this process's figures only) or capacity
 THREADS = os.environ.get("BENCH_GUNICORN_THREADS", "32")
 PAYMENT_POOL = os.environ.get("BENCH_PAYMENT_POOL_SIZE", "22")
+# As deploy/k8s sizes them (README, Processes and threads): the gateway holds a thread per payment in flight plus
+# the pages', its payment slots keep payment_service's threads from all going to payments.
+GATEWAY_THREADS = os.environ.get("BENCH_GATEWAY_THREADS", "64")
+PAYMENT_SLOTS = os.environ.get("BENCH_GATEWAY_PAYMENT_SLOTS", "12")
+PAYMENT_THREADS = os.environ.get("BENCH_PAYMENT_THREADS", "48")
 LIST_QUERY = "?start=1990-01-01&end=2030-12-31&status=all&per_page=20"
 
 
@@ -74,6 +79,10 @@ def build_stack(var_dir, databases):
     )
     return Stack(
         var_dir,
+        service_environ={
+            "gateway": {"GUNICORN_THREADS": GATEWAY_THREADS, "GATEWAY_PAYMENT_SLOTS": PAYMENT_SLOTS},
+            "payment_service": {"GUNICORN_THREADS": PAYMENT_THREADS},
+        },
         ports={s: free_port() for s in (*WEB_SERVICES, SANDBOX)},
         environ=environ,
         log_dir=var_dir / "logs",
@@ -171,9 +180,11 @@ def main():
 
 def settings_used():
     return (
-        f"each service {WEB_CONCURRENCY} gunicorn processes x {THREADS} gthread threads; payment_service pool"
-        f" {PAYMENT_POOL}/process; processor latency {os.environ.get('BENCH_LATENCY_MS', '400')} ms;"
-        f" payment load {capacity.CONNECTIONS} connections x {capacity.SECONDS} s"
+        f"every service {WEB_CONCURRENCY} gunicorn processes, gthread: gateway {GATEWAY_THREADS} threads and"
+        f" {PAYMENT_SLOTS} payment slots/process, payment_service {PAYMENT_THREADS} threads and pool"
+        f" {PAYMENT_POOL}/process, the others {THREADS} threads; processor latency"
+        f" {os.environ.get('BENCH_LATENCY_MS', '400')} ms; payment load {capacity.CONNECTIONS} connections x"
+        f" {capacity.SECONDS} s"
     )
 
 
