@@ -160,6 +160,8 @@ def main():
                     found.receipts = scenario.receipt_latency(stack, data)
                 if load.wrk_available():
                     found.payments, found.pages, found.cpu = capacity.payments_at_latency(stack, data, payers)
+                    if capacity.SOAK_PAYMENTS:
+                        found.soak = capacity.soak(stack, payers)
             found.peak_rss, found.rss = memory.peaks, memory.per_process()
             if found.payments and databases:
                 found.balances = capacity.balances_right(databases, payers)

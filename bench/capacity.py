@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+import psutil
 import psycopg
 
 from devtools.api_client import ApiClient
@@ -158,3 +159,37 @@ def new_payer_data(stack):
     payer = ApiClient(stack.url(), {"Authorization": f"Bearer {token}"})
     profile = payer.post("/api/payment-profiles", {"payment_method": scenario.sandbox_token(stack)}).json_body["id"]
     return token, invoice, profile
+
+
+SOAK_PAYMENTS = int(os.environ.get("BENCH_SOAK_PAYMENTS", "10000"))
+SOAK_CONNECTIONS = 32
+SOAK_ROUND_SECONDS = 20  # wrk runs for its whole duration, so the soak is rounds of it until the count is paid
+
+
+def soak(stack, payers, count=SOAK_PAYMENTS):
+    """At least `count` payments through the gateway after the run above; each service's RSS (its process tree)
+    before and after, and the growth in %."""
+    before = _tree_rss(stack)
+    url, script = stack.url("gateway") + "/api/payments", _lua_payers(payers)
+    paid = non_2xx = 0
+    started = time.monotonic()
+    while paid < count:
+        figures = load.run_wrk_script(url, script, seconds=SOAK_ROUND_SECONDS, connections=SOAK_CONNECTIONS)
+        paid += round(figures["rps"] * SOAK_ROUND_SECONDS)
+        non_2xx += figures["non_2xx"] + figures["socket_errors"]
+    rate = paid / (time.monotonic() - started)
+    after = _tree_rss(stack)
+    growth = {name: (after[name] - size) * 100 / size for name, size in before.items() if name in after and size}
+    print(f"  soak: {paid} payments, {rate:.0f}/s, growth {max(growth.values(), default=0):.1f} % at most", flush=True)
+    return {"payments": paid, "rps": rate, "non_2xx": non_2xx, "before": before, "after": after, "growth_pct": growth}
+
+
+def _tree_rss(stack):
+    sizes = {}
+    for name, popen in list(stack.processes.items()):
+        try:
+            root = psutil.Process(popen.pid)
+            sizes[name] = sum(process.memory_info().rss for process in [root, *root.children(recursive=True)])
+        except psutil.NoSuchProcess:
+            continue
+    return sizes

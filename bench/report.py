@@ -143,8 +143,17 @@ def _memory(found):
         Figure(f"RSS after the runs: {name}", size / MB, "MB", 120, TARGET, "lower")
         for name, size in sorted(found.rss.items())
     ]
-    for name, change in sorted((found.soak or {}).get("growth_pct", {}).items()):
-        rows.append(Figure(f"RSS growth over the payment soak: {name}", change, "%", 10, TARGET, "lower"))
+    soak = found.soak or {}
+    if soak:
+        rows.append(Figure(f"payment soak: payments/s over {soak['payments']:,}", soak["rps"], "/s"))
+        rows.append(Figure("payment soak: non-2xx or socket errors", soak["non_2xx"], "", 0, TARGET, "lower"))
+    for name, change in sorted(soak.get("growth_pct", {}).items()):
+        before, after = soak["before"][name] / MB, soak["after"][name] / MB
+        rows.append(
+            Figure(
+                f"RSS growth over the soak: {name} ({before:.0f} -> {after:.0f} MB)", change, "%", 10, TARGET, "lower"
+            )
+        )
     return rows
 
 
