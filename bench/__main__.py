@@ -10,11 +10,13 @@ import uuid
 from pathlib import Path
 
 from devtools.ports import free_port
-from devtools.stack import ROOT, SANDBOX, WEB_SERVICES, Stack
+from devtools.stack import DEMO_ACCOUNT, ROOT, SANDBOX, WEB_SERVICES, Stack
 
-from . import capacity, load, scenario
+from . import capacity, load, report, scenario
+from .bare_reference import BareFlask
 from .memory import PeakMemory
 from .nginx import Nginx, nginx_binary
+from .table import load_results, print_table
 
 
 def _postgres_urls():
@@ -49,6 +51,14 @@ def _redis_url():
 
 WEB_CONCURRENCY = int(os.environ.get("BENCH_WEB_CONCURRENCY", "2"))
 PARTS = os.environ.get("BENCH_PARTS", "all")  # all, stack (this process's figures only), capacity or autopay
+THREADS = os.environ.get("BENCH_GUNICORN_THREADS", "32")
+PAYMENT_POOL = os.environ.get("BENCH_PAYMENT_POOL_SIZE", "22")
+# As deploy/k8s sizes them (README, Processes and threads): the gateway holds a thread per payment in flight plus
+# the pages', its payment slots keep payment_service's threads from all going to payments.
+GATEWAY_THREADS = os.environ.get("BENCH_GATEWAY_THREADS", "64")
+PAYMENT_SLOTS = os.environ.get("BENCH_GATEWAY_PAYMENT_SLOTS", "12")
+PAYMENT_THREADS = os.environ.get("BENCH_PAYMENT_THREADS", "48")
+LIST_QUERY = "?start=1990-01-01&end=2030-12-31&status=all&per_page=20"
 
 
 def build_stack(var_dir, databases):
@@ -64,11 +74,15 @@ def build_stack(var_dir, databases):
         EMAIL_DAILY_LIMIT_PER_ACCOUNT="100000",  # every receipt goes to bench@example.com
         EMAIL_DAILY_LIMIT_PER_RECIPIENT="100000",
         SANDBOX_LATENCY_MS=os.environ.get("BENCH_LATENCY_MS", "400"),  # a real processor answers in 300-800 ms
-        GUNICORN_THREADS=os.environ.get("BENCH_GUNICORN_THREADS", "32"),
-        PAYMENT_DATABASE_POOL_SIZE=os.environ.get("BENCH_PAYMENT_POOL_SIZE", "22"),
+        GUNICORN_THREADS=THREADS,
+        PAYMENT_DATABASE_POOL_SIZE=PAYMENT_POOL,
     )
     return Stack(
         var_dir,
+        service_environ={
+            "gateway": {"GUNICORN_THREADS": GATEWAY_THREADS, "GATEWAY_PAYMENT_SLOTS": PAYMENT_SLOTS},
+            "payment_service": {"GUNICORN_THREADS": PAYMENT_THREADS},
+        },
         ports={s: free_port() for s in (*WEB_SERVICES, SANDBOX)},
         environ=environ,
         log_dir=var_dir / "logs",
@@ -77,37 +91,24 @@ def build_stack(var_dir, databases):
     )
 
 
-def row(name, figures):
-    cells = [
-        f"{figures['rps']:.0f}",
-        f"{figures['p50_ms']:.1f}",
-        f"{figures['p99_ms']:.1f}",
-        f"{figures['non_2xx']:.0f}",
-    ]
-    return f"| {name} | {' | '.join(cells)} |"
-
-
 def http_figures(stack, data):
     results = _Progress()
     gw, invoice, payment = stack.url("gateway"), stack.url("invoice_service"), stack.url("payment_service")
     bearer = {"Authorization": f"Bearer {data.token}"}
-    query = "?start=1990-01-01&end=2030-12-31&status=all&per_page=25"
-    results["Billing page, through the gateway (HTML)"] = load.measure(gw + "/billing", {"Cookie": data.cookie})
-    results["Account data, direct to invoice_service"] = load.measure(invoice + "/account", bearer)
-    results["Invoice list, through the gateway"] = load.measure(gw + "/api/invoices" + query, bearer)
-    results["Invoice list, direct to invoice_service"] = load.measure(invoice + "/invoices" + query, bearer)
+    results["billing"] = load.measure(gw + "/billing", {"Cookie": data.cookie})
+    results["list_gateway"] = load.measure(gw + "/api/invoices" + LIST_QUERY, bearer)
+    results["list_service"] = load.measure(invoice + "/invoices" + LIST_QUERY, bearer)
+    with BareFlask(stack) as bare:
+        bare.check_same_rows(invoice + "/invoices" + LIST_QUERY, bearer, DEMO_ACCOUNT)
+        results["list_bare_flask"] = load.measure(bare.url(DEMO_ACCOUNT), {})
     nginx_port = free_port()
     if nginx_binary():
         with Nginx(nginx_port, stack.ports["invoice_service"]):
-            results["Invoice list, through nginx (reference proxy)"] = load.measure(
-                f"http://127.0.0.1:{nginx_port}/invoices" + query, bearer
-            )
+            results["list_nginx"] = load.measure(f"http://127.0.0.1:{nginx_port}/invoices" + LIST_QUERY, bearer)
     body = scenario.payment_body(data)
     json_headers = {"Authorization": f"Bearer {data.pay_token}"}
-    results["Payment, through the gateway"] = load.measure(gw + "/api/payments", json_headers, body=body, connections=4)
-    results["Payment, direct to payment_service"] = load.measure(
-        payment + "/payments", json_headers, body=body, connections=4
-    )
+    results["payment_gateway"] = load.measure(gw + "/api/payments", json_headers, body=body, connections=4)
+    results["payment_direct"] = load.measure(payment + "/payments", json_headers, body=body, connections=4)
     return results
 
 
@@ -115,41 +116,21 @@ class _Progress(dict):
     """Says which figure is being measured, so a long run shows where it is."""
 
     def __setitem__(self, name, figures):
-        print(f"  {name}: {figures['rps']:.0f} req/s", flush=True)
+        print(f"  {name}: {figures['rps']:.0f} req/s, p99 {figures['p99_ms']:.1f} ms", flush=True)
         super().__setitem__(name, figures)
 
 
-def print_table(results, receipts, memory, per_process):
-    print("\n| request | requests/s | median ms | p99 ms | non-2xx |\n|---|---|---|---|---|")
-    for name, figures in results.items():
-        print(row(name, figures))
-    direct = results.get("Invoice list, direct to invoice_service")
-    if direct:
-        gateway = results["Invoice list, through the gateway"]
-        print(f"\nGateway throughput / direct: {gateway['rps'] / direct['rps']:.2f}")
-        nginx = results.get("Invoice list, through nginx (reference proxy)")
-        if nginx:
-            print(f"nginx throughput / direct:   {nginx['rps'] / direct['rps']:.2f}")
-            print(f"Gateway / nginx:             {gateway['rps'] / nginx['rps']:.2f}  (target >= 0.5)")
-    if receipts:
-        print(
-            "\nReceipt accepted by SMTP, from the payment request being sent (upper bound of commit -> SMTP): "
-            f"median {receipts['p50_ms']:.0f} ms, "
-            f"p95 {receipts['p95_ms']:.0f} ms over {receipts['count']} payments (target p95 <= 1000 ms)"
-        )
-    print("\n| process | peak RSS of its tree (MB) | largest single process after the run (MB) |\n|---|---|---|")
-    for name in sorted(memory):
-        print(f"| {name} | {memory[name] / 2**20:.0f} | {per_process.get(name, 0) / 2**20:.0f} |")
-
-
 def run_part(script, **env):
+    """A part in its own process; its figures (written to BENCH_RESULTS) for the table."""
     print(f"\n## {script}", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", f"bench.{script.removesuffix('.py')}"],
-        cwd=ROOT,
-        env=dict(os.environ, **env),
-        check=False,
-    )
+    with tempfile.NamedTemporaryFile(suffix=".json") as results:
+        subprocess.run(
+            [sys.executable, "-m", f"bench.{script.removesuffix('.py')}"],
+            cwd=ROOT,
+            env=dict(os.environ, BENCH_RESULTS=results.name, **env),
+            check=False,
+        )
+        return load_results(results.name)
 
 
 def _stop_on_sigterm():
@@ -164,10 +145,11 @@ def _stop_on_sigterm():
 def main():
     _stop_on_sigterm()
     if PARTS == "autopay":
-        run_part("autopay.py")
+        print_table(report.figures(report.Found(settings=settings_used(), autopay=run_part("autopay.py"))))
         return 0
     if not load.wrk_available():
         print("wrk is not installed (apt-get install wrk): the HTTP figures are skipped.")
+    found = report.Found(settings=settings_used())
     with tempfile.TemporaryDirectory(prefix="billpay-bench-") as var:
         databases = _postgres_urls() or {}
         stack = build_stack(Path(var), databases)
@@ -176,28 +158,40 @@ def main():
             data = scenario.prepare(stack)
             payers = capacity.prepare_payers(stack)
             with PeakMemory(stack.processes) as memory:
-                results, receipts = {}, None
                 if load.wrk_available() and PARTS != "capacity":
-                    results = http_figures(stack, data)
-                    receipts = scenario.receipt_latency(stack, data)
-                payments = capacity.payments_at_latency(stack, data, payers) if load.wrk_available() else None
-            print_table(results, receipts, memory.peaks, memory.per_process())
-            if payments:
-                balances = capacity.balances_right(databases, payers) if databases else None
-                capacity.print_figures(*payments, balances)
-            stopped = {
+                    found.http = http_figures(stack, data)
+                    found.receipts = scenario.receipt_latency(stack, data)
+                if load.wrk_available():
+                    found.payments, found.pages, found.cpu = capacity.payments_at_latency(stack, data, payers)
+                    if capacity.SOAK_PAYMENTS:
+                        found.soak = capacity.soak(stack, payers)
+            found.peak_rss, found.rss = memory.peaks, memory.per_process()
+            if found.payments and databases:
+                found.balances = capacity.balances_right(databases, payers)
+            found.stopped = {
                 name: process.returncode for name, process in stack.processes.items() if process.poll() is not None
             }
-            if stopped:
-                print(f"\nProcesses that stopped during the run (exit codes): {stopped}")
         finally:
             stack.stop()
     if PARTS == "all":
-        run_part("email_delivery.py")
+        found.email = run_part("email_delivery.py")
         # 100,000 accounts and 1,000,000 invoices in PostgreSQL (bench_invoices, made afresh above)
-        run_part("invoices.py", BENCH_DATABASE_URL=databases.get("invoices", ""))
-        run_part("autopay.py")
+        found.invoices = run_part("invoices.py", BENCH_DATABASE_URL=databases.get("invoices", ""))
+        found.autopay = run_part("autopay.py")
+    print_table(report.figures(found))
+    if found.stopped:
+        print(f"\nProcesses that stopped during the run (exit codes): {found.stopped}")
     return 0
+
+
+def settings_used():
+    return (
+        f"every service {WEB_CONCURRENCY} gunicorn processes, gthread: gateway {GATEWAY_THREADS} threads and"
+        f" {PAYMENT_SLOTS} payment slots/process, payment_service {PAYMENT_THREADS} threads and pool"
+        f" {PAYMENT_POOL}/process, the others {THREADS} threads; processor latency"
+        f" {os.environ.get('BENCH_LATENCY_MS', '400')} ms; payment load {capacity.CONNECTIONS} connections x"
+        f" {capacity.SECONDS} s"
+    )
 
 
 if __name__ == "__main__":

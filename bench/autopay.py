@@ -25,6 +25,7 @@ from devtools.ports import free_port
 from devtools.stack import ROOT, SANDBOX, Stack
 
 from .cpu import LOAD, CpuMeter
+from .table import save_results
 
 ACCOUNTS = int(os.environ.get("BENCH_AUTOPAY_ACCOUNTS", "10000"))
 LATENCY_MS = os.environ.get("BENCH_LATENCY_MS", "400")
@@ -234,6 +235,16 @@ def print_figures(count, seconds, summary, code, charges, paid, cpu):
     )
     print(f"| succeeded / invoices paid | {summary.get('succeeded', 0)} / {paid} | {count} |")
     print(f"| errors and other outcomes | {errors or 0} (exit code {code}) | 0 |")
+    save_results(
+        {
+            "accounts": count,
+            "seconds": seconds,
+            "in_flight_max": summary.get("in_flight_max", 0),
+            "not_charged_once": not_once,
+            "errors": sum(errors.values()) + (code != 0),
+            "cpu_ms_per_account": sum(cpu.values()) / count * 1000 if cpu else None,
+        }
+    )
     if cpu:
         total = sum(cpu.values())
         print(f"\nCPU per account: {total / count * 1000:.1f} ms over every process (from /proc):")

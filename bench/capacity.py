@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+import psutil
 import psycopg
 
 from devtools.api_client import ApiClient
@@ -94,6 +95,8 @@ def payments_at_latency(stack, data, payers):
         thread.join()
     cpu = meter.stop()
     figures["in_flight"] = figures["rps"] * figures["mean_ms"] / 1000  # Little's law over the whole run
+    figures["seconds"] = SECONDS
+    print(f"  payments: {figures['rps']:.0f}/s, p99 {figures['p99_ms']:.0f} ms, in flight {figures['in_flight']:.0f}")
     return figures, pages, cpu
 
 
@@ -158,24 +161,35 @@ def new_payer_data(stack):
     return token, invoice, profile
 
 
-def print_figures(figures, pages, cpu, balances):
-    print(
-        f"\nPayments through the gateway, processor answering in {os.environ.get('BENCH_LATENCY_MS', '400')} ms,"
-        f" {CONNECTIONS} connections, {SECONDS} s, {PAYERS} payers"
-    )
-    print(
-        f"  {figures['rps']:.0f} payments/s, p50 {figures['p50_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
-        f"non-2xx {figures['non_2xx']}, socket errors {figures['socket_errors']}, in flight {figures['in_flight']:.0f}"
-    )
-    for name, page in pages.items():
-        print(f"  {name}: {page['rps']:.0f} req/s, p99 {page['p99_ms']:.0f} ms, non-2xx {page['non_2xx']}")
-    payments = figures["rps"] * SECONDS
-    print("  CPU ms per payment:")
-    for name, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
-        print(f"    {name}: {seconds * 1000 / payments:.2f}")
-    print(f"    total: {sum(cpu.values()) * 1000 / payments:.2f}")
-    if balances:
-        print(
-            f"  balances: {len(balances['wrong'])} invoices wrong, {balances['unsettled']} payments unsettled, "
-            f"{balances['paid']} paid in all"
-        )
+SOAK_PAYMENTS = int(os.environ.get("BENCH_SOAK_PAYMENTS", "10000"))
+SOAK_CONNECTIONS = 32
+SOAK_ROUND_SECONDS = 20  # wrk runs for its whole duration, so the soak is rounds of it until the count is paid
+
+
+def soak(stack, payers, count=SOAK_PAYMENTS):
+    """At least `count` payments through the gateway after the run above; each service's RSS (its process tree)
+    before and after, and the growth in %."""
+    before = _tree_rss(stack)
+    url, script = stack.url("gateway") + "/api/payments", _lua_payers(payers)
+    paid = non_2xx = 0
+    started = time.monotonic()
+    while paid < count:
+        figures = load.run_wrk_script(url, script, seconds=SOAK_ROUND_SECONDS, connections=SOAK_CONNECTIONS)
+        paid += round(figures["rps"] * SOAK_ROUND_SECONDS)
+        non_2xx += figures["non_2xx"] + figures["socket_errors"]
+    rate = paid / (time.monotonic() - started)
+    after = _tree_rss(stack)
+    growth = {name: (after[name] - size) * 100 / size for name, size in before.items() if name in after and size}
+    print(f"  soak: {paid} payments, {rate:.0f}/s, growth {max(growth.values(), default=0):.1f} % at most", flush=True)
+    return {"payments": paid, "rps": rate, "non_2xx": non_2xx, "before": before, "after": after, "growth_pct": growth}
+
+
+def _tree_rss(stack):
+    sizes = {}
+    for name, popen in list(stack.processes.items()):
+        try:
+            root = psutil.Process(popen.pid)
+            sizes[name] = sum(process.memory_info().rss for process in [root, *root.children(recursive=True)])
+        except psutil.NoSuchProcess:
+            continue
+    return sizes

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from devtools.ports import free_port
 
+from .table import save_results
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 FIRST_INVOICE_DATE = date(2024, 1, 15)
@@ -230,6 +232,7 @@ def main():
     from devtools.testing import TestTokens
 
     wipe_and_migrate(database_url)
+    figures = {}
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "bench.csv"
         started = time.perf_counter()
@@ -245,6 +248,8 @@ def main():
                 f"{attempt}: exit {code}, {seconds:.1f} s, {rows / seconds:,.0f} rows/s "
                 f"({records / seconds:,.0f} accounts+invoices/s), peak RSS {peak_mb:.0f} MB"
             )
+            figures.setdefault("import_rows_per_s", rows / seconds)
+            figures.setdefault("import_peak_rss_mb", peak_mb)
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
@@ -252,8 +257,12 @@ def main():
         connection.execute(text("ANALYZE"))
     engine.dispose()
     tokens = TestTokens()
-    time_over_http(database_url, tokens, args.accounts, args.invoices_per_account, args.calls)
-    time_in_process(database_url, tokens, args.accounts, args.invoices_per_account, args.calls)
+    p99, worker_rss = time_over_http(database_url, tokens, args.accounts, args.invoices_per_account, args.calls)
+    figures.update(list_p99_ms=p99, list_worker_rss_mb=worker_rss)
+    figures["list_in_process_p99_ms"] = time_in_process(
+        database_url, tokens, args.accounts, args.invoices_per_account, args.calls
+    )
+    save_results(figures)
 
 
 if __name__ == "__main__":

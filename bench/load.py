@@ -29,7 +29,9 @@ def _to_ms(text):
 
 
 def _percentile(output, percent):
-    found = re.search(rf"^\s+{percent}%\s+(\S+)$", output, re.MULTILINE)  # the Latency Distribution lines
+    found = re.search(
+        rf"^\s+{percent}%\s+(\S+)\s*$", output, re.MULTILINE
+    )  # the Latency Distribution lines (seconds end in a space)
     return _to_ms(found.group(1)) if found else float("nan")  # wrk omits them when it timed nothing
 
 
@@ -82,7 +84,10 @@ def run_wrk_script(url, script, seconds, connections, threads=2, headers=None):
         ).stdout
     finally:
         path.unlink()
-    return parse(output)
+    figures = parse(output)
+    if figures["p99_ms"] != figures["p99_ms"]:  # NaN: say what wrk printed instead of a silent n/a
+        print(f"wrk printed no latency distribution:\n{output}", flush=True)
+    return figures
 
 
 def measure(url, headers=None, body=None, runs=3, seconds=5, connections=8):

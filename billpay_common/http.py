@@ -10,9 +10,9 @@ from .logs import REQUEST_ID_HEADER, current_request_id
 # Connection failures are retried (nothing was sent); read failures only for idempotent methods. An answer, even
 # a 429 or 503 with Retry-After, is the caller's to read (urllib3 would otherwise raise on it).
 _RETRY = urllib3.Retry(total=3, connect=2, read=1, status=0, redirect=0, other=0, respect_retry_after_header=False)
-# maxsize: connections kept per host; more at once are opened and closed again. The AutoPay run keeps
-# AUTOPAY_CONCURRENCY (50) charges in flight, each on its own connection to the processor.
-_pool = urllib3.PoolManager(num_pools=16, maxsize=64, block=False, retries=_RETRY)
+# Up to 128 idle connections kept per service: more than a process's threads, or calls beyond that open and drop
+# a connection each (a gateway process holds one per payment in flight, the AutoPay run one per charge in flight).
+_pool = urllib3.PoolManager(num_pools=16, maxsize=128, block=False, retries=_RETRY)
 
 
 class ServiceUnavailable(Exception):

@@ -99,6 +99,7 @@ class Stack:
         web_concurrency=2,
         mail_port=8025,
         services=None,
+        service_environ=None,
     ):
         self.var_dir = Path(var_dir)
         self.services = list(services or WEB_SERVICES)
@@ -109,6 +110,7 @@ class Stack:
         self.scale = scale or {}
         self.log_dir = Path(log_dir) if log_dir else None
         self.web_concurrency = web_concurrency
+        self.service_environ = service_environ or {}  # service -> variables for it alone (threads, say)
         self.mail_port = mail_port
         self.redis = None
         self.mail_sink = None
@@ -249,6 +251,7 @@ class Stack:
             WEB_CONCURRENCY=str(self.scale.get(service, self.web_concurrency)),
             PROMETHEUS_MULTIPROC_DIR=str(self._metrics_dir(service)),
         )
+        env.update(self.service_environ.get(service, {}))
         if service == "gateway" and CONSOLE in self.ports:
             env["CONSOLE_PORT"] = str(self.ports[CONSOLE])
         if service in BEHIND_THE_GATEWAY:  # the client address is the one the gateway forwards (as deployed)

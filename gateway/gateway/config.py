@@ -18,6 +18,16 @@ class GatewaySettings(BillPaySettings):
         local_default=True,
         shown="generated into `var/local.env`",
     )
+    GATEWAY_PAYMENT_SLOTS: int = setting(
+        0,
+        "payments one gateway process has at payment_service at once; more wait for a slot, so payments "
+        "beyond what the cores can serve wait idle instead of taking the CPU and payment_service's threads from "
+        "the pages (0: no limit; README, Processes and threads)",
+        ge=0,
+    )
+    GATEWAY_PAYMENT_SLOT_WAIT_SECONDS: float = setting(
+        10.0, "how long a payment waits for a slot before a 503 (nothing charged)", gt=0
+    )
     SESSION_COOKIE_SECURE: bool = setting(False, "mark the cookie Secure (set `true` behind HTTPS)")
     SESSION_IDLE_SECONDS: int = setting(900, "a session ends after this many idle seconds", gt=0)
     CONSOLE_IDLE_SECONDS: int = setting(600, "an office console session ends after this many idle seconds", gt=0)

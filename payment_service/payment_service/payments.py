@@ -21,7 +21,7 @@ from .models import Allocation, Payment, new_id
 from .payment_status import INITIAL, PaymentStatus
 from .processor import PaymentSource, ProcessorError, ProcessorTimeout, current_processor
 from .profiles import profile_of
-from .unit_of_work import SqlUnitOfWork
+from .unit_of_work import SqlUnitOfWork, keeps_committed_state
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,6 +134,7 @@ def _fingerprint(
     )
 
 
+@keeps_committed_state
 def pay(
     account: str,
     account_name: str | None,

@@ -1,7 +1,9 @@
 """The database session as the payment use cases' unit of work."""
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -11,6 +13,25 @@ from .models import Payment
 from .processor import SavedCard
 
 log = logging.getLogger(__name__)
+Result = TypeVar("Result")
+
+
+def keeps_committed_state(use_case: Callable[..., Result]) -> Callable[..., Result]:
+    """The use case's session keeps what it committed instead of reading every row back on the next attribute
+    read (a quarter of a payment's CPU went to those reloads). Its rows are its own while it runs: another
+    process's change to a payment still fails the commit through the row's version, and a rollback still
+    expires everything. The session's own setting is put back after, for whatever else it serves."""
+
+    @functools.wraps(use_case)
+    def wrapper(*args: Any, **kwargs: Any) -> Result:
+        session = db.session()
+        before, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            return use_case(*args, **kwargs)
+        finally:
+            session.expire_on_commit = before
+
+    return wrapper
 
 
 class SqlUnitOfWork:
