@@ -228,7 +228,7 @@ def _charge(account, invoice, due, amount, attempt, today, invoices, processor) 
     try:
         payment = charging.charge(
             payment,
-            PaymentSource(token=profile.token),
+            PaymentSource(token=profile.token, kind=profile.kind),
             save_card=False,
             request=AttemptAnswers(payment.id),
             invoices=invoices,

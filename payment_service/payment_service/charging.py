@@ -37,7 +37,7 @@ def charge(
     _reserve(payment, request, invoices, uow)
     saved = _save_card(payment, source, processor, uow) if save_card and payment.profile_id is None else None
     if saved is not None:
-        source = PaymentSource(token=saved.token)
+        source = PaymentSource(token=saved.token, kind=saved.kind)
     payment_id, amount = payment.id, payment.amount
     uow.release_connection()
     try:

@@ -85,7 +85,7 @@ def _entered_card(payment_method: str) -> ChosenCard:
     if card.kind == "card" and cards.expiry_problem(card.exp_month, card.exp_year, utcnow().date()):
         raise Unprocessable("This card has expired. Please use another card.", fields={"payment_method": "Expired."})
     return ChosenCard(
-        PaymentSource(token=payment_method),
+        PaymentSource(token=payment_method, kind=card.kind),
         card.brand,
         card.last4,
         card.exp_month,
@@ -108,7 +108,7 @@ def choose_card(account: str, payment_method: str | None, profile_id: str | None
     if profile.kind == "card" and cards.expiry_problem(profile.exp_month, profile.exp_year, utcnow().date()):
         raise Unprocessable("That saved card has expired. Please use another card.", fields={"profile_id": "Expired."})
     return ChosenCard(
-        PaymentSource(token=profile.token),
+        PaymentSource(token=profile.token, kind=profile.kind),
         profile.brand,
         profile.last4,
         profile.exp_month,

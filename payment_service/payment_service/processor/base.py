@@ -25,9 +25,11 @@ class CardRefused(ProcessorError):
 @dataclasses.dataclass(frozen=True)
 class PaymentSource:
     """What pays: a processor token, either one-time (from the processor's own card fields in the browser) or a
-    saved profile's. Card numbers never reach payment_service."""
+    saved profile's. Card numbers never reach payment_service. `kind` ("card" or "us_bank_account") when the
+    caller knows it; None lets the processor find out (Stripe: a PaymentMethod read)."""
 
     token: str
+    kind: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

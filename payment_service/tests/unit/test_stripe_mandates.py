@@ -5,7 +5,7 @@ confirm parameters, so what Stripe is sent is read from the stand-in's request l
 import flask
 import pytest
 
-from payment_service.processor import ProcessorError
+from payment_service.processor import PaymentSource, ProcessorError
 from payment_service.processor.stripe_processor import MANDATE_KEY, StripeProcessor
 from tests.support.stripe_fake import FakeStripe
 
@@ -80,3 +80,11 @@ def test_a_bank_account_is_described_by_bank_type_and_last4(processor, stripe_fa
     description = processor.describe(method_id)
     assert (description.kind, description.brand, description.last4) == ("us_bank_account", "BANK checking", "1116")
     assert description.exp_month is None and description.fingerprint == "fp000111111116"
+
+
+def test_a_card_the_caller_knows_is_charged_without_reading_its_payment_method_again(processor, stripe_fake):
+    card = processor._payment_method(PaymentSource(token="cus_1:pm_card_visa", kind="card"))
+    assert (card.id, card.type) == ("pm_card_visa", "card")
+    assert stripe_fake.requests == []  # Stripe's read limit is not spent once per payment
+    bank = processor._payment_method(PaymentSource(token=stripe_fake.bank_account()))  # kind unknown: read it
+    assert bank.type == "us_bank_account" and stripe_fake.requests_of("payment_methods.retrieve")
