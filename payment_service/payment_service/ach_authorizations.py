@@ -27,8 +27,11 @@ def checked_version(version: str | None) -> str:
     return version
 
 
-def bank_account_words(brand: str | None, last4: str | None) -> str:
-    return f"{brand} ending in {last4}"
+def bank_account_words(label: str | None, last4: str | None) -> str:
+    """ "JPMORGAN CHASE checking account ending in 6789", "Checking account ending in 6789"."""
+    label = label or "Bank"
+    named = label if label.endswith(" account") else f"{label} account"
+    return f"{named} ending in {last4}"
 
 
 def text_to_accept(profile: PaymentProfile, amount=None) -> dict:

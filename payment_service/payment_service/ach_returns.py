@@ -18,6 +18,7 @@ from billpay_common.errors import Conflict
 from billpay_common.queue import AUTOPAY_SUSPENDED, PAYMENT_RETURNED
 
 from . import autopay, outbox
+from .ach_authorizations import bank_account_words
 from .extensions import db
 from .models import AutoPayEnrolment, Payment, PaymentProfile
 
@@ -38,12 +39,6 @@ REASONS = {
 DISABLING = ("R02", "R03", "R10")
 NOT_AUTHORIZED = "R10"
 BANK_ACCOUNT = "us_bank_account"
-
-
-def bank_account_words(label: str, last4: str) -> str:
-    """ "JPMORGAN CHASE checking account ending in 6789", "Checking account ending in 6789"."""
-    named = label if label.endswith(" account") else f"{label} account"
-    return f"{named} ending in {last4}"
 
 
 def return_code_of(error: dict) -> str | None:

@@ -19,7 +19,10 @@ CARD = "card"
 BANK_ACCOUNT = "bank_account"  # an enrolment's method_type when its profile is a us_bank_account
 
 
-def method_words(brand: str | None, last4: str | None) -> str:
+def method_words(brand: str | None, last4: str | None, kind: str = "card") -> str:
+    """ "Visa card ending in 4242", or a bank account's "Checking account ending in 6789"."""
+    if kind == "us_bank_account":
+        return ach_authorizations.bank_account_words(brand, last4)
     return f"{brand} card ending in {last4}"
 
 
@@ -32,7 +35,7 @@ def terms_for(account: str, profile: PaymentProfile | None = None, version: str 
     return autopay_terms.render(
         version,
         company=current_app.config["COMPANY_NAME"],
-        method=method_words(profile.brand, profile.last4) if profile else "chosen card",
+        method=method_words(profile.brand, profile.last4, profile.kind) if profile else "chosen card",
         account=account,
         notice_days=current_app.config["AUTOPAY_NOTICE_DAYS"],
         retry_days=" and ".join([", ".join(days[:-1]), days[-1]] if len(days) > 1 else days),
@@ -138,7 +141,7 @@ def enrol(
         {
             "account": account,
             "account_name": "",
-            "method": method_words(profile.brand, profile.last4),
+            "method": method_words(profile.brand, profile.last4, profile.kind),
             "terms_version": terms_version,
             "terms": terms_for(account, profile, terms_version),
         },

@@ -50,7 +50,7 @@ def notice_before(account: str, invoice: str, due: date, amount: Decimal) -> str
             "due_date": due.isoformat(),
             "amount": str(amount),
             "previous_amount": None if previous is None else str(previous),
-            "method": autopay.method_words(profile.brand, profile.last4),
+            "method": autopay.method_words(profile.brand, profile.last4, profile.kind),
         },
     )
     try:
@@ -61,13 +61,13 @@ def notice_before(account: str, invoice: str, due: date, amount: Decimal) -> str
     return "noticed"
 
 
-def _failure_data(account, invoice, amount, brand, last4, message):
+def _failure_data(account, invoice, amount, brand, last4, message, kind="card"):
     return {
         "account": account,
         "account_name": "",
         "invoice": invoice,
         "amount": str(amount),
-        "method": autopay.method_words(brand, last4),
+        "method": autopay.method_words(brand, last4, kind),
         "message": message,
         "pay_link": current_app.config["PORTAL_PAYMENT_URL"],
     }
@@ -78,7 +78,7 @@ def suspend_for_expired_card(enrolment, profile: PaymentProfile, invoice: str, a
     AutoPay is suspended, the subscriber is told and the office sees the account among the exceptions."""
     message = f"The card expired at the end of {profile.exp_month:02d}/{profile.exp_year}."
     autopay.suspend(enrolment, f"invoice {invoice}: {message}")
-    data = _failure_data(enrolment.account, invoice, amount, profile.brand, profile.last4, message)
+    data = _failure_data(enrolment.account, invoice, amount, profile.brand, profile.last4, message, profile.kind)
     outbox.add_event(AUTOPAY_SUSPENDED, enrolment.account, None, data)
     db.session.commit()
     return "suspended"
@@ -89,7 +89,7 @@ def after_decline(payment: Payment, invoice: str, due: date) -> str:
     from .autopay_run import attempts_of, declines_since, lock_enrolment  # the run calls this module
 
     account, message = payment.account, payment.failure_message or "the card was declined"
-    data = _failure_data(account, invoice, payment.amount, payment.brand, payment.last4, message)
+    data = _failure_data(account, invoice, payment.amount, payment.brand, payment.last4, message, payment.kind)
     db.session.rollback()
     enrolment = lock_enrolment(account)  # a write first: SQLite refuses a read transaction turned writer
     since = enrolment.updated_at if enrolment is not None else datetime.min

@@ -2,7 +2,8 @@
 
 import pytest
 
-from payment_service.ach_returns import bank_account_words, return_code_of
+from payment_service.ach_authorizations import bank_account_words
+from payment_service.ach_returns import return_code_of
 
 BANK = {"type": "us_bank_account"}
 
