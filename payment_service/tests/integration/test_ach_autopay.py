@@ -29,7 +29,7 @@ def enrol_bank(client, auth, profile_id, **extra):
     return client.put("/autopay", json=body, headers={**auth, "X-Forwarded-For": "203.0.113.8"})
 
 
-def test_autopay_from_a_bank_account_needs_the_debit_authorization(client, auth, account, ops):
+def test_autopay_from_a_bank_account_needs_the_debit_authorization(app, client, auth, account, ops):
     profile = saved_bank_account(client, auth)
     refused = enrol_bank(client, auth, profile)
     assert refused.status_code == 422 and refused.json["error"]["code"] == "ach_authorization_required"
@@ -38,6 +38,9 @@ def test_autopay_from_a_bank_account_needs_the_debit_authorization(client, auth,
     [record] = client.get(f"/ops/ach-authorizations/{account}", headers=ops).json
     assert (record["method"], record["profile_id"], record["client_address"]) == ("autopay", profile, "203.0.113.8")
     assert "each invoice's due date" in record["text"]
+    [confirmation] = events(app, account, "autopay.enrolled")  # the e-mail names a bank account, not a card
+    assert confirmation["method"] == "Checking account ending in 6789"
+    assert "charge my Checking account ending in 6789" in confirmation["terms"]
 
 
 def test_autopay_debits_the_bank_account_and_the_invoice_is_paid_after_settlement(
