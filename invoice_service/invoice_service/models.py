@@ -85,7 +85,7 @@ class AppliedPayment(db.Model):
     account = db.Column(db.String(20), nullable=False)
     amount = db.Column(MONEY, nullable=False)
     paid_at = db.Column(db.DateTime, nullable=False)
-    brand = db.Column(db.String(20), nullable=False, default="")
+    brand = db.Column(db.String(64), nullable=False, default="")
     last4 = db.Column(db.String(4), nullable=False, default="")
     refunded = db.Column(MONEY, nullable=False, default=0, server_default="0")  # partial refunds, so far
     reversed_at = db.Column(db.DateTime, nullable=True)

@@ -155,7 +155,7 @@ class ReservationSchema(Schema):
 
 class ConfirmSchema(Schema):
     paid_at = fields.DateTime(load_default=None)
-    brand = fields.String(load_default="", validate=validate.Length(max=20))
+    brand = fields.String(load_default="", validate=validate.Length(max=64))
     last4 = fields.String(load_default="", validate=validate.Regexp(r"^(\d{4})?$", error="Four digits."))
 
 

@@ -45,7 +45,7 @@ class CardDescription:
     kind: str = "card"  # or "us_bank_account": brand is then the bank's name and account type, no expiry
 
 
-BRAND_LENGTH = 20  # what invoice_service keeps of a payment's brand
+BRAND_LENGTH = 64  # what payment_service and invoice_service keep of a payment's brand
 
 
 def bank_account_label(bank_name: str | None, account_type: str) -> str:

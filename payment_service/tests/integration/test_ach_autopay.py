@@ -39,8 +39,8 @@ def test_autopay_from_a_bank_account_needs_the_debit_authorization(app, client, 
     assert (record["method"], record["profile_id"], record["client_address"]) == ("autopay", profile, "203.0.113.8")
     assert "each invoice's due date" in record["text"]
     [confirmation] = events(app, account, "autopay.enrolled")  # the e-mail names a bank account, not a card
-    assert confirmation["method"] == "Checking account ending in 6789"
-    assert "charge my Checking account ending in 6789" in confirmation["terms"]
+    assert confirmation["method"] == "STRIPE TEST BANK checking account ending in 6789"
+    assert "charge my STRIPE TEST BANK checking account ending in 6789" in confirmation["terms"]
 
 
 def test_autopay_debits_the_bank_account_and_the_invoice_is_paid_after_settlement(

@@ -19,7 +19,7 @@ def test_a_one_time_debit_authorization_names_the_amount_the_account_and_how_to_
     assert answer.status_code == 200, answer.json
     assert (answer.json["version"], answer.json["method"]) == (ach_terms.CURRENT, "one_time")
     text = answer.json["text"]
-    assert "$64.00" in text and "once, today" in text and "Checking account ending in 6789" in text
+    assert "$64.00" in text and "once, today" in text and "STRIPE TEST BANK checking account ending in 6789" in text
     assert "revoke" in text and "000123456789" not in text
 
 

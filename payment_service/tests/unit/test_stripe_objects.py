@@ -44,7 +44,16 @@ def test_a_stripe_us_bank_account_is_described_by_bank_type_and_last4_without_ex
     )
     description = described(method)
     assert (description.kind, description.last4, description.exp_month) == ("us_bank_account", "6789", None)
-    assert description.brand == "Savings account"  # the bank's name does not fit invoice_service's 20 characters
+    assert description.brand == "STRIPE TEST BANK savings"
+
+
+def test_a_bank_name_too_long_to_keep_leaves_the_account_type_alone():
+    bank = {"bank_name": "THE FIRST NATIONAL BANK AND TRUST COMPANY OF THE TREASURE COAST", "account_type": "checking",
+            "last4": "6789", "fingerprint": "fp1"}
+    method = stripe.PaymentMethod.construct_from(
+        {"id": "pm_1", "object": "payment_method", "type": "us_bank_account", "us_bank_account": bank}, "sk_test_unit"
+    )
+    assert described(method).brand == "Checking account"
 
 
 def test_a_stripe_card_is_described_by_brand_last4_and_expiry():
