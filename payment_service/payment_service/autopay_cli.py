@@ -47,7 +47,8 @@ def _actor(actor):
 @click.argument("profile_id")
 @click.option("--actor", required=True, help="Who in the office is doing this (audited).")
 def enrol_command(account, profile_id, actor):
-    """Turn AutoPay on (or change the card) for ACCOUNT, from saved card PROFILE_ID, on the current text."""
+    """Turn AutoPay on (or change its card or bank account) for ACCOUNT, from saved method PROFILE_ID, on the current
+    text."""
     try:
         state = autopay.enrol(
             account, profile_id, autopay_terms.CURRENT, client_address=None, staff_actor=_actor(actor)

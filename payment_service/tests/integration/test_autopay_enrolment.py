@@ -19,6 +19,21 @@ def test_terms_name_the_card_and_the_current_version(client, auth):
     assert "due date" in response.json["text"] and "turn AutoPay off" in response.json["text"]
 
 
+def test_terms_read_before_a_new_version_are_refused_but_still_shown_as_agreed(app, client, auth, account):
+    from payment_service import autopay, autopay_terms
+
+    profile = saved_card(client, auth)
+    earlier = "2026-12-01"
+    response = client.put(
+        "/autopay", json={"profile_id": profile, "terms_version": earlier, "agree": True}, headers=auth
+    )
+    assert response.status_code == 422 and response.json["error"]["code"] == "terms_changed"
+    with app.app_context():
+        assert "change the card at any time" in autopay.terms_for(account, version=earlier)
+        assert "change the card or bank account it charges" in autopay.terms_for(account)
+    assert earlier in autopay_terms.TERMS and CURRENT != earlier
+
+
 def test_set_up_stores_the_consent_and_queues_a_confirmation(app, client, auth, account, ops):
     profile = saved_card(client, auth)
     state = enrol(client, auth, profile, address="203.0.113.7")
