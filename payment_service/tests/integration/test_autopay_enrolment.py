@@ -31,7 +31,7 @@ def test_terms_read_before_a_new_version_are_refused_but_still_shown_as_agreed(a
     with app.app_context():
         assert "change the card at any time" in autopay.terms_for(account, version=earlier)
         assert "change the card or bank account it charges" in autopay.terms_for(account)
-    assert earlier in autopay_terms.TERMS and CURRENT != earlier
+    assert earlier in autopay_terms.TERMS and earlier != CURRENT
 
 
 def test_set_up_stores_the_consent_and_queues_a_confirmation(app, client, auth, account, ops):

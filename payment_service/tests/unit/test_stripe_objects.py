@@ -48,8 +48,12 @@ def test_a_stripe_us_bank_account_is_described_by_bank_type_and_last4_without_ex
 
 
 def test_a_bank_name_too_long_to_keep_leaves_the_account_type_alone():
-    bank = {"bank_name": "THE FIRST NATIONAL BANK AND TRUST COMPANY OF THE TREASURE COAST", "account_type": "checking",
-            "last4": "6789", "fingerprint": "fp1"}
+    bank = {
+        "bank_name": "THE FIRST NATIONAL BANK AND TRUST COMPANY OF THE TREASURE COAST",
+        "account_type": "checking",
+        "last4": "6789",
+        "fingerprint": "fp1",
+    }
     method = stripe.PaymentMethod.construct_from(
         {"id": "pm_1", "object": "payment_method", "type": "us_bank_account", "us_bank_account": bank}, "sk_test_unit"
     )
