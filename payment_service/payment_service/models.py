@@ -134,6 +134,14 @@ class Payment(db.Model):
         """The card holder disputed the charge with their bank: the office answers it at the processor."""
         self.status = PaymentStatus.DISPUTED
 
+    def dispute_won(self) -> None:
+        """The card holder's bank sided with us (or an inquiry closed): the charge stands."""
+        self.status = PaymentStatus.SUCCEEDED
+
+    def charged_back(self) -> None:
+        """The dispute was lost: the money went back to the card holder for good."""
+        self.status = PaymentStatus.CHARGED_BACK
+
 
 class Allocation(db.Model):
     __tablename__ = "payment_allocations"

@@ -20,6 +20,7 @@ class PaymentStatus(StrEnum):
     REFUNDED = "refunded"
     VOIDED = "voided"
     DISPUTED = "disputed"  # the card holder disputed the charge at their bank; the office answers it
+    CHARGED_BACK = "charged_back"  # the dispute was lost: the money went back to the card holder for good
 
 
 INITIAL: Final = PaymentStatus.PROCESSING
@@ -35,7 +36,10 @@ ALLOWED_MOVES: Final[Mapping[PaymentStatus, frozenset[PaymentStatus]]] = Mapping
         PaymentStatus.FAILED: frozenset(),
         PaymentStatus.REFUNDED: frozenset(),
         PaymentStatus.VOIDED: frozenset(),
-        PaymentStatus.DISPUTED: frozenset({PaymentStatus.REFUNDED}),
+        PaymentStatus.DISPUTED: frozenset(
+            {PaymentStatus.REFUNDED, PaymentStatus.SUCCEEDED, PaymentStatus.CHARGED_BACK}
+        ),
+        PaymentStatus.CHARGED_BACK: frozenset(),
     }
 )
 

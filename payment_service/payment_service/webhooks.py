@@ -8,6 +8,9 @@ A bank-account (ACH) debit is pending for days: payment_intent.succeeded settles
 or charge.failed (Stripe sends both, the second finds it already applied) with an ACH failure code returns it
 (ach_returns). A dispute of a settled debit is the account holder telling their bank it was not authorized: the
 money is already back with them, so the invoices are open again and the bank account is not debited again.
+
+charge.dispute.closed ends a dispute: won (or an inquiry closed) puts a card payment back to succeeded; lost makes
+it charged_back and gives its invoices their balance back (a disputed debit's were given back when it opened).
 """
 
 import logging
@@ -157,12 +160,36 @@ def _disputed(payment, dispute):
 def _reverse_disputed_debit(payment, dispute):
     """Stripe takes a disputed debit back at once: the invoices get their balance back, and the debit is treated
     as the bank's not-authorized return (the account disabled, AutoPay from it suspended, the subscriber told)."""
+    _give_invoices_back(payment)
+    code = ach_returns.RETURN_CODES.get(dispute.get("reason") or "", ach_returns.NOT_AUTHORIZED)
+    ach_returns.record_return(payment, code)
+
+
+DISPUTE_WON = ("won", "warning_closed")
+
+
+def _dispute_closed(payment, dispute):
+    if payment.status is not PaymentStatus.DISPUTED:
+        return "already"
+    closed_as = dispute.get("status")
+    if closed_as == "lost":
+        if payment.kind != ach_returns.BANK_ACCOUNT:
+            _give_invoices_back(payment)
+        payment.charged_back()
+        return payment.status.value
+    if closed_as in DISPUTE_WON and payment.kind != ach_returns.BANK_ACCOUNT:
+        payment.dispute_won()
+        return payment.status.value
+    if closed_as in DISPUTE_WON:  # Stripe says ACH disputes cannot be contested: the office must look at it
+        log.warning("payment %s: a bank debit's dispute closed as %s; its invoices stay open", payment.id, closed_as)
+    return "ignored"
+
+
+def _give_invoices_back(payment):
     try:
         invoice_client().reverse(payment.id)
     except ServiceUnavailable:
         raise DomainError("invoice_service cannot be told now; send the event again.", status=503) from None
-    code = ach_returns.RETURN_CODES.get(dispute.get("reason") or "", ach_returns.NOT_AUTHORIZED)
-    ach_returns.record_return(payment, code)
 
 
 HANDLERS = {
@@ -171,4 +198,5 @@ HANDLERS = {
     "charge.failed": _charge_failed,
     "charge.refunded": _refunded,
     "charge.dispute.created": _disputed,
+    "charge.dispute.closed": _dispute_closed,
 }

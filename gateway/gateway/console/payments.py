@@ -10,7 +10,18 @@ from billpay_common.staff_auth import SUPERVISOR, VIEWER
 from . import console, staff
 from .accounts import segment
 
-STATUSES = ("", "processing", "pending", "succeeded", "declined", "failed", "refunded", "voided", "disputed")
+STATUSES = (
+    "",
+    "processing",
+    "pending",
+    "succeeded",
+    "declined",
+    "failed",
+    "refunded",
+    "voided",
+    "disputed",
+    "charged_back",
+)
 
 
 @console.get("/payments")

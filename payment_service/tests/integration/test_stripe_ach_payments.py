@@ -226,6 +226,9 @@ def test_a_disputed_debit_reopens_the_invoice_and_stops_debiting_the_account(
     office = tokens.staff_headers("viewer-vi", "viewer")
     listed = stripe_client.get("/ops/payments?status=disputed", headers=office).json
     assert payment_id in [item["id"] for item in listed["items"]]
+    lost = event_about({**dispute, "status": "lost"}, "charge.dispute.closed")
+    assert post_event(stripe_client, lost).json["outcome"] == "charged_back"
+    assert invoice_service.balance(invoice) == Decimal("60.00")  # given back once, when the dispute opened
 
 
 def test_a_bank_account_saved_while_paying_is_debited_under_the_mandate_it_just_got(

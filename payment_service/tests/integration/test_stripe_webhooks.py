@@ -107,6 +107,49 @@ def test_a_dispute_marks_the_payment_disputed_for_the_office(
     assert payment["id"] in [item["id"] for item in listed["items"]]
 
 
+def disputed_card_payment(stripe_app, stripe_client, localstripe, auth, account, invoice, amount):
+    payment = pay_with_saved_card(stripe_app, stripe_client, auth, account, localstripe, invoice, amount)
+    charge = charge_of(stripe_app, localstripe, payment["id"])
+    dispute = {
+        "id": f"dp_{key()[:12]}",
+        "object": "dispute",
+        "charge": charge.id,
+        "payment_intent": charge.payment_intent,
+    }
+    assert post_event(stripe_client, event_about(dispute, "charge.dispute.created")).json["outcome"] == "disputed"
+    return payment, dispute
+
+
+def test_a_dispute_won_puts_the_payment_back_and_the_invoice_stays_paid(
+    stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account
+):
+    invoice = new_invoice("21.00")
+    payment, dispute = disputed_card_payment(stripe_app, stripe_client, localstripe, auth, account, invoice, "21.00")
+    closed = event_about({**dispute, "status": "won"}, "charge.dispute.closed")
+    assert post_event(stripe_client, closed).json["outcome"] == "succeeded"
+    assert post_event(stripe_client, copy.deepcopy(closed)).json["outcome"] == "duplicate"
+    assert status_of(stripe_client, auth, payment["id"]) == "succeeded"
+    assert invoice_service.balance(invoice) == Decimal("0.00")
+
+
+def test_a_dispute_lost_is_charged_back_and_the_invoice_owes_its_balance_again(
+    stripe_app, stripe_client, localstripe, new_invoice, invoice_service, auth, account, tokens
+):
+    invoice = new_invoice("34.00")
+    payment, dispute = disputed_card_payment(stripe_app, stripe_client, localstripe, auth, account, invoice, "34.00")
+    closed = event_about({**dispute, "status": "lost"}, "charge.dispute.closed")
+    assert post_event(stripe_client, closed).json["outcome"] == "charged_back"
+    assert (
+        post_event(stripe_client, event_about({**dispute, "status": "won"}, "charge.dispute.closed")).json["outcome"]
+        == "already"
+    )
+    assert status_of(stripe_client, auth, payment["id"]) == "charged_back"
+    assert invoice_service.balance(invoice) == Decimal("34.00")
+    office = tokens.staff_headers("viewer-vi", "viewer")
+    listed = stripe_client.get("/ops/payments?status=charged_back", headers=office).json
+    assert payment["id"] in [item["id"] for item in listed["items"]]
+
+
 @contextlib.contextmanager
 def confirm_answers_late(stripe_app, localstripe):
     """For the block: the Stripe app reaches localstripe through a proxy that holds back confirms' answers."""

@@ -9,7 +9,13 @@ from payment_service.models import Payment
 from payment_service.payment_status import ALLOWED_MOVES, IllegalTransition, PaymentStatus, can_move, checked_move
 
 PAID_AT = datetime(2026, 12, 1, 9, 30)
-TERMINAL = {PaymentStatus.DECLINED, PaymentStatus.FAILED, PaymentStatus.REFUNDED, PaymentStatus.VOIDED}
+TERMINAL = {
+    PaymentStatus.DECLINED,
+    PaymentStatus.FAILED,
+    PaymentStatus.REFUNDED,
+    PaymentStatus.VOIDED,
+    PaymentStatus.CHARGED_BACK,
+}
 
 
 def test_the_stored_strings_stay_as_they_were():
@@ -23,6 +29,7 @@ def test_the_stored_strings_stay_as_they_were():
         "refunded",
         "voided",
         "disputed",  # added for Stripe's disputes: the strings before it are unchanged
+        "charged_back",  # added for a dispute lost
     ]
 
 
@@ -43,6 +50,7 @@ def test_every_status_has_its_moves_listed_and_terminal_ones_have_none():
         ("failed", "succeeded"),
         ("refunded", "succeeded"),
         ("voided", "refunded"),
+        ("charged_back", "succeeded"),
         ("pending", "pending"),
     ],
 )
