@@ -105,6 +105,7 @@ def test_address_lines_like_a_letter():
         ({"status": "pending", "kind": "us_bank_account"}, "Processing"),
         ({"status": "pending", "kind": "card"}, "Pending"),
         ({"status": "succeeded", "kind": "us_bank_account"}, "Succeeded"),
+        ({"status": "charged_back", "kind": "card"}, "Charged back"),
     ],
 )
 def test_a_bank_debit_not_settled_yet_reads_processing(payment, shown):

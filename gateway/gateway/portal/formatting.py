@@ -82,7 +82,7 @@ def status_words(payment):
     """A payment's status as Payment History shows it: a bank debit not settled yet is Processing."""
     if payment.get("status") == "pending" and payment.get("kind") == "us_bank_account":
         return "Processing"
-    return str(payment.get("status", "")).capitalize()
+    return str(payment.get("status", "")).replace("_", " ").capitalize()
 
 
 def method_name(profile):
