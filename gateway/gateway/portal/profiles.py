@@ -1,7 +1,8 @@
-"""Manage Profiles: the account's saved cards and bank accounts. Add (a token from the processor's own card or
-bank-account fields), remove, make default."""
+"""Manage Profiles: the account's saved cards and bank accounts. Add a card (a token from the processor's own card
+fields) or a bank account (a SetupIntent the processor's own dialog collected and the subscriber confirmed under the
+debit authorization: Stripe.js collectBankAccountForSetup and confirmUsBankAccountSetup), remove, make default."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
 
 from . import portal
 from .backend import BackendError, call, login_required
@@ -64,13 +65,34 @@ def profiles():
 def add_bank_account():
     form = BankAccountProfileForm()
     if form.validate_on_submit():
-        done, refused = _add(
-            form,
-            lambda added: f"{method_name(added)} ending {added['last4']} was saved.",
-            "We could not save that bank account. Please enter it again.",
-        )
-        return done or _page(ProfileForm(formdata=None), form, bank_message=refused[0], status=refused[1])
+        body = {"setup_intent": form.setup_intent.data, "make_default": form.make_default.data}
+        if form.ach_version.data:
+            body["ach_authorization"] = form.ach_version.data
+        try:
+            added = call("payment", "POST", "/payment-profiles", body)
+        except BackendError as error:
+            field = form.ach_agree if "ach_authorization" in error.fields else form.setup_intent
+            field.errors = [error.message]
+            return _page(ProfileForm(formdata=None), form, bank_message=error.message, status=error.status)
+        flash(f"{method_name(added)} ending {added['last4']} was saved.", "info")
+        return redirect(url_for("portal.profiles"))
     return _page(ProfileForm(formdata=None), form, status=400)
+
+
+@portal.post("/profiles/bank-account/setup")
+@login_required
+def start_bank_account_setup():
+    """JSON for the page's script (CSRF-checked like every portal POST): the client_secret of a new SetupIntent for
+    the processor's script to collect the bank account with, and the debit authorization to show before confirming."""
+    try:
+        started = call("payment", "POST", "/payment-profiles/bank-account-setup")
+    except BackendError as error:
+        return jsonify(error={"code": error.code, "message": error.message}), error.status
+    return jsonify(
+        setup_intent=started["id"],
+        client_secret=started["client_secret"],
+        debit_authorization=started["debit_authorization"],
+    )
 
 
 def _profile_action(profile_id, path_suffix, method, done):
