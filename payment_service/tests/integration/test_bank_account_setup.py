@@ -4,6 +4,8 @@ the processor, and POST /payment-profiles {"setup_intent"} saves it once it is t
 account's, with its mandate and the NACHA authorization accepted. On the real sandbox processor (over HTTP) and on
 the Stripe adapter with tests/support/stripe_fake.py as its SDK client (localstripe has no us_bank_account)."""
 
+from decimal import Decimal
+
 import pytest
 from localstripe_server import API_KEY
 from payment_helpers import key
@@ -11,7 +13,8 @@ from payment_helpers import key
 from devtools.testing import unique_account
 from payment_service import ach_terms
 from payment_service.extensions import db
-from payment_service.models import AchAuthorization
+from payment_service.models import AchAuthorization, PaymentProfile
+from payment_service.processor import PaymentSource, current_processor
 from payment_service.processor.stripe_processor import MANDATE_KEY, StripeProcessor
 from tests.support.sandbox import collect_bank_account, tokenize_bank_account
 from tests.support.stripe_fake import FakeStripe
@@ -212,3 +215,16 @@ def test_stripe_setup_of_another_customer_or_a_card_is_refused(stripe_client, st
     assert refused.status_code == 422 and refused.json["error"]["code"] == "not_a_bank_account"
     unknown = save(stripe_client, auth, "seti_unknown")
     assert unknown.status_code == 422 and unknown.json["error"]["code"] == "setup_intent_not_found"
+
+
+def test_stripe_later_off_session_debits_carry_the_setups_mandate(stripe_app, stripe_client, stripe_fake, auth):
+    started = start(stripe_client, auth)
+    setup = stripe_fake.collect_and_confirm(started["id"])
+    profile = save(stripe_client, auth, started["id"]).json
+    with stripe_app.app_context():  # as the AutoPay run charges it, outside any request
+        token = db.session.get(PaymentProfile, profile["id"]).token
+        result = current_processor().sale(key(), Decimal("12.00"), PaymentSource(token=token))
+    assert token == f"{setup['customer']}:{setup['payment_method']}"
+    assert result.approved and result.settles_later
+    [(_, _, confirm, _)] = stripe_fake.requests_of("payment_intents.confirm")
+    assert confirm == {"mandate": setup["mandate"], "off_session": True}
