@@ -83,6 +83,7 @@ def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(pa
     connect.click()
     expect(bank_dialog(page)).to_be_visible()
     expect(bank_dialog(page)).to_have_attribute("aria-modal", "true")
+    expect(page.locator("main#main")).to_have_attribute("inert", "")  # the page behind it is inert
     expect(bank_fields(page).get_by_label("Routing number")).to_be_focused()
     no_axe_violations(page)
     page.keyboard.press("Escape")

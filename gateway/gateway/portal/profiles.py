@@ -19,16 +19,15 @@ def split_profiles(items):
     return [p for p in items if p.get("kind") != BANK_ACCOUNT], [p for p in items if p.get("kind") == BANK_ACCOUNT]
 
 
-def _add(form, message_for, field_message=None):
-    """(redirect, None) once saved, else (None, (page message, status)) with field errors set on the form
-    (`field_message` in place of the service's own words for the token field)."""
+def _add(form, message_for):
+    """A card: (redirect, None) once saved, else (None, (page message, status)) with field errors set on the form."""
     body = {"payment_method": form.payment_method.data, "make_default": form.make_default.data}
     try:
         added = call("payment", "POST", "/payment-profiles", body)
     except BackendError as error:
         for name, problem in error.fields.items():
             if name in CARD_FIELDS:
-                form.payment_method.errors = [field_message or problem]
+                form.payment_method.errors = [problem]
         message = None if set(error.fields) & set(CARD_FIELDS) else error.message
         return None, (message, error.status)
     flash(message_for(added), "info")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from localstripe_server import API_KEY
 from payment_helpers import key
+from test_ach_payments import MONDAY, payment, settle
 
 from devtools.testing import unique_account
 from payment_service import ach_terms
@@ -16,7 +17,7 @@ from payment_service.extensions import db
 from payment_service.models import AchAuthorization, PaymentProfile
 from payment_service.processor import PaymentSource, current_processor
 from payment_service.processor.stripe_processor import MANDATE_KEY, StripeProcessor
-from tests.support.sandbox import collect_bank_account, tokenize_bank_account
+from tests.support.sandbox import collect_bank_account, move_clock
 from tests.support.stripe_fake import FakeStripe
 
 BROWSER = {"X-Forwarded-For": "198.51.100.23", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0"}
@@ -136,11 +137,26 @@ def test_starting_needs_the_subscribers_token(client):
     assert client.post("/payment-profiles/bank-account-setup").status_code == 401
 
 
-def test_the_test_accounts_that_are_returned_can_still_be_connected(client, auth, sandbox_url):
+def test_a_connected_test_account_that_is_returned_r02_is_reversed_and_removed(
+    app, client, auth, sandbox_url, new_invoice, invoice_service
+):
     started = start(client, auth)
     collect_bank_account(sandbox_url, started["client_secret"], "000111111113")
-    assert save(client, auth, started["id"]).json["last4"] == "1113"
-    assert tokenize_bank_account(sandbox_url, "000123456789", routing_number="110000001")[0] == 402
+    profile = save(client, auth, started["id"]).json
+    assert profile["last4"] == "1113"
+    move_clock(sandbox_url, MONDAY)
+    invoice = new_invoice("30.00")
+    body = {
+        "allocations": [{"invoice": invoice, "amount": "30.00"}],
+        "profile_id": profile["id"],
+        "ach_authorization": ach_terms.CURRENT,
+    }
+    paid = client.post("/payments", json=body, headers={**auth, **BROWSER, "Idempotency-Key": key()})
+    assert paid.status_code == 201 and paid.json["status"] == "pending", paid.json
+    settle(app)
+    assert payment(app, paid.json["id"]) == ("failed", "ach_return_R02")
+    assert invoice_service.balance(invoice) == Decimal("30.00")
+    assert client.get("/payment-profiles", headers=auth).json["items"] == []  # R02: account closed
 
 
 # on the Stripe adapter
