@@ -67,6 +67,7 @@ def test_the_bank_account_form_has_the_name_a_connect_button_and_no_numbers(subs
     assert "Name on the account" in words and "Connect bank account" in page.text
     assert "needs JavaScript" in page.text and "cannot be added here yet" not in page.text
     assert 'name="routing_number"' not in page.text and 'name="account_number"' not in page.text
+    assert page.headers["Referrer-Policy"] == "strict-origin"  # Stripe's bank login needs the origin as Referer
 
 
 def test_starting_a_setup_answers_a_client_secret_and_the_debit_authorization(subscriber):

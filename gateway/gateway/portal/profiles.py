@@ -12,6 +12,9 @@ from .pages import fetch, segment
 from .payment_submit import CARD_FIELDS
 
 BANK_ACCOUNT = "us_bank_account"
+# Stripe's bank login (Financial Connections, behind collectBankAccountForSetup) needs the page's origin as Referer
+# (its deployment checklist); the origin alone, never a path, and only over HTTPS
+BANK_LOGIN_HEADERS = {"Referrer-Policy": "strict-origin"}
 
 
 def split_profiles(items):
@@ -46,7 +49,7 @@ def _page(card_form, bank_form, card_message=None, bank_message=None, status=200
         bank_message=bank_message,
         action_form=EmptyForm(),
     )
-    return page, status
+    return page, status, BANK_LOGIN_HEADERS
 
 
 @portal.route("/profiles", methods=["GET", "POST"])
