@@ -75,6 +75,7 @@ def test_starting_a_setup_answers_a_client_secret_and_the_debit_authorization(su
     started = start_setup(subscriber, page)
     assert started["client_secret"].startswith(started["setup_intent"] + "_secret_")
     assert "I authorize" in started["debit_authorization"]["text"]
+    assert "@" in started["email"]  # the account's address, for the processor's billing_details
     refused = subscriber.request("POST", "/profiles/bank-account/setup")
     assert refused.status == 400 and "client_secret" not in refused.text
 

@@ -5,7 +5,7 @@ debit authorization: Stripe.js collectBankAccountForSetup and confirmUsBankAccou
 from flask import flash, jsonify, redirect, render_template, url_for
 
 from . import portal
-from .backend import BackendError, call, login_required
+from .backend import BackendError, Unreachable, call, login_required
 from .formatting import method_name
 from .forms import BankAccountProfileForm, EmptyForm, ProfileForm
 from .pages import fetch, segment
@@ -94,7 +94,17 @@ def start_bank_account_setup():
         setup_intent=started["id"],
         client_secret=started["client_secret"],
         debit_authorization=started["debit_authorization"],
+        email=_email_on_file(),
     )
+
+
+def _email_on_file():
+    """The account's e-mail address for the processor's billing_details (Stripe e-mails its mandate there), when
+    invoice_service answers; the bank account can be connected without it."""
+    try:
+        return call("invoice", "GET", "/account")["profile"].get("email") or None
+    except (BackendError, Unreachable):
+        return None
 
 
 def _profile_action(profile_id, path_suffix, method, done):

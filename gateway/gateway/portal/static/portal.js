@@ -90,10 +90,11 @@ document.addEventListener("DOMContentLoaded", function () {
   function connect() {
     if (!name.value.trim()) { showError("Enter the name on the account."); name.focus(); return Promise.resolve(); }
     return start().then(function (setup) {
+      var billing = {name: name.value.trim()};
+      if (setup.email) billing.email = setup.email;  // Stripe e-mails the mandate to it
       return stripe.collectBankAccountForSetup({
         clientSecret: setup.client_secret,
-        params: {payment_method_type: "us_bank_account",
-                 payment_method_data: {billing_details: {name: name.value.trim()}}}
+        params: {payment_method_type: "us_bank_account", payment_method_data: {billing_details: billing}}
       });
     }).then(function (result) {
       if (result.error) { showError(result.error.message); return; }
