@@ -51,7 +51,8 @@ def test_the_stand_in_offers_only_stripe_js_bank_account_api(page, stack):
     subscriber = create_subscriber(stack, (), billing_name="Api, Abe")
     login(page, subscriber.account, subscriber.passcode)
     account_menu(page, "Manage Profiles")
-    page.wait_for_function("typeof window.Stripe === 'function'")
+    expect(page.get_by_role("heading", name="Add a bank account")).to_be_visible()
+    page.wait_for_load_state("load")  # the processor's deferred script has run
     offered = page.evaluate(
         """() => {
         const stripe = window.Stripe("pk_sandbox_local");
