@@ -18,7 +18,9 @@ def signed_in(client):
     return client
 
 
-@pytest.mark.parametrize("path", ["/autopay", "/autopay/off", "/billing/paperless", "/profiles/bank-account"])
+@pytest.mark.parametrize(
+    "path", ["/autopay", "/autopay/off", "/billing/paperless", "/profiles/bank-account", "/profiles/bank-account/setup"]
+)
 def test_a_post_without_the_forms_token_is_refused(signed_in, path):
     page = signed_in.post(path, data={"paperless": "on", "agree": "y"})
     assert page.status_code == 400

@@ -54,6 +54,21 @@ def text_to_accept(profile: PaymentProfile, amount=None) -> dict:
     return {"version": ach_terms.CURRENT, "method": method, "text": text}
 
 
+NEW_BANK_ACCOUNT = "bank account connected here"
+
+
+def text_for_new_bank_account() -> dict:
+    """The current debit authorization to accept before a bank account is connected (Stripe.js's
+    confirmUsBankAccountSetup records the mandate under it): the debits the subscriber will choose later."""
+    text = ach_terms.render(
+        ach_terms.CURRENT,
+        company=current_app.config["COMPANY_NAME"],
+        bank_account=NEW_BANK_ACCOUNT,
+        method=ach_terms.SAVED,
+    )
+    return {"version": ach_terms.CURRENT, "method": ach_terms.SAVED, "text": text}
+
+
 def stage(account: str, method: str, version: str, bank_account: str, **details) -> AchAuthorization:
     """details: amount, payment_id, profile_id, client_address, staff_actor, as known."""
     now = utcnow()

@@ -12,11 +12,15 @@ TEXTS = {
 CURRENT = "ach-2026-12-02"
 ONE_TIME = "one_time"
 AUTOPAY = "autopay"
+SAVED = "saved"  # a bank account connected in Manage Profiles, for the payments and AutoPay the subscriber chooses
 
 
 def render(version: str, *, company: str, bank_account: str, method: str, amount: str | None = None) -> str:
     if method == ONE_TIME:
         when, what = "once, today", f"{amount} for the invoices I chose"
+    elif method == SAVED:
+        when = "each time I pay from it in the portal and, if I set up AutoPay from it, on each invoice's due date"
+        what = "the amount I confirm for each payment, or each invoice's balance on that date"
     else:
         when, what = "on each invoice's due date", "each invoice's balance on that date"
     return TEXTS[version].format(company=company, bank_account=bank_account, when=when, amount=what)

@@ -5,8 +5,10 @@ from flask_smorest import Blueprint
 
 from billpay_common.tokens import account_required
 
-from . import ach_authorizations, profiles
+from . import ach_authorizations, bank_account_setups, profiles
+from .autopay_api import client_address
 from .schemas import (
+    BankAccountSetupSchema,
     DebitAuthorizationQuerySchema,
     DebitAuthorizationSchema,
     ProfileInSchema,
@@ -28,8 +30,30 @@ def list_profiles():
 @account_required
 @blp.arguments(ProfileInSchema)
 @blp.response(201, ProfileSchema)
+@blp.alt_response(409, description="already_saved: that bank account is saved already")
+@blp.alt_response(
+    422,
+    description="a SetupIntent not this account's, not succeeded (bank_account_unverified: awaiting microdeposit "
+    "verification), not a bank account's, or without the debit authorization accepted",
+)
 def create_profile(body):
+    """Save a card (`payment_method`, its one-time token) or a bank account (`setup_intent`, with
+    `ach_authorization`: the version of the debit authorization text accepted)."""
+    if "setup_intent" in body:
+        return bank_account_setups.save(
+            g.account, body["setup_intent"], body.get("ach_authorization"), body["make_default"], client_address()
+        )
     return profiles.create_profile(g.account, body["payment_method"], body["make_default"])
+
+
+@blp.post("/bank-account-setup")
+@account_required
+@blp.response(201, BankAccountSetupSchema)
+@blp.alt_response(503, description="try_again_shortly: the processor did not answer")
+def start_bank_account_setup():
+    """Start connecting a bank account: a SetupIntent for the account's Customer, whose client_secret the processor's
+    script (Stripe.js collectBankAccountForSetup) collects the account with, and the debit authorization to show."""
+    return bank_account_setups.start(g.account)
 
 
 @blp.delete("/<profile_id>")

@@ -1,4 +1,4 @@
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from billpay_common.fields import UtcDateTime
 from billpay_common.money import Money, positive_money
@@ -129,11 +129,35 @@ class ReversalQuerySchema(LimitQuerySchema):
 
 class ProfileInSchema(NoCardNumbers):
     payment_method = fields.String(
-        required=True,
         validate=PAYMENT_METHOD,
         metadata={"description": "the one-time token from the processor's card fields, saved for later payments"},
     )
+    setup_intent = fields.String(
+        validate=PAYMENT_METHOD,
+        metadata={
+            "description": "a bank account: the id of the SetupIntent the browser confirmed "
+            "(POST /payment-profiles/bank-account-setup, then Stripe.js's confirmUsBankAccountSetup)"
+        },
+    )
+    ach_authorization = fields.String(
+        validate=validate.Length(max=20),
+        metadata={"description": "with setup_intent: the version of the debit authorization text accepted"},
+    )
     make_default = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def one_source(self, data, **kwargs):
+        if ("payment_method" in data) == ("setup_intent" in data):
+            raise ValidationError(
+                "Send exactly one of payment_method (a card's token) or setup_intent (a bank account's).",
+                field_name="payment_method" if "payment_method" in data else "setup_intent",
+            )
+
+
+class BankAccountSetupSchema(Schema):
+    id = fields.String(metadata={"description": "the SetupIntent's id: send it back as setup_intent"})
+    client_secret = fields.String(metadata={"description": "for the processor's script in the browser only"})
+    debit_authorization = fields.Nested(lambda: DebitAuthorizationSchema())
 
 
 class ProfileSchema(Schema):
@@ -158,7 +182,7 @@ class DebitAuthorizationQuerySchema(Schema):
 
 class DebitAuthorizationSchema(Schema):
     version = fields.String(metadata={"description": "send it back as ach_authorization"})
-    method = fields.String(metadata={"description": "one_time or autopay"})
+    method = fields.String(metadata={"description": "one_time, autopay or saved (a bank account being connected)"})
     text = fields.String()
 
 

@@ -23,8 +23,8 @@ def create_app(config_class=Config):
         except OperationalError:  # another process of the same server created them at the same moment
             db.create_all()
 
-    from . import api, browser
+    from . import api, browser, setup_intents_api
 
-    init_common(app, [api.blp])
+    init_common(app, [api.blp, setup_intents_api.blp])
     app.register_blueprint(browser.pages)
     return app

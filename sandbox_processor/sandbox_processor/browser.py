@@ -1,6 +1,6 @@
 """What the browser loads from the sandbox's own origin: the Stripe.js-compatible script, the card fields' pages
-(one per field, each inside an iframe of the portal's page) and the bank-account page (one iframe holding the
-routing number, account number, account type and name on the account)."""
+(one per field, each inside an iframe of the portal's page) and the bank-account page (collectBankAccountForSetup's
+frame in its dialog: routing number, account number, checking or savings)."""
 
 from pathlib import Path
 
@@ -28,6 +28,7 @@ BANK_ACCOUNT_PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/static/field.css"></head>
 <body><main><form id="bank" novalidate>
+<p>Enter the account's numbers as they appear on a check. They are sent to the payment processor only.</p>
 {% for name, label, hint in [("routing_number", "Routing number", "9 digits"),
                               ("account_number", "Account number", "4 to 17 digits")] %}
 <label for="{{ name }}">{{ label }}</label>
@@ -40,10 +41,9 @@ BANK_ACCOUNT_PAGE = """<!doctype html>
 <label class="choice"><input type="radio" name="account_type" value="savings"> Savings</label>
 </fieldset>
 <p class="field-error" id="account_type-error" aria-live="polite"></p>
-<label for="account_holder_name">Name on the account</label>
-<input id="account_holder_name" name="account_holder_name" autocomplete="name" spellcheck="false"
- aria-describedby="account_holder_name-error">
-<p class="field-error" id="account_holder_name-error" aria-live="polite"></p>
+<p class="field-error" id="form-error" aria-live="polite"></p>
+<p class="actions"><button type="submit" id="connect">Connect account</button>
+<button type="button" id="cancel">Cancel</button></p>
 </form></main>
 <script src="/static/bank_account.js"></script></body></html>
 """
@@ -63,8 +63,9 @@ def static_file(name):
     return send_from_directory(STATIC, name, max_age=0)
 
 
-@pages.get("/elements/usBankAccount")
+@pages.get("/collect/us_bank_account")
 def bank_account_page():
+    """collectBankAccountForSetup's frame (inside the sandbox's dialog on the portal's page)."""
     return render_template_string(BANK_ACCOUNT_PAGE), 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
@@ -90,4 +91,8 @@ def content_security_policy(response):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if request.path.startswith("/v1/"):  # as Stripe's API: the browser's calls (publishable key) come cross-origin
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
     return response

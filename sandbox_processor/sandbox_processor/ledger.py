@@ -73,3 +73,32 @@ class SandboxClock(db.Model):
     __tablename__ = "sandbox_clock"
     id = db.Column(db.Integer, primary_key=True)
     today = db.Column(db.Date, nullable=False)
+
+
+class Customer(db.Model):
+    """A customer, as a processor keeps one per payer: only an id and the caller's metadata."""
+
+    __tablename__ = "customers"
+    id = db.Column(db.String(40), primary_key=True)
+    metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
+    created_at = db.Column(db.DateTime, nullable=False, default=_now)
+
+
+class SetupIntent(db.Model):
+    """Stripe's SetupIntent for a us_bank_account: requires_payment_method until the browser collects an account
+    (requires_confirmation), then succeeded once confirmed, with the mandate the subscriber accepted (the address
+    and browser of the confirming request)."""
+
+    __tablename__ = "setup_intents"
+    id = db.Column(db.String(40), primary_key=True)
+    client_secret = db.Column(db.String(80), nullable=False)
+    customer = db.Column(db.String(40), nullable=True)
+    status = db.Column(db.String(30), nullable=False, default="requires_payment_method")
+    usage = db.Column(db.String(12), nullable=False, default="off_session")
+    payment_method = db.Column(db.String(40), nullable=True)
+    metadata_ = db.Column("metadata", db.JSON, nullable=False, default=dict)
+    payment_method_options = db.Column(db.JSON, nullable=False, default=dict)
+    mandate = db.Column(db.String(40), nullable=True)
+    mandate_ip = db.Column(db.String(45), nullable=True)
+    mandate_user_agent = db.Column(db.String(300), nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=_now)

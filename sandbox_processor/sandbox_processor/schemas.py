@@ -110,3 +110,59 @@ class ChargeSchema(Schema):
 class ChargeCountSchema(Schema):
     object = fields.Constant("list")
     total_count = fields.Integer()
+
+
+class CustomerInSchema(Schema):
+    metadata = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)), values=fields.String(), load_default=dict
+    )
+
+
+class CustomerSchema(Schema):
+    id = fields.String()
+    object = fields.Constant("customer")
+    metadata = fields.Dict(attribute="metadata_")
+
+
+class SetupIntentInSchema(Schema):
+    customer = fields.String(validate=validate.Length(min=1, max=40))
+    payment_method_types = fields.List(
+        fields.String(validate=validate.OneOf(["us_bank_account"], error="The sandbox sets up us_bank_account only.")),
+        required=True,
+        validate=validate.Length(equal=1),
+    )
+    usage = fields.String(load_default="off_session", validate=validate.OneOf(["off_session", "on_session"]))
+    metadata = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)), values=fields.String(), load_default=dict
+    )
+    payment_method_options = fields.Dict(load_default=dict)
+
+
+class ClientSecretSchema(Schema):
+    client_secret = fields.String(validate=validate.Length(max=120))
+
+
+class SetupIntentUpdateSchema(ClientSecretSchema):
+    payment_method = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class SetupIntentConfirmSchema(ClientSecretSchema):
+    mandate_data = fields.Dict()
+
+
+class SetupIntentSchema(Schema):
+    id = fields.String()
+    object = fields.Constant("setup_intent")
+    client_secret = fields.String()
+    customer = fields.String(allow_none=True)
+    status = fields.String(
+        metadata={"description": "requires_payment_method, requires_confirmation, succeeded or canceled"}
+    )
+    usage = fields.String()
+    payment_method = fields.String(allow_none=True)
+    payment_method_types = fields.Constant(["us_bank_account"])
+    payment_method_options = fields.Dict()
+    mandate = fields.String(allow_none=True)
+    next_action = fields.Constant(None)
+    last_setup_error = fields.Constant(None)
+    metadata = fields.Dict(attribute="metadata_")

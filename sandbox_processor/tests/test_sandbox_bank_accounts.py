@@ -102,10 +102,10 @@ def test_the_same_reference_debits_once(own_sandbox):
     assert call(url, "POST", "/v1/charges", {**body, "reference": "ach-again"})[0] == 409
 
 
-def test_the_bank_account_element_is_one_labelled_frame_under_the_sandboxs_csp(sandbox_url):
-    with urllib.request.urlopen(f"{sandbox_url}/elements/usBankAccount", timeout=10) as page:
+def test_collect_bank_accounts_frame_is_labelled_under_the_sandboxs_csp(sandbox_url):
+    with urllib.request.urlopen(f"{sandbox_url}/collect/us_bank_account", timeout=10) as page:
         html, policy = page.read().decode(), page.headers["Content-Security-Policy"]
-    for label in ("Routing number", "Account number", "Checking", "Savings", "Name on the account"):
+    for label in ("Routing number", "Account number", "Checking", "Savings", "Connect account", "Cancel"):
         assert label in html
     assert 'id="routing_number-error"' in html and "<script>" not in html and "style=" not in html
     assert "frame-ancestors" in policy and "script-src 'self'" in policy

@@ -1,5 +1,7 @@
-"""A bank account in Chromium, end to end: added in Manage Profiles through the sandbox processor's own
-bank-account fields (a bad routing number is refused beside its field first), AutoPay set up from it under the
+"""A bank account in Chromium, end to end: connected in Manage Profiles through the sandbox processor's
+collectBankAccountForSetup dialog (Escape cancels it and gives focus back; a bad routing number is refused beside
+its field inside it), confirmed under the debit authorization's I authorize tick (confirmUsBankAccountSetup), AutoPay
+set up from it under the
 NACHA debit authorization, the due date's run leaves the payment pending with the amount held, then the sandbox's
 clock passes settlement, its events are applied, and the invoice is paid with the receipt in the mailbox. Every
 request is recorded: the account number goes to the processor's origin only. The new pages are axe-clean."""
@@ -29,17 +31,37 @@ def no_axe_violations(page):
     assert violations == [], [(item["id"], item["help"]) for item in violations]
 
 
+def bank_dialog(page):
+    return page.get_by_role("dialog", name="Connect your bank account")
+
+
 def bank_fields(page):
-    return page.frame_locator("#bank_account iframe")
+    return page.frame_locator("iframe[title='Secure bank account input frame']")
 
 
-def add_bank_account(page, routing):
+def enter_bank_account(page, routing):
     fields = bank_fields(page)
     fields.get_by_label("Routing number").fill(routing)
     fields.get_by_label("Account number").fill(ACCOUNT_NUMBER)
     fields.get_by_label("Checking").check()
-    fields.get_by_label("Name on the account").fill("Ava Auto")
-    page.get_by_role("button", name="Save bank account").click()
+    fields.get_by_role("button", name="Connect account").click()
+
+
+def test_the_stand_in_offers_only_stripe_js_bank_account_api(page, stack):
+    subscriber = create_subscriber(stack, (), billing_name="Api, Abe")
+    login(page, subscriber.account, subscriber.passcode)
+    account_menu(page, "Manage Profiles")
+    expect(page.get_by_role("heading", name="Add a bank account")).to_be_visible()
+    page.wait_for_load_state("load")  # the processor's deferred script has run
+    offered = page.evaluate(
+        """() => {
+        const stripe = window.Stripe("pk_sandbox_local");
+        let element = "created";
+        try { stripe.elements().create("usBankAccount"); } catch (error) { element = "refused"; }
+        return [element, typeof stripe.collectBankAccountForSetup, typeof stripe.confirmUsBankAccountSetup];
+    }"""
+    )
+    assert offered == ["refused", "function", "function"]
 
 
 def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(page, stack, screenshots):
@@ -52,15 +74,40 @@ def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(pa
     login(page, subscriber.account, subscriber.passcode)
     account_menu(page, "Manage Profiles")
     expect(page.get_by_role("heading", name="Add a bank account")).to_be_visible()
-    expect(bank_fields(page).get_by_label("Routing number")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("cannot be added here yet")
     no_axe_violations(page)
 
-    add_bank_account(page, BAD_ROUTING)
+    connect = page.get_by_role("button", name="Connect bank account")
+    connect.click()
+    expect(page.locator("#bank-alert")).to_contain_text("Enter the name on the account.")
+    page.get_by_label("Name on the account").fill("Ava Auto")
+    connect.click()
+    expect(bank_dialog(page)).to_be_visible()
+    expect(bank_dialog(page)).to_have_attribute("aria-modal", "true")
+    expect(page.locator("main#main")).to_have_attribute("inert", "")  # the page behind it is inert
+    expect(bank_fields(page).get_by_label("Routing number")).to_be_focused()
+    no_axe_violations(page)
+    page.keyboard.press("Escape")
+    expect(bank_dialog(page)).to_have_count(0)
+    expect(connect).to_be_focused()
+    expect(page.locator("#bank-alert")).to_contain_text("its window was closed")
+
+    connect.click()
+    expect(bank_dialog(page)).to_be_visible()
+    enter_bank_account(page, BAD_ROUTING)
     expect(bank_fields(page).locator("#routing_number-error")).to_contain_text("This routing number is not valid")
-    expect(page.locator("#bank_account-error")).to_contain_text("This routing number is not valid")
+    expect(bank_dialog(page)).to_be_visible()
     page.screenshot(path=screenshots / "bank-account-routing-error.png", full_page=True)
-    bank_fields(page).get_by_label("Routing number").fill("110000000")
-    page.get_by_role("button", name="Save bank account").click()
+    enter_bank_account(page, "110000000")
+    expect(bank_dialog(page)).to_have_count(0)
+    expect(page.locator("#bank-ach-terms")).to_contain_text("I authorize")
+    expect(page.locator("#bank-ach-terms")).to_contain_text("revoke")
+    save = page.get_by_role("button", name="Save bank account")
+    save.click()
+    expect(page.locator("#bank-alert")).to_contain_text("Tick I authorize")
+    no_axe_violations(page)
+    page.get_by_label("I authorize debits from this bank account", exact=False).check()
+    save.click()
     expect(page.get_by_role("status")).to_contain_text("STRIPE TEST BANK checking ending 6789 was saved.")
     expect(page.locator("main")).to_contain_text("STRIPE TEST BANK checking ending 6789")
     page.screenshot(path=screenshots / "bank-account-saved.png", full_page=True)

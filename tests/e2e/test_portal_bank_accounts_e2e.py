@@ -1,8 +1,11 @@
-"""Bank accounts through the portal's pages without JavaScript (real HTTP, the whole stack): the bank account is
-tokenized at the processor the page's script comes from, as its bank-account element does, and the portal gets
-the token only. Wrong input is a 4xx page with a message, never a 500; AutoPay and Make A Payment need the NACHA
-debit authorization's own tick."""
+"""Bank accounts through the portal's pages (real HTTP, the whole stack), the browser's script played by hand:
+Connect asks the portal for a SetupIntent's client secret (a CSRF-checked JSON POST), the processor the page's
+script comes from collects and confirms the bank account with it (as its collectBankAccountForSetup and
+confirmUsBankAccountSetup do), and the form sends only the SetupIntent's id with the debit authorization ticked.
+Wrong input is a 4xx page with a message, never a 500; AutoPay and Make A Payment need the NACHA debit
+authorization's own tick."""
 
+import json
 import re
 
 import pytest
@@ -11,7 +14,7 @@ from test_portal_payment_e2e import choose_and_continue, processor_of
 
 from devtools.portal_browser import PortalBrowser
 from tests.support.accounts import GUIDE_INVOICES, create_subscriber
-from tests.support.sandbox import tokenize_bank_account
+from tests.support.sandbox import collect_bank_account
 
 SAVED = "STRIPE TEST BANK checking ending 6789"
 
@@ -21,33 +24,84 @@ def subscriber(stack):
     return create_subscriber(stack, GUIDE_INVOICES, billing_name="Debit, Dee").portal()
 
 
-def add_bank_account(browser, token):
+def start_setup(browser, page):
+    started = browser.request(
+        "POST", "/profiles/bank-account/setup", headers={"X-CSRFToken": PortalBrowser.csrf_of(page)}
+    )
+    assert started.status == 200, started.text
+    return json.loads(started.text)
+
+
+def add_bank_account(browser, setup_intent, **extra):
     page = browser.request("GET", "/profiles")
-    fields = {"csrf_token": PortalBrowser.csrf_of(page), "payment_method": token}
+    fields = {
+        "csrf_token": PortalBrowser.csrf_of(page),
+        "account_holder_name": "Dee Debit",
+        "setup_intent": setup_intent,
+        "ach_version": "",
+        **extra,
+    }
     return browser.request("POST", "/profiles/bank-account", fields)
 
 
+def connected(browser, account_number="000123456789", confirm=True):
+    """(the portal's answer to starting a setup, the SetupIntent as the processor's script left it)."""
+    page = browser.request("GET", "/profiles")
+    started = start_setup(browser, page)
+    setup = collect_bank_account(processor_of(page), started["client_secret"], account_number, confirm=confirm)
+    return started, setup
+
+
 def saved_bank_account(browser):
-    status, method = tokenize_bank_account(processor_of(browser.request("GET", "/profiles")), "000123456789")
-    assert status == 200, method
-    added = add_bank_account(browser, method["id"])
+    started, _ = connected(browser)
+    version = started["debit_authorization"]["version"]
+    added = add_bank_account(browser, started["setup_intent"], ach_version=version, ach_agree="y")
     assert added.status == 302, added.text
     page = browser.request("GET", "/profiles")
     return page, re.search(r'/profiles/([0-9a-f]+)/remove" class="inline">', page.text).group(1)
 
 
-@pytest.mark.parametrize(
-    "token, status, words",
-    [
-        ("", 400, "Enter the routing number, account number and name on the account."),
-        ("110000000 000123456789", 400, "That bank account token is not valid."),
-        ("pm_sbx_unknown", 422, "We could not save that bank account. Please enter it again."),
-    ],
-)
-def test_a_wrong_bank_account_token_is_a_4xx_with_a_message(subscriber, token, status, words):
-    refused = add_bank_account(subscriber, token)
-    assert refused.status == status and words in text(refused)
-    assert "You have no saved bank accounts." in text(refused)
+def test_the_bank_account_form_has_the_name_a_connect_button_and_no_numbers(subscriber):
+    page = subscriber.request("GET", "/profiles")
+    words = text(page)
+    assert "Name on the account" in words and "Connect bank account" in page.text
+    assert "needs JavaScript" in page.text and "cannot be added here yet" not in page.text
+    assert 'name="routing_number"' not in page.text and 'name="account_number"' not in page.text
+    assert page.headers["Referrer-Policy"] == "strict-origin"  # Stripe's bank login needs the origin as Referer
+
+
+def test_starting_a_setup_answers_a_client_secret_and_the_debit_authorization(subscriber):
+    page = subscriber.request("GET", "/profiles")
+    started = start_setup(subscriber, page)
+    assert started["client_secret"].startswith(started["setup_intent"] + "_secret_")
+    assert "I authorize" in started["debit_authorization"]["text"]
+    assert "@" in started["email"]  # the account's address, for the processor's billing_details
+    refused = subscriber.request("POST", "/profiles/bank-account/setup")
+    assert refused.status == 400 and "client_secret" not in refused.text
+
+
+def test_wrong_bank_account_input_is_a_4xx_with_a_message(subscriber):
+    started, _ = connected(subscriber)
+    version = started["debit_authorization"]["version"]
+    cases = [
+        ({"setup_intent": ""}, 400, "Connect the bank account first"),
+        ({"setup_intent": "seti 1"}, 400, "That bank account was not connected."),
+        ({"setup_intent": started["setup_intent"], "account_holder_name": ""}, 400, "Enter the name on the account."),
+        ({"setup_intent": started["setup_intent"], "ach_version": version}, 400, "Tick I authorize"),
+        ({"setup_intent": started["setup_intent"], "ach_agree": "y"}, 422, "debit authorization"),
+        ({"setup_intent": "seti_sbx_unknown", "ach_version": version, "ach_agree": "y"}, 422, "was not found"),
+    ]
+    for fields, status, words in cases:
+        refused = add_bank_account(subscriber, **fields)
+        assert refused.status == status and words in text(refused), (fields, refused.status, text(refused))
+        assert "You have no saved bank accounts." in text(refused)
+
+
+def test_a_setup_not_confirmed_is_refused_with_the_processors_reason(subscriber):
+    started, _ = connected(subscriber, confirm=False)
+    version = started["debit_authorization"]["version"]
+    refused = add_bank_account(subscriber, started["setup_intent"], ach_version=version, ach_agree="y")
+    assert refused.status == 422 and "was not connected" in text(refused)
 
 
 def test_a_bank_account_is_listed_then_removed(subscriber):

@@ -84,3 +84,21 @@ def tokenize_bank_account(sandbox_url, account_number, routing_number="110000000
 def move_clock(sandbox_url, day):
     status, answer = call(sandbox_url, "POST", "/v1/test_helpers/clock", {"today": day.isoformat()})
     assert status == 200, answer
+
+
+def collect_bank_account(sandbox_url, client_secret, account_number="000123456789", confirm=True, **bank):
+    """What the sandbox's Stripe.js does in the browser with a SetupIntent's client_secret: tokenize the bank account
+    in its frame and attach it (collectBankAccountForSetup: requires_confirmation), then, with `confirm`, confirm it
+    (confirmUsBankAccountSetup: succeeded, the mandate recorded). Returns the SetupIntent as the browser sees it."""
+    status, method = tokenize_bank_account(sandbox_url, account_number, **bank)
+    assert status == 200, method
+    setup_id = client_secret.split("_secret_")[0]
+    body = {"client_secret": client_secret, "payment_method": method["id"]}
+    status, setup = call(sandbox_url, "POST", f"/v1/setup_intents/{setup_id}", body, key=PUBLISHABLE_KEY)
+    assert status == 200, setup
+    if confirm:
+        acceptance = {"customer_acceptance": {"type": "online", "online": {"infer_from_client": True}}}
+        body = {"client_secret": client_secret, "mandate_data": acceptance}
+        status, setup = call(sandbox_url, "POST", f"/v1/setup_intents/{setup_id}/confirm", body, key=PUBLISHABLE_KEY)
+        assert status == 200, setup
+    return setup

@@ -6,7 +6,11 @@ Every request is kept (`requests`) so a test can read what was sent, as Stripe's
 
 Account numbers as Stripe's test mode documents them: 000123456789 succeeds, 000222222227 insufficient_funds,
 000111111113 account_closed, 000111111116 no_account, 000333333335 debit_not_authorized; `verified=False` makes
-one that still needs microdeposits (its SetupIntent stays requires_action)."""
+one that still needs microdeposits (its SetupIntent stays requires_action).
+
+The browser's part of Stripe's "save bank details" flow (Stripe.js collectBankAccountForSetup, then
+confirmUsBankAccountSetup with the subscriber's online acceptance) is `collect_and_confirm`: a SetupIntent created
+without a payment_method is given a bank account and confirmed, as Stripe would leave it."""
 
 import uuid
 
@@ -58,13 +62,17 @@ class _PaymentMethods(_Service):
 class _Customers(_Service):
     def create(self, params=None, options=None):
         self._log("create", None, params)
-        return _construct(stripe.Customer, {"id": _new_id("cus"), "object": "customer", **(params or {})})
+        customer = {"id": _new_id("cus"), "object": "customer", "metadata": {}, **(params or {})}
+        self.fake.customer_records[customer["id"]] = customer
+        return _construct(stripe.Customer, customer)
 
 
 class _SetupIntents(_Service):
     def create(self, params=None, options=None):
         self._log("create", None, params)
         params = params or {}
+        if "payment_method" not in params:  # for Stripe.js to collect the bank account into (client_secret)
+            return _construct(stripe.SetupIntent, self.fake.new_setup(params))
         method = self.fake.methods[params["payment_method"]]
         setup = {"id": _new_id("seti"), "object": "setup_intent", "customer": params.get("customer"), "mandate": None}
         setup["payment_method"] = method["id"]
@@ -82,6 +90,19 @@ class _SetupIntents(_Service):
         self._log("cancel", setup_id)
         self.fake.setups[setup_id]["status"] = "canceled"
         return _construct(stripe.SetupIntent, self.fake.setups[setup_id])
+
+    def retrieve(self, setup_id, params=None, options=None):
+        """With `expand` of customer and payment_method, as Stripe answers it."""
+        self._log("retrieve", setup_id, params)
+        if setup_id not in self.fake.setups:
+            raise stripe.InvalidRequestError(f"No such setupintent: '{setup_id}'", "intent")
+        setup = dict(self.fake.setups[setup_id])
+        expand = (params or {}).get("expand", [])
+        if "customer" in expand and setup.get("customer"):
+            setup["customer"] = self.fake.customer_records[setup["customer"]]
+        if "payment_method" in expand and setup.get("payment_method"):
+            setup["payment_method"] = self.fake._public(self.fake.methods[setup["payment_method"]])
+        return _construct(stripe.SetupIntent, setup)
 
 
 class _PaymentIntents(_Service):
@@ -118,7 +139,7 @@ class FakeStripe:
     """`client` for StripeProcessor (processor.client = FakeStripe()): the `v1` services it calls."""
 
     def __init__(self):
-        self.methods, self.setups, self.intents, self.idempotent = {}, {}, {}, {}
+        self.methods, self.setups, self.intents, self.idempotent, self.customer_records = {}, {}, {}, {}, {}
         self.requests = []
         self.v1 = self
         self.payment_methods = _PaymentMethods(self, "payment_methods")
@@ -153,6 +174,41 @@ class FakeStripe:
             "_account_number": account_number,
         }
         return method_id
+
+    def new_setup(self, params):
+        setup_id = _new_id("seti")
+        setup = {
+            "id": setup_id,
+            "object": "setup_intent",
+            "client_secret": f"{setup_id}_secret_{uuid.uuid4().hex[:12]}",
+            "status": "requires_payment_method",
+            "customer": params.get("customer"),
+            "payment_method": None,
+            "payment_method_types": params.get("payment_method_types", ["card"]),
+            "payment_method_options": params.get("payment_method_options", {}),
+            "usage": params.get("usage", "off_session"),
+            "metadata": params.get("metadata", {}),
+            "mandate": None,
+            "next_action": None,
+        }
+        self.setups[setup_id] = setup
+        return setup
+
+    def collect_and_confirm(self, setup_id, account_number="000123456789", verified=True, confirm=True, **bank):
+        """What Stripe.js does in the subscriber's browser: collect a bank account into the SetupIntent
+        (requires_confirmation), then confirm it with the online acceptance: succeeded with a mandate, the
+        PaymentMethod attached to the SetupIntent's Customer, or requires_action for microdeposits."""
+        setup = self.setups[setup_id]
+        method_id = self.bank_account(account_number, verified=verified, **bank)
+        setup["payment_method"], setup["status"] = method_id, "requires_confirmation"
+        if not confirm:
+            return setup
+        if not verified:
+            setup["status"], setup["next_action"] = "requires_action", {"type": "verify_with_microdeposits"}
+            return setup
+        setup["status"], setup["mandate"] = "succeeded", _new_id("mandate")
+        self.methods[method_id]["customer"] = setup["customer"]
+        return setup
 
     def payment_method(self, method_id):
         if method_id not in self.methods:

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp, ValidationError
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an e-mail address such as name@example.com.")
 
@@ -58,19 +58,32 @@ class ProfileForm(CardFieldsForm):
 
 
 class BankAccountProfileForm(FlaskForm):
-    """A bank account entered in the processor's own bank-account fields: only its one-time token comes here."""
+    """A bank account connected in the processor's own dialog (Stripe.js collectBankAccountForSetup, then
+    confirmUsBankAccountSetup under the debit authorization ticked here): only the name on the account and the
+    SetupIntent's id come here, never the routing or account number."""
 
-    payment_method = StringField(
-        "Bank account",
+    account_holder_name = StringField(
+        "Name on the account",
         validators=[
-            InputRequired("Enter the routing number, account number and name on the account."),
-            Length(max=120, message="That bank account token is not valid. Please enter the account again."),
-            Regexp(
-                r"^[A-Za-z0-9_:]+$", message="That bank account token is not valid. Please enter the account again."
-            ),
+            InputRequired("Enter the name on the account."),
+            Length(max=100, message="Use up to 100 characters."),
         ],
     )
+    setup_intent = StringField(
+        "Bank account",
+        validators=[
+            InputRequired("Connect the bank account first: press Connect bank account."),
+            Length(max=120, message="That bank account was not connected. Please connect it again."),
+            Regexp(r"^[A-Za-z0-9_]+$", message="That bank account was not connected. Please connect it again."),
+        ],
+    )
+    ach_version = StringField("Authorization version", validators=[Optional(), Length(max=20)])
+    ach_agree = BooleanField("I authorize")
     make_default = BooleanField("Make this my default payment method")
+
+    def validate_ach_agree(self, field):
+        if self.setup_intent.data and not field.data:
+            raise ValidationError("Tick I authorize to let us debit your bank account.")
 
 
 class SavedBankAccountPaymentForm(SavedCardPaymentForm):

@@ -9,6 +9,8 @@ answer in `self.timeout` seconds), install its package beside payment_service an
 import importlib
 
 from .base import (
+    BankAccountSetup,
+    BankAccountSetupStarted,
     CardDescription,
     CardRefused,
     ChargeResult,
@@ -21,6 +23,8 @@ from .base import (
 )
 
 __all__ = [
+    "BankAccountSetup",
+    "BankAccountSetupStarted",
     "CardRefused",
     "CardDescription",
     "ChargeResult",

@@ -70,6 +70,34 @@ class SavedCard:
 
 
 @dataclasses.dataclass(frozen=True)
+class BankAccountSetupStarted:
+    """A SetupIntent made for the browser to collect a bank account into (Stripe.js collectBankAccountForSetup):
+    the client_secret goes to the browser only, for that one SetupIntent."""
+
+    id: str
+    client_secret: str
+
+
+@dataclasses.dataclass(frozen=True)
+class BankAccountSetup:
+    """A SetupIntent as the processor tells it, read back when the browser says it is confirmed. `customer_account`
+    is the account number its Customer carries (metadata billpay_account); `next_action` the type of what it still
+    needs (verify_with_microdeposits); the bank's name, type and last 4 are its PaymentMethod's (never the number)."""
+
+    id: str
+    status: str
+    customer: str | None
+    customer_account: str | None
+    payment_method: str | None
+    payment_method_type: str | None
+    next_action: str | None = None
+    mandate: str | None = None
+    bank_name: str | None = None
+    account_type: str | None = None
+    last4: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class ChargeResult:
     approved: bool
     reference: str
@@ -118,6 +146,20 @@ class Processor:
         """Keep a one-time token's card or bank account for later charges (Stripe: attach it to the account's
         Customer through a SetupIntent; a bank account's carries the mandate the subscriber accepts in the request
         being served); the SavedCard's token is what a profile stores."""
+        raise NotImplementedError
+
+    def start_bank_account_setup(self, account: str, customer_id: str | None = None) -> BankAccountSetupStarted:
+        """A SetupIntent for the account's Customer (made when None), payment_method_types ["us_bank_account"],
+        usage off_session, whose client_secret the browser's processor script collects a bank account with."""
+        raise NotImplementedError
+
+    def bank_account_setup(self, setup_intent_id: str) -> BankAccountSetup:
+        """The SetupIntent as it stands now; ProcessorError for one the processor does not know."""
+        raise NotImplementedError
+
+    def keep_bank_account(self, setup: BankAccountSetup) -> SavedCard:
+        """Keep a succeeded setup's bank account for later debits, with its mandate (Stripe: the PaymentMethod's
+        metadata, so off-session debits name it); the SavedCard's token is what a profile stores."""
         raise NotImplementedError
 
     def lookup(self, reference: str) -> ChargeStatus:

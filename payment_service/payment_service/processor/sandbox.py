@@ -13,6 +13,8 @@ from urllib.parse import quote
 from billpay_common.http import ServiceClient, ServiceUnavailable
 
 from .base import (
+    BankAccountSetup,
+    BankAccountSetupStarted,
     CardDescription,
     ChargeResult,
     ChargeStatus,
@@ -24,6 +26,7 @@ from .base import (
 )
 
 ACH_STATUSES = ("processing", "succeeded", "returned")
+BANK_ACCOUNT = "us_bank_account"
 
 
 class SandboxProcessor(Processor):
@@ -108,3 +111,48 @@ class SandboxProcessor(Processor):
             )
         card = method["card"]
         return SavedCard(token, card["brand"], card["last4"], card["exp_month"], card["exp_year"])
+
+    # bank accounts collected by the browser into a SetupIntent (the sandbox's collectBankAccountForSetup)
+
+    def start_bank_account_setup(self, account, customer_id=None):
+        if customer_id is None:
+            customer_id = self._call("POST", "/v1/customers", {"metadata": {"billpay_account": account}})[0]["id"]
+        body = {
+            "customer": customer_id,
+            "payment_method_types": [BANK_ACCOUNT],
+            "usage": "off_session",
+            "metadata": {"billpay_account": account},
+        }
+        setup = self._call("POST", "/v1/setup_intents", body)[0]
+        return BankAccountSetupStarted(setup["id"], setup["client_secret"])
+
+    def bank_account_setup(self, setup_intent_id):
+        setup = self._call("GET", f"/v1/setup_intents/{quote(setup_intent_id, safe='')}")[0]
+        customer = (
+            self._call("GET", f"/v1/customers/{quote(setup['customer'], safe='')}")[0] if setup["customer"] else {}
+        )
+        method_id, bank, method_type = setup["payment_method"], {}, None
+        if method_id:
+            method = self._call("GET", f"/v1/payment_methods/{quote(method_id, safe='')}")[0]
+            method_type, bank = method["type"], method.get(BANK_ACCOUNT) or {}
+        return BankAccountSetup(
+            id=setup["id"],
+            status=setup["status"],
+            customer=setup["customer"],
+            customer_account=(customer.get("metadata") or {}).get("billpay_account"),
+            payment_method=method_id,
+            payment_method_type=method_type,
+            next_action=(setup.get("next_action") or {}).get("type"),
+            mandate=setup.get("mandate"),
+            bank_name=bank.get("bank_name"),
+            account_type=bank.get("account_type"),
+            last4=bank.get("last4"),
+        )
+
+    def keep_bank_account(self, setup):
+        """The sandbox attached the account and recorded its mandate when the browser confirmed the SetupIntent; its
+        charges take the PaymentMethod's id, as before."""
+        label = bank_account_label(setup.bank_name, setup.account_type)
+        return SavedCard(
+            setup.payment_method, label, setup.last4, None, None, BANK_ACCOUNT, setup.bank_name, setup.account_type
+        )

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import stripe
 
-from .base import CardDescription, ChargeResult, ChargeStatus, SavedCard, bank_account_label
+from .base import BankAccountSetup, CardDescription, ChargeResult, ChargeStatus, SavedCard, bank_account_label
 
 BANK_ACCOUNT = "us_bank_account"
 
@@ -77,3 +77,32 @@ def bank_account_saved(token: str, bank) -> SavedCard:
 def metadata_of(obj) -> dict:
     metadata = getattr(obj, "metadata", None)
     return metadata.to_dict() if metadata is not None else {}
+
+
+def _expanded(value):
+    """(id, object) of a field Stripe answers as an id, or as the object itself when expanded."""
+    if value is None or isinstance(value, str):
+        return value, None
+    return value.id, value
+
+
+def setup_of(setup) -> BankAccountSetup:
+    """A SetupIntent retrieved with its customer and payment_method expanded, in payment_service's terms."""
+    customer_id, customer = _expanded(setup.customer)
+    method_id, method = _expanded(setup.payment_method)
+    bank = getattr(method, BANK_ACCOUNT, None) if method is not None else None
+    next_action = getattr(setup, "next_action", None)
+    mandate_id, _ = _expanded(getattr(setup, "mandate", None))
+    return BankAccountSetup(
+        id=setup.id,
+        status=setup.status,
+        customer=customer_id,
+        customer_account=metadata_of(customer).get("billpay_account") if customer is not None else None,
+        payment_method=method_id,
+        payment_method_type=getattr(method, "type", None),
+        next_action=getattr(next_action, "type", None) if next_action else None,
+        mandate=mandate_id,
+        bank_name=getattr(bank, "bank_name", None) if bank is not None else None,
+        account_type=getattr(bank, "account_type", None) if bank is not None else None,
+        last4=getattr(bank, "last4", None) if bank is not None else None,
+    )

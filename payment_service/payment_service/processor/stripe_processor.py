@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import StripeIntent
 from .base import (
+    BankAccountSetupStarted,
     CardRefused,
     ChargeResult,
     ChargeStatus,
@@ -47,6 +48,7 @@ from .stripe_objects import (
     decline,
     described,
     metadata_of,
+    setup_of,
     status_of,
 )
 
@@ -56,6 +58,10 @@ MANDATE_KEY = "billpay_mandate"  # a saved bank account's PaymentMethod metadata
 # PaymentIntent statuses that mean the confirm has not charged (and, once cancelled, never will)
 _UNCONFIRMED = ("requires_confirmation", "requires_action", "requires_payment_method")
 NO_MANDATE = "There is no debit authorization for this bank account."
+# Stripe's ACH Direct Debit: instant verification through Financial Connections where it can, else microdeposits
+BANK_ACCOUNT_OPTIONS = {
+    BANK_ACCOUNT: {"verification_method": "automatic", "financial_connections": {"permissions": ["payment_method"]}}
+}
 
 
 def online_acceptance():
@@ -313,6 +319,38 @@ class StripeProcessor(Processor):
             params={"metadata": {MANDATE_KEY: setup.mandate}},
         )
         return bank_account_saved(f"{customer_id}:{method.id}", method.us_bank_account)
+
+    # bank accounts collected by Stripe.js (collectBankAccountForSetup, confirmUsBankAccountSetup)
+
+    def start_bank_account_setup(self, account, customer_id=None):
+        """A SetupIntent for Stripe.js to collect and confirm a bank account into, the mandate accepted in the
+        subscriber's browser; its client_secret goes to that browser."""
+        customer_id = customer_id or self._new_customer(account)
+        params = {
+            "customer": customer_id,
+            "payment_method_types": [BANK_ACCOUNT],
+            "usage": "off_session",
+            "payment_method_options": BANK_ACCOUNT_OPTIONS,
+            "metadata": {"billpay_account": account},
+        }
+        setup = self._call(self.client.v1.setup_intents.create, params=params)
+        return BankAccountSetupStarted(setup.id, setup.client_secret)
+
+    def bank_account_setup(self, setup_intent_id):
+        setup = self._call(
+            self.client.v1.setup_intents.retrieve, setup_intent_id, params={"expand": ["customer", "payment_method"]}
+        )
+        return setup_of(setup)
+
+    def keep_bank_account(self, setup):
+        """Stripe attached the PaymentMethod to the Customer on confirm; its mandate goes in its metadata, as
+        save_bank_account keeps it, for the off-session debits to come."""
+        method = self._call(
+            self.client.v1.payment_methods.update,
+            setup.payment_method,
+            params={"metadata": {MANDATE_KEY: setup.mandate}},
+        )
+        return bank_account_saved(f"{setup.customer}:{method.id}", method.us_bank_account)
 
     def forget(self, token):
         """Detach a deleted saved card's PaymentMethod from its Customer, so it can never be charged again."""

@@ -1,7 +1,8 @@
-/* The sandbox's bank-account element, inside one iframe on the sandbox's origin: routing number, account number,
-   account type and name on the account. It tokenizes itself: the numbers are posted to the sandbox only, and the
-   page gets back the token, the bank's name, the account type and the last 4, or the error of one field, which
-   is also shown beside that field here. */
+/* collectBankAccountForSetup's frame, on the sandbox's origin inside the sandbox's dialog: routing number, account
+   number, checking or savings. It tokenizes the account itself (the numbers are posted to the sandbox only) and
+   attaches it to the SetupIntent whose client_secret the page handed over; the page gets back the SetupIntent
+   (requires_confirmation, payment_method set), or a cancel, never the numbers. A field's error (a routing number
+   failing the ABA checksum) is shown beside that field here and the dialog stays open. */
 (function () {
   "use strict";
   var params = new URLSearchParams(location.search);
@@ -9,7 +10,11 @@
   var PARENT = params.get("parent");
   var KEY = params.get("key");
   var form = document.getElementById("bank");
-  var FIELDS = ["routing_number", "account_number", "account_type", "account_holder_name"];
+  var FIELDS = ["routing_number", "account_number", "account_type", "form"];
+  var CLIENT_FIELDS = ["id", "object", "client_secret", "status", "payment_method", "payment_method_types", "usage",
+                       "next_action", "last_setup_error"];
+  var collecting = null;  // {clientSecret, billing_details} from the page
+  var busy = false;
 
   function tell(message) {
     message.sandbox = true;
@@ -27,13 +32,6 @@
     return form.elements[name].value;
   }
 
-  function digits(text) { return text.replace(/[^0-9]/g, ""); }
-
-  function complete() {
-    return digits(value("routing_number")).length === 9 && digits(value("account_number")).length >= 4 &&
-      value("account_holder_name").trim() !== "";
-  }
-
   function showErrors(fields) {
     FIELDS.forEach(function (name) {
       var slot = document.getElementById(name + "-error");
@@ -46,64 +44,86 @@
     resize();
   }
 
-  form.addEventListener("input", function () {
-    tell({type: "change", change: {elementType: "usBankAccount", empty: value("account_number") === "",
-                                    complete: complete()}});
-  });
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
-  form.addEventListener("focusin", function () { tell({type: "focus"}); });
-  form.addEventListener("focusout", function () { tell({type: "blur"}); });
-
   function fieldErrors(error) {
     var fields = {};
     Object.keys(error.fields || {}).forEach(function (name) {
-      fields[name.replace(/^us_bank_account\./, "")] = error.fields[name];
+      var field = name.replace(/^us_bank_account\./, "");
+      if (FIELDS.indexOf(field) >= 0 && field !== "form") fields[field] = error.fields[name];
     });
     return fields;
   }
 
-  function answer(response, body) {
-    if (response.ok) {
-      showErrors({});
-      var bank = body.us_bank_account || {};
-      return {paymentMethod: {id: body.id, object: "payment_method", type: "us_bank_account",
-                              us_bank_account: {bank_name: bank.bank_name, last4: bank.last4,
-                                                account_type: bank.account_type}}};
-    }
-    var error = body.error || {};
-    var fields = fieldErrors(error);
-    var param = Object.keys(fields)[0] || "routing_number";
-    showErrors(fields);
-    return {error: {type: "invalid_request_error", code: error.code, param: param,
-                    message: fields[param] || error.message}};
-  }
-
-  function tokenize(request) {
-    var details = {};
-    FIELDS.forEach(function (name) { details[name] = value(name); });
-    fetch("/v1/payment_methods", {
-      method: "POST",
+  function api(method, path, body) {
+    return fetch(path, {
+      method: method,
       headers: {"Content-Type": "application/json", "Authorization": "Bearer " + KEY},
-      body: JSON.stringify({type: "us_bank_account", us_bank_account: details})
+      body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().then(function (body) { return answer(response, body); });
-    }, function () {
-      return {error: {type: "api_connection_error", message: "We could not reach the payment processor. Please try again."}};
-    }).then(function (result) {
-      window.parent.postMessage({sandbox: true, type: "result", request: request, result: result}, PARENT);
+      return response.json().then(function (answer) { return {ok: response.ok, body: answer}; });
     });
   }
 
+  function clientView(setup) {
+    var view = {};
+    CLIENT_FIELDS.forEach(function (name) { view[name] = setup[name] === undefined ? null : setup[name]; });
+    return view;
+  }
+
+  function apiError(body) {
+    var error = body.error || {};
+    return {type: "invalid_request_error", code: error.code, message: error.message || "The payment processor refused this bank account."};
+  }
+
+  function collect() {
+    if (!collecting || busy) return;
+    busy = true;
+    var setupId = collecting.clientSecret.split("_secret_")[0];
+    var billing = collecting.billing_details || {};
+    var details = {routing_number: value("routing_number"), account_number: value("account_number"),
+                   account_type: value("account_type"), account_holder_name: billing.name || ""};
+    api("POST", "/v1/payment_methods", {type: "us_bank_account", us_bank_account: details}).then(function (made) {
+      if (!made.ok) {
+        var fields = fieldErrors(made.body.error || {});
+        if (Object.keys(fields).length) {  // the subscriber corrects it here: the dialog stays open
+          showErrors(fields);
+          var first = document.getElementById(Object.keys(fields)[0]);
+          if (first && first.focus) first.focus();
+          return null;
+        }
+        return {error: apiError(made.body)};
+      }
+      return api("POST", "/v1/setup_intents/" + encodeURIComponent(setupId),
+                 {client_secret: collecting.clientSecret, payment_method: made.body.id}).then(function (attached) {
+        return attached.ok ? {setupIntent: clientView(attached.body)} : {error: apiError(attached.body)};
+      });
+    }, function () {
+      return {error: {type: "api_connection_error", message: "We could not reach the payment processor. Please try again."}};
+    }).then(function (result) {
+      busy = false;
+      if (!result) return;
+      showErrors({});
+      form.reset();
+      tell({type: "collected", result: result});
+    }, function () {
+      busy = false;
+      showErrors({form: "We could not reach the payment processor. Please try again."});
+    });
+  }
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); collect(); });
+  document.getElementById("cancel").addEventListener("click", function () { tell({type: "cancel"}); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { event.preventDefault(); tell({type: "cancel"}); }
+  });
+
   window.addEventListener("message", function (event) {
     if (event.origin !== PARENT || !event.data || event.data.sandbox !== true) return;
-    if (event.data.type === "focus") {
-      var first = FIELDS.map(function (name) { return document.getElementById(name + "-error"); })
-        .filter(function (slot) { return slot.textContent; })[0];
-      var target = first ? document.getElementById(first.id.replace(/-error$/, "")) : null;
-      (target || form.elements.routing_number).focus();
+    if (event.data.type === "collect") {
+      collecting = {clientSecret: String(event.data.clientSecret || ""), billing_details: event.data.billing_details};
+      form.reset();
+      showErrors({});
     }
-    if (event.data.type === "clear") { form.reset(); showErrors({}); }
-    if (event.data.type === "tokenize") tokenize(event.data.request);
+    if (event.data.type === "focus") form.elements.routing_number.focus();
   });
 
   tell({type: "ready"});

@@ -48,37 +48,98 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// Bank-account forms: the processor's bank-account element (one iframe of its origin) is mounted in the
-// data-bank-field box; Submit asks the processor for a one-time token and sends only that token. The routing and
-// account numbers never enter this page; a field's error is shown inside the frame and repeated here for the alert.
+// Bank-account form: Stripe.js's "save bank details" flow (the sandbox's stand-in has the same API). Connect asks
+// the portal for a SetupIntent's client secret, then the processor's own dialog collects the account
+// (collectBankAccountForSetup); the debit authorization is shown with its I authorize tick; Save confirms it at the
+// processor (confirmUsBankAccountSetup) and sends only the SetupIntent's id. The numbers never enter this page.
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form[data-bank-form]");
-  if (!form || typeof window.Stripe !== "function") return;
-  var stripe = window.Stripe(form.dataset.publishableKey);
-  var token = form.querySelector("[data-bank-token]");
+  if (!form) return;
+  var alertBox = document.querySelector("[data-bank-alert]");
   var slot = form.querySelector("[data-bank-error]");
-  var element;
-  try {
-    element = stripe.elements().create("usBankAccount");
-  } catch (unsupported) {  // a processor script without this element: say so instead of a form that cannot work
-    slot.textContent = "Bank accounts cannot be added here yet. Please call us, or pay by card.";
-    form.querySelector("button[type=submit]").disabled = true;
-    return;
+  var button = form.querySelector("[data-bank-submit]");
+  var name = form.querySelector("[data-bank-name]");
+  var authorization = form.querySelector("[data-bank-authorization]");
+  var agree = form.querySelector("[data-bank-agree]");
+  var setupField = form.querySelector("[data-bank-setup]");
+  var versionField = form.querySelector("[data-bank-ach-version]");
+  var TRY_AGAIN = "We could not connect the bank account. Please try again, or call us.";
+  var stripe = typeof window.Stripe === "function" ? window.Stripe(form.dataset.publishableKey) : null;
+  var started = null;  // {client_secret, setup_intent, debit_authorization} once the portal made the SetupIntent
+  var collected = false;
+
+  function showError(message) {
+    alertBox.textContent = message || "";
+    alertBox.hidden = !message;
+    slot.textContent = message || "";
   }
-  element.mount(form.querySelector("[data-bank-field]"));
+
+  function start() {
+    if (started) return Promise.resolve(started);
+    var csrf = form.querySelector("input[name=csrf_token]").value;
+    return fetch(form.dataset.setupUrl, {method: "POST", headers: {"X-CSRFToken": csrf, "Accept": "application/json"},
+                                         credentials: "same-origin"}).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error((body.error && body.error.message) || TRY_AGAIN);
+        started = body;
+        return body;
+      }, function () { throw new Error(TRY_AGAIN); });
+    });
+  }
+
+  function connect() {
+    if (!name.value.trim()) { showError("Enter the name on the account."); name.focus(); return Promise.resolve(); }
+    return start().then(function (setup) {
+      var billing = {name: name.value.trim()};
+      if (setup.email) billing.email = setup.email;  // Stripe e-mails the mandate to it
+      return stripe.collectBankAccountForSetup({
+        clientSecret: setup.client_secret,
+        params: {payment_method_type: "us_bank_account", payment_method_data: {billing_details: billing}}
+      });
+    }).then(function (result) {
+      if (result.error) { showError(result.error.message); return; }
+      if (result.setupIntent.status === "requires_payment_method") {
+        showError("The bank account was not connected: its window was closed. Press Connect bank account to try again.");
+        return;
+      }
+      collected = true;
+      showError("");
+      authorization.querySelector("[data-bank-authorization-text]").textContent = started.debit_authorization.text;
+      versionField.value = started.debit_authorization.version;
+      authorization.hidden = false;
+      button.textContent = "Save bank account";
+      agree.focus();
+    });
+  }
+
+  function confirm() {
+    if (!agree.checked) {
+      showError("Tick I authorize to let us debit your bank account.");
+      agree.focus();
+      return Promise.resolve();
+    }
+    return stripe.confirmUsBankAccountSetup(started.client_secret).then(function (result) {
+      if (result.error) { showError(result.error.message); return; }
+      setupField.value = result.setupIntent.id;  // whatever its status, payment_service says what it means
+      showError("");
+      form.requestSubmit();
+    });
+  }
 
   form.addEventListener("submit", function (event) {
-    if (token.value) return;
+    if (setupField.value) return;  // confirmed: the form goes to the portal with the SetupIntent's id only
     event.preventDefault();
     event.stopPropagation();
-    if (form.dataset.tokenizing) return;
-    form.dataset.tokenizing = "1";
-    stripe.createPaymentMethod({type: "us_bank_account", us_bank_account: element}).then(function (result) {
-      delete form.dataset.tokenizing;
-      if (result.error) { slot.textContent = result.error.message; element.focus(); return; }
-      slot.textContent = "";
-      token.value = result.paymentMethod.id;
-      form.requestSubmit();
+    if (!stripe) { showError("Connecting a bank account needs the payment processor's script, which did not load. Please reload the page."); return; }
+    if (form.dataset.connecting) return;
+    form.dataset.connecting = "1";
+    button.disabled = true;
+    (collected ? confirm() : connect()).catch(function (error) {
+      showError(error.message || TRY_AGAIN);
+    }).then(function () {
+      delete form.dataset.connecting;
+      button.disabled = false;
+      if (document.activeElement === document.body || !document.activeElement) button.focus();
     });
   });
 });
