@@ -16,6 +16,8 @@ from .profiles import MAX_PROFILES, list_profiles, processor_customer, stage_pro
 BANK_ACCOUNT = "us_bank_account"
 CONNECT_AGAIN = "Please connect the bank account again."
 UNAVAILABLE = "We cannot connect bank accounts right now. Please try again shortly."
+AWAITING_VERIFICATION = "awaiting_verification"
+ACCEPTED_VERSION, ACCEPTED_FROM, MAKE_DEFAULT = "billpay_ach_authorization", "billpay_client_address", "billpay_default"
 
 
 def _refuse(message, code):
@@ -42,14 +44,25 @@ def start(account: str) -> dict:
     }
 
 
-def refusal(setup: BankAccountSetup, account: str, known_customer: str | None) -> Unprocessable | None:
-    """Why a SetupIntent cannot become this account's saved bank account, or None. Pure."""
+def _not_yours(setup: BankAccountSetup, account: str, known_customer: str | None) -> Unprocessable | None:
     theirs = setup.customer is None or setup.customer_account != account
     if theirs or (known_customer is not None and setup.customer != known_customer):
         return _refuse(
             "That bank account was not connected for this account. " + CONNECT_AGAIN, "setup_intent_not_yours"
         )
-    if setup.status == "requires_action" and setup.next_action == "verify_with_microdeposits":
+    return None
+
+
+def awaits_microdeposits(setup: BankAccountSetup) -> bool:
+    return setup.status == "requires_action" and setup.next_action == "verify_with_microdeposits"
+
+
+def refusal(setup: BankAccountSetup, account: str, known_customer: str | None) -> Unprocessable | None:
+    """Why a SetupIntent cannot become this account's saved bank account, or None. Pure."""
+    refused = _not_yours(setup, account, known_customer)
+    if refused is not None:
+        return refused
+    if awaits_microdeposits(setup):
         return _refuse(
             "This bank account is awaiting verification by microdeposits and cannot be used yet. Verify the small "
             "deposits from the payment processor's e-mail, or connect another bank account.",
@@ -69,7 +82,7 @@ def refusal(setup: BankAccountSetup, account: str, known_customer: str | None) -
     return None
 
 
-def save(account, setup_intent_id, ach_authorization, make_default=False, client_address=None) -> PaymentProfile:
+def save(account, setup_intent_id, ach_authorization, make_default=False, client_address=None) -> PaymentProfile | dict:
     """Save the bank account of a SetupIntent the browser confirmed, with the NACHA debit authorization the
     subscriber accepted for it (its text version, time, address), in one transaction."""
     version = ach_authorizations.checked_version(ach_authorization)
@@ -81,9 +94,56 @@ def save(account, setup_intent_id, ach_authorization, make_default=False, client
         raise Unavailable(UNAVAILABLE, code="try_again_shortly") from None
     except ProcessorError:
         raise _refuse("That bank account setup was not found. " + CONNECT_AGAIN, "setup_intent_not_found") from None
+    if awaits_microdeposits(setup) and _not_yours(setup, account, processor_customer(account)) is None:
+        return _await_verification(processor, setup, version, make_default, client_address)
     refused = refusal(setup, account, processor_customer(account))
     if refused is not None:
         raise refused
+    return _keep(processor, setup, account, version, make_default, client_address)
+
+
+def _await_verification(processor, setup, version, make_default, client_address) -> dict:
+    """Stripe sends the account two small deposits (or a code) and asks the subscriber to verify them on its
+    page; what they accepted goes in the SetupIntent's metadata, and setup_intent.succeeded saves it (verified)."""
+    accepted = {
+        ACCEPTED_VERSION: version,
+        ACCEPTED_FROM: client_address or "",
+        MAKE_DEFAULT: "yes" if make_default else "",
+    }
+    try:
+        processor.await_verification(setup.id, accepted)
+    except ProcessorTimeout:
+        raise Unavailable(UNAVAILABLE, code="try_again_shortly") from None
+    except ProcessorError:
+        raise _refuse("We could not connect that bank account. " + CONNECT_AGAIN, "not_saved") from None
+    return {"status": AWAITING_VERIFICATION, "setup_intent": setup.id, "verify_url": setup.verify_url}
+
+
+def save_verified(setup_intent_id: str) -> str:
+    """setup_intent.succeeded for a bank account that awaited microdeposits: save it under what the subscriber
+    accepted when connecting it ("saved"), or say why not ("ignored": not one of ours, "refused", "already")."""
+    processor = current_processor()
+    try:
+        setup = processor.bank_account_setup(setup_intent_id)
+    except ProcessorTimeout:
+        raise Unavailable(UNAVAILABLE, code="try_again_shortly") from None
+    except ProcessorError:
+        return "ignored"
+    version, account = setup.metadata.get(ACCEPTED_VERSION), setup.customer_account
+    if not version or not account:
+        return "ignored"  # saved through the portal at once, or not made by Bill Pay
+    if refusal(setup, account, processor_customer(account)) is not None:
+        return "refused"
+    try:
+        make_default, client_address = setup.metadata.get(MAKE_DEFAULT) == "yes", setup.metadata.get(ACCEPTED_FROM)
+        _keep(processor, setup, account, version, make_default, client_address or None)
+    except Conflict:
+        db.session.rollback()
+        return "already"
+    return "saved"
+
+
+def _keep(processor, setup, account, version, make_default, client_address) -> PaymentProfile:
     try:
         saved = processor.keep_bank_account(setup)
     except ProcessorTimeout:

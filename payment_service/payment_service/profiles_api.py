@@ -1,6 +1,6 @@
 """Subscriber endpoints for saved cards (Manage Profiles)."""
 
-from flask import g
+from flask import g, jsonify
 from flask_smorest import Blueprint
 
 from billpay_common.tokens import account_required
@@ -30,19 +30,25 @@ def list_profiles():
 @account_required
 @blp.arguments(ProfileInSchema)
 @blp.response(201, ProfileSchema)
+@blp.alt_response(
+    202,
+    description="awaiting_verification: the bank account must first be verified by microdeposits at verify_url "
+    "(the processor's page); it is saved when the processor's setup_intent.succeeded event comes",
+)
 @blp.alt_response(409, description="already_saved: that bank account is saved already")
 @blp.alt_response(
     422,
-    description="a SetupIntent not this account's, not succeeded (bank_account_unverified: awaiting microdeposit "
-    "verification), not a bank account's, or without the debit authorization accepted",
+    description="a SetupIntent not this account's, not succeeded, not a bank account's, or without the debit "
+    "authorization accepted",
 )
 def create_profile(body):
     """Save a card (`payment_method`, its one-time token) or a bank account (`setup_intent`, with
     `ach_authorization`: the version of the debit authorization text accepted)."""
     if "setup_intent" in body:
-        return bank_account_setups.save(
+        saved = bank_account_setups.save(
             g.account, body["setup_intent"], body.get("ach_authorization"), body["make_default"], client_address()
         )
+        return (jsonify(saved), 202) if isinstance(saved, dict) else saved
     return profiles.create_profile(g.account, body["payment_method"], body["make_default"])
 
 

@@ -21,7 +21,7 @@ from flask import current_app
 
 from billpay_common.errors import Conflict, DomainError
 
-from . import ach_returns
+from . import ach_returns, bank_account_setups
 from .clients import ServiceUnavailable, invoice_client
 from .extensions import db
 from .models import Payment, ProcessedWebhookEvent, StripeIntent
@@ -34,6 +34,7 @@ from .unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 CENT = Decimal("0.01")
+SETUP_SUCCEEDED = "setup_intent.succeeded"  # a bank account verified by microdeposits (bank_account_setups)
 
 
 class BadSignature(DomainError):
@@ -57,6 +58,8 @@ def apply_event(event) -> str:
     row is staged before the change, so it is stored by the same commit (two deliveries at once: one fails)."""
     if db.session.get(ProcessedWebhookEvent, event.id) is not None:
         return "duplicate"
+    if event.type == SETUP_SUCCEEDED:
+        return _setup_succeeded(event)
     handler = HANDLERS.get(event.type)
     obj = event.data.object.to_dict()
     payment = _payment_of(obj) if handler else None
@@ -67,6 +70,13 @@ def apply_event(event) -> str:
     db.session.add(ProcessedWebhookEvent(event_id=event.id, type=event.type, payment_id=payment.id, outcome="applying"))
     outcome = handler(payment, obj)
     return _record(event, payment, outcome)
+
+
+def _setup_succeeded(event):
+    """A bank account that awaited microdeposits is verified: saved now (its row staged first, as above)."""
+    db.session.add(ProcessedWebhookEvent(event_id=event.id, type=event.type, payment_id=None, outcome="applying"))
+    outcome = bank_account_setups.save_verified(event.data.object["id"])
+    return _record(event, None, outcome)
 
 
 def _record(event, payment, outcome):

@@ -86,6 +86,13 @@ class _SetupIntents(_Service):
         self.fake.setups[setup["id"]] = setup
         return _construct(stripe.SetupIntent, setup)
 
+    def update(self, setup_id, params=None, options=None):
+        """Metadata is merged key by key, as Stripe does."""
+        self._log("update", setup_id, params)
+        setup = self.fake.setups[setup_id]
+        setup["metadata"] = {**(setup.get("metadata") or {}), **(params or {}).get("metadata", {})}
+        return _construct(stripe.SetupIntent, setup)
+
     def cancel(self, setup_id, params=None, options=None):
         self._log("cancel", setup_id)
         self.fake.setups[setup_id]["status"] = "canceled"
@@ -204,10 +211,21 @@ class FakeStripe:
         if not confirm:
             return setup
         if not verified:
-            setup["status"], setup["next_action"] = "requires_action", {"type": "verify_with_microdeposits"}
+            hosted = f"https://payments.stripe.com/microdeposit/sacs_test_{uuid.uuid4().hex[:12]}"
+            setup["status"] = "requires_action"
+            setup["next_action"] = {
+                "type": "verify_with_microdeposits",
+                "verify_with_microdeposits": {"hosted_verification_url": hosted, "microdeposit_type": "amounts"},
+            }
             return setup
-        setup["status"], setup["mandate"] = "succeeded", _new_id("mandate")
-        self.methods[method_id]["customer"] = setup["customer"]
+        return self.verify(setup_id)
+
+    def verify(self, setup_id):
+        """The subscriber verified the microdeposits on Stripe's page (or the account needed none): succeeded with
+        a mandate, the PaymentMethod attached to the SetupIntent's Customer."""
+        setup = self.setups[setup_id]
+        setup["status"], setup["next_action"], setup["mandate"] = "succeeded", None, _new_id("mandate")
+        self.methods[setup["payment_method"]]["customer"] = setup["customer"]
         return setup
 
     def payment_method(self, method_id):

@@ -2,7 +2,7 @@
 fields) or a bank account (a SetupIntent the processor's own dialog collected and the subscriber confirmed under the
 debit authorization: Stripe.js collectBankAccountForSetup and confirmUsBankAccountSetup), remove, make default."""
 
-from flask import flash, jsonify, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, session, url_for
 
 from . import portal
 from .backend import BackendError, Unreachable, call, login_required
@@ -15,6 +15,12 @@ BANK_ACCOUNT = "us_bank_account"
 # Stripe's bank login (Financial Connections, behind collectBankAccountForSetup) needs the page's origin as Referer
 # (its deployment checklist); the origin alone, never a path, and only over HTTPS
 BANK_LOGIN_HEADERS = {"Referrer-Policy": "strict-origin"}
+TO_VERIFY = "bank_account_verify_url"  # the session's note of a connected bank account awaiting microdeposits
+AWAITING_VERIFICATION = (
+    "Your bank account is connected but must be verified before you can pay from it: the payment processor is "
+    "sending it two small deposits, with an e-mail, within 1 to 2 business days. Once you verify them, the bank "
+    "account is saved here."
+)
 
 
 def split_profiles(items):
@@ -47,6 +53,7 @@ def _page(card_form, bank_form, card_message=None, bank_message=None, status=200
         bank_accounts=banks,
         message=card_message,
         bank_message=bank_message,
+        verify_url=session.pop(TO_VERIFY, None),
         action_form=EmptyForm(),
     )
     return page, status, BANK_LOGIN_HEADERS
@@ -76,7 +83,10 @@ def add_bank_account():
             field = form.ach_agree if "ach_authorization" in error.fields else form.setup_intent
             field.errors = [error.message]
             return _page(ProfileForm(formdata=None), form, bank_message=error.message, status=error.status)
-        flash(f"{method_name(added)} ending {added['last4']} was saved.", "info")
+        if added.get("status") == "awaiting_verification":
+            _note_verification(added.get("verify_url"))
+        else:
+            flash(f"{method_name(added)} ending {added['last4']} was saved.", "info")
         return redirect(url_for("portal.profiles"))
     return _page(ProfileForm(formdata=None), form, status=400)
 
@@ -96,6 +106,12 @@ def start_bank_account_setup():
         debit_authorization=started["debit_authorization"],
         email=_email_on_file(),
     )
+
+
+def _note_verification(verify_url):
+    flash(AWAITING_VERIFICATION, "info")
+    if isinstance(verify_url, str) and verify_url.startswith("https://"):  # the processor's own page, nothing else
+        session[TO_VERIFY] = verify_url
 
 
 def _email_on_file():

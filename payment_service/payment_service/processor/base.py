@@ -95,6 +95,8 @@ class BankAccountSetup:
     bank_name: str | None = None
     account_type: str | None = None
     last4: str | None = None
+    verify_url: str | None = None  # where the subscriber verifies the microdeposits (Stripe hosts that page)
+    metadata: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,6 +163,11 @@ class Processor:
         """Keep a succeeded setup's bank account for later debits, with its mandate (Stripe: the PaymentMethod's
         metadata, so off-session debits name it); the SavedCard's token is what a profile stores."""
         raise NotImplementedError
+
+    def await_verification(self, setup_intent_id: str, metadata: dict[str, str]) -> None:
+        """Keep `metadata` (what the subscriber accepted) on a setup that awaits microdeposit verification, so it
+        can be saved when the processor says it is verified. Only a processor that asks for microdeposits has it."""
+        raise ProcessorError("This processor verifies bank accounts at once.")
 
     def lookup(self, reference: str) -> ChargeStatus:
         raise NotImplementedError

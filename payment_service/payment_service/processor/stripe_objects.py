@@ -105,4 +105,11 @@ def setup_of(setup) -> BankAccountSetup:
         bank_name=getattr(bank, "bank_name", None) if bank is not None else None,
         account_type=getattr(bank, "account_type", None) if bank is not None else None,
         last4=getattr(bank, "last4", None) if bank is not None else None,
+        verify_url=_verify_url(next_action),
+        metadata=metadata_of(setup),
     )
+
+
+def _verify_url(next_action) -> str | None:
+    microdeposits = getattr(next_action, "verify_with_microdeposits", None) if next_action else None
+    return getattr(microdeposits, "hosted_verification_url", None) if microdeposits else None

@@ -342,6 +342,9 @@ class StripeProcessor(Processor):
         )
         return setup_of(setup)
 
+    def await_verification(self, setup_intent_id, metadata):
+        self._call(self.client.v1.setup_intents.update, setup_intent_id, params={"metadata": metadata})
+
     def keep_bank_account(self, setup):
         """Stripe attached the PaymentMethod to the Customer on confirm; its mandate goes in its metadata, as
         save_bank_account keeps it, for the off-session debits to come."""

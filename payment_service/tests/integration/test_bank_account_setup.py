@@ -4,12 +4,14 @@ the processor, and POST /payment-profiles {"setup_intent"} saves it once it is t
 account's, with its mandate and the NACHA authorization accepted. On the real sandbox processor (over HTTP) and on
 the Stripe adapter with tests/support/stripe_fake.py as its SDK client (localstripe has no us_bank_account)."""
 
+import copy
 from decimal import Decimal
 
 import pytest
 from localstripe_server import API_KEY
 from payment_helpers import key
 from test_ach_payments import MONDAY, payment, settle
+from test_stripe_webhooks import event_about, post_event
 
 from devtools.testing import unique_account
 from payment_service import ach_terms
@@ -17,6 +19,7 @@ from payment_service.extensions import db
 from payment_service.models import AchAuthorization, PaymentProfile
 from payment_service.processor import PaymentSource, current_processor
 from payment_service.processor.stripe_processor import MANDATE_KEY, StripeProcessor
+from payment_service.webhooks import SETUP_SUCCEEDED
 from tests.support.sandbox import collect_bank_account, move_clock
 from tests.support.stripe_fake import FakeStripe
 
@@ -204,14 +207,43 @@ def test_stripe_confirmed_setup_is_saved_with_its_mandate_in_the_payment_method(
     assert len(stripe_fake.requests_of("customers.create")) == 1
 
 
-def test_stripe_setup_awaiting_microdeposits_is_refused_saying_so(stripe_client, stripe_fake, auth):
+def test_stripe_setup_awaiting_microdeposits_is_saved_once_stripe_says_it_is_verified(
+    stripe_app, stripe_client, stripe_fake, auth, account
+):
     started = start(stripe_client, auth)
-    stripe_fake.collect_and_confirm(started["id"], verified=False)
-    refused = save(stripe_client, auth, started["id"])
-    assert refused.status_code == 422 and refused.json["error"]["code"] == "bank_account_unverified"
-    assert (
-        "microdeposits" in refused.json["error"]["message"] and "cannot be used yet" in refused.json["error"]["message"]
+    setup = stripe_fake.collect_and_confirm(started["id"], verified=False)
+    awaiting = save(stripe_client, auth, started["id"], make_default=True)
+    assert awaiting.status_code == 202, awaiting.json
+    assert awaiting.json["status"] == "awaiting_verification" and awaiting.json["setup_intent"] == started["id"]
+    assert awaiting.json["verify_url"] == setup["next_action"]["verify_with_microdeposits"]["hosted_verification_url"]
+    assert stripe_client.get("/payment-profiles", headers=auth).json["items"] == []  # not usable until verified
+    assert setup["metadata"]["billpay_ach_authorization"] == ach_terms.CURRENT
+
+    stripe_fake.verify(started["id"])  # the subscriber verified the deposits on Stripe's page
+    event = event_about({"id": started["id"], "object": "setup_intent", "status": "succeeded"}, SETUP_SUCCEEDED)
+    applied = post_event(stripe_client, event)
+    assert applied.status_code == 200 and applied.json["outcome"] == "saved"
+    assert post_event(stripe_client, copy.deepcopy(event)).json["outcome"] == "duplicate"
+    assert post_event(stripe_client, event_about(event["data"]["object"], SETUP_SUCCEEDED)).json["outcome"] == (
+        "already"
     )
+    [profile] = stripe_client.get("/payment-profiles", headers=auth).json["items"]
+    assert (profile["kind"], profile["last4"], profile["is_default"]) == ("us_bank_account", "6789", True)
+    assert stripe_fake.methods[setup["payment_method"]]["metadata"] == {MANDATE_KEY: setup["mandate"]}
+    [(method, version, _, address, profile_id)] = authorizations(stripe_app, account)
+    assert (method, version, address, profile_id) == (
+        "saved",
+        ach_terms.CURRENT,
+        BROWSER["X-Forwarded-For"],
+        profile["id"],
+    )
+
+
+def test_a_verified_setup_not_connected_through_bill_pay_is_ignored(stripe_client, stripe_fake, auth):
+    started = start(stripe_client, auth)
+    stripe_fake.collect_and_confirm(started["id"])  # verified at once, never sent to POST /payment-profiles
+    event = event_about({"id": started["id"], "object": "setup_intent", "status": "succeeded"}, SETUP_SUCCEEDED)
+    assert post_event(stripe_client, event).json["outcome"] == "ignored"
     assert stripe_client.get("/payment-profiles", headers=auth).json["items"] == []
 
 
