@@ -105,15 +105,22 @@ def _suspension_notice(enrolment: AutoPayEnrolment, reason: str) -> dict:
 
 
 def apply_listed_events(processor) -> dict[str, int]:
-    """Put every event the processor lists through the webhook handler: each applies once (by its id)."""
+    """Put the events the processor lists through the webhook handler, newest first: each applies once (by its id),
+    and reading stops after a page of events all applied before, so a pass costs what is new, not all history."""
+    outcomes: Counter[str] = Counter()
+    for page in processor.event_pages():
+        applied = [_apply_listed(listed) for listed in page]
+        outcomes.update(applied)
+        if all(outcome == "duplicate" for outcome in applied):
+            break
+    return dict(outcomes)
+
+
+def _apply_listed(listed) -> str:
     from .webhooks import apply_event  # webhooks calls record_return
 
-    outcomes: Counter[str] = Counter()
-    for listed in processor.events():
-        event = stripe.Event.construct_from(listed, None)
-        try:
-            outcomes[apply_event(event)] += 1
-        except Conflict:
-            db.session.rollback()
-            outcomes["not_yet"] += 1
-    return dict(outcomes)
+    try:
+        return apply_event(stripe.Event.construct_from(listed, None))
+    except Conflict:
+        db.session.rollback()
+        return "not_yet"

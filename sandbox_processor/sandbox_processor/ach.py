@@ -16,6 +16,8 @@ from .ledger import AchDebit, BankAccountMethod, SandboxClock, db
 from .outcomes import ACH_SETTLES, RETURN_REASONS, ach_outcome_of
 from .tokens import PREFIX, CardError, fingerprint
 
+EVENT_PREFIX = "evt_sbx_"
+
 
 def today():
     clock = db.session.get(SandboxClock, 1)
@@ -101,11 +103,27 @@ def _outcome(record):
     return db.session.get_one(BankAccountMethod, record.payment_method).outcome
 
 
-def events():
-    """Every debit that settled or was returned by today, oldest first, as processor events with stable ids
-    (a receiver applies each id once)."""
-    debits = db.session.query(AchDebit).filter(AchDebit.settles_on <= today()).order_by(AchDebit.settles_on)
-    return [_event(record) for record in debits]
+def events(limit=10, starting_after=None, created_gte=None):
+    """(a page of events, whether more follow): each debit that settled or was returned by today, newest first as
+    Stripe lists them, with stable ids (a receiver applies each id once); only those created at or after the Unix
+    time `created_gte`, and after the event `starting_after` when given."""
+    debits = db.session.query(AchDebit).filter(AchDebit.settles_on <= today())
+    if created_gte is not None:
+        debits = debits.filter(AchDebit.settles_on >= datetime.datetime.fromtimestamp(created_gte, datetime.UTC).date())
+    if starting_after is not None:
+        cursor = db.session.get(AchDebit, starting_after.removeprefix(EVENT_PREFIX))
+        if cursor is None:
+            raise NotFound(f"No such event: {starting_after}", code="resource_missing")
+        debits = debits.filter(
+            (AchDebit.settles_on < cursor.settles_on)
+            | ((AchDebit.settles_on == cursor.settles_on) & (AchDebit.reference < cursor.reference))
+        )
+    page = debits.order_by(AchDebit.settles_on.desc(), AchDebit.reference.desc()).limit(limit + 1).all()
+    return [_event(record) for record in page[:limit]], len(page) > limit
+
+
+def _created(day):
+    return int(datetime.datetime.combine(day, datetime.time(), datetime.UTC).timestamp())
 
 
 def as_charge(record):
@@ -126,9 +144,9 @@ def _event(record):
         method = {"id": record.payment_method, "type": "us_bank_account"}
         error = {"code": RETURN_REASONS[code], "ach_return_code": code, "payment_method": method}
     return {
-        "id": f"evt_sbx_{record.reference}",
+        "id": f"{EVENT_PREFIX}{record.reference}",
         "type": kind,
-        "created": record.settles_on.isoformat(),
+        "created": _created(record.settles_on),
         "data": {
             "object": {
                 "id": record.reference,

@@ -19,6 +19,7 @@ from .schemas import (
     ChargeSchema,
     ClockSchema,
     EventListSchema,
+    EventQuerySchema,
     PaymentMethodInSchema,
     PaymentMethodSchema,
     RefundInSchema,
@@ -86,9 +87,11 @@ def move_clock(body):
 
 @blp.get("/events")
 @key_required("SANDBOX_SECRET_KEY")
+@blp.arguments(EventQuerySchema, location="query")
 @blp.response(200, EventListSchema)
-def list_events():
-    return {"data": ach.events()}
+def list_events(query):
+    data, has_more = ach.events(query["limit"], query.get("starting_after"), query.get("created_gte"))
+    return {"data": data, "has_more": has_more}
 
 
 @blp.post("/charges")

@@ -82,6 +82,16 @@ class ClockSchema(Schema):
 class EventListSchema(Schema):
     object = fields.Constant("list")
     data = fields.List(fields.Dict())
+    has_more = fields.Boolean()
+
+
+class EventQuerySchema(Schema):
+    """Stripe's list parameters: newest first, `limit` a page (1 to 100, default 10), the page after the event id
+    `starting_after`, only events created at or after the Unix time `created[gte]`."""
+
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    starting_after = fields.String(validate=validate.Length(min=1, max=80))
+    created_gte = fields.Integer(data_key="created[gte]", validate=validate.Range(min=0))
 
 
 class ChargeInSchema(Schema):

@@ -111,3 +111,35 @@ def test_collect_bank_accounts_frame_is_labelled_under_the_sandboxs_csp(sandbox_
     assert "frame-ancestors" in policy and "script-src 'self'" in policy
     with urllib.request.urlopen(f"{sandbox_url}/static/bank_account.js", timeout=10) as script:
         assert "event.origin !== PARENT" in script.read().decode()
+
+
+def test_events_are_listed_newest_first_in_pages_as_stripe_lists_them(own_sandbox):
+    url, _ = own_sandbox
+    move_clock(url, MONDAY)
+    for number in range(3):
+        debit(url, "000123456789", f"ach-mon-{number}")
+    move_clock(url, datetime.date(2026, 12, 1))
+    debit(url, "000123456789", "ach-tue")
+    move_clock(url, datetime.date(2026, 12, 10))
+    first = call(url, "GET", "/v1/events?limit=2")[1]
+    assert [event["id"] for event in first["data"]] == ["evt_sbx_ach-tue", "evt_sbx_ach-mon-2"]
+    assert first["has_more"] is True
+    rest = call(url, "GET", "/v1/events?limit=2&starting_after=evt_sbx_ach-mon-2")[1]
+    assert [event["id"] for event in rest["data"]] == ["evt_sbx_ach-mon-1", "evt_sbx_ach-mon-0"]
+    assert rest["has_more"] is False
+    settled_tuesday = first["data"][0]["created"]
+    recent = call(url, "GET", f"/v1/events?created[gte]={settled_tuesday}")[1]
+    assert [event["id"] for event in recent["data"]] == ["evt_sbx_ach-tue"]
+
+
+@pytest.mark.parametrize(
+    "query, field", [("limit=0", "limit"), ("limit=101", "limit"), ("created[gte]=soon", "created[gte]")]
+)
+def test_a_wrong_events_query_is_a_400_naming_the_parameter(sandbox_url, query, field):
+    status, answer = call(sandbox_url, "GET", f"/v1/events?{query}")
+    assert status in (400, 422) and field in str(answer), answer
+
+
+def test_listing_after_an_unknown_event_is_a_404(sandbox_url):
+    status, answer = call(sandbox_url, "GET", "/v1/events?starting_after=evt_sbx_nothing")
+    assert status == 404 and "evt_sbx_nothing" in answer["error"]["message"]

@@ -6,6 +6,7 @@ gateway as its idempotency key where the gateway has one.
 """
 
 import dataclasses
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -172,9 +173,10 @@ class Processor:
     def lookup(self, reference: str) -> ChargeStatus:
         raise NotImplementedError
 
-    def events(self) -> list[dict[str, Any]]:
-        """Processor events to apply (each applied once by its id) for processors without webhooks here."""
-        return []
+    def event_pages(self) -> Iterator[list[dict[str, Any]]]:
+        """Processor events to apply (each applied once by its id) for processors without webhooks here: pages of
+        them, newest first, for the caller to stop reading once a page holds only events it has applied."""
+        return iter(())
 
     def forget(self, token: str) -> None:
         """A saved card was deleted: the processor may drop it too (nothing to do for most)."""

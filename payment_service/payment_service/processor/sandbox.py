@@ -8,7 +8,7 @@ ProcessorTimeout: the charge may have happened, and the reconciler looks the ref
 """
 
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from billpay_common.http import ServiceClient, ServiceUnavailable
 
@@ -26,6 +26,7 @@ from .base import (
 )
 
 ACH_STATUSES = ("processing", "succeeded", "returned")
+EVENT_PAGE, MAX_EVENT_PAGES = 100, 100  # a pass reads at most 10,000 events, newest first
 BANK_ACCOUNT = "us_bank_account"
 
 
@@ -98,8 +99,14 @@ class SandboxProcessor(Processor):
         card = method["card"]
         return CardDescription(card["brand"], card["last4"], card["exp_month"], card["exp_year"], card["fingerprint"])
 
-    def events(self):
-        return self._call("GET", "/v1/events")[0]["data"]
+    def event_pages(self):
+        query = {"limit": EVENT_PAGE}
+        for _ in range(MAX_EVENT_PAGES):
+            listed = self._call("GET", f"/v1/events?{urlencode(query)}")[0]
+            yield listed["data"]
+            if not listed.get("has_more") or not listed["data"]:
+                return
+            query["starting_after"] = listed["data"][-1]["id"]
 
     def save_card(self, account, token, customer_id=None):
         method = self._call("POST", f"/v1/payment_methods/{quote(token, safe='')}/attach")[0]

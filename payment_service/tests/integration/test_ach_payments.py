@@ -197,3 +197,15 @@ def _authorization(account, method, last_debit):
         last_debit_at=last_debit,
         keep_until=(last_debit + KEEP_FOR).date(),
     )
+
+
+def test_a_pass_over_the_processors_events_stops_after_a_page_it_has_applied(
+    app, client, auth, new_invoice, monkeypatch
+):
+    from payment_service.processor import sandbox
+
+    paid = [pay_by_bank(client, auth, new_invoice("12.00"), "12.00").json["id"] for _ in range(3)]
+    first = settle(app)
+    assert first.get("succeeded", 0) >= 3 and all(payment(app, each) == ("succeeded", None) for each in paid)
+    monkeypatch.setattr(sandbox, "EVENT_PAGE", 1)
+    assert settle(app) == {"duplicate": 1}  # the newest page was all applied already: older pages are not read
