@@ -30,9 +30,10 @@ def test_the_subscriber_is_told_to_verify_and_given_the_processors_page(app):
     assert f'href="{STRIPE_PAGE}"' in page and "Verify the deposits" in page
 
 
-def test_only_an_https_page_is_linked(app):
+def test_only_a_web_page_is_linked(app):
     with app.test_request_context("/profiles/bank-account", method="POST"):
         profiles._note_verification("javascript:alert(1)")
+        profiles._note_verification("data:text/html,hello")
         profiles._note_verification(None)
         assert profiles.TO_VERIFY not in session
         assert "Verify the deposits" not in render_profiles(None)

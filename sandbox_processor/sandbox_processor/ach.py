@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from billpay_common.errors import Conflict, NotFound
 
 from . import bank_accounts
-from .ledger import AchDebit, BankAccountMethod, SandboxClock, db
-from .outcomes import ACH_SETTLES, RETURN_REASONS, ach_outcome_of
+from .ledger import AchDebit, BankAccountMethod, MicrodepositVerification, SandboxClock, db
+from .outcomes import ACH_MICRODEPOSITS, ACH_SETTLES, RETURN_REASONS, ach_outcome_of
 from .tokens import PREFIX, CardError, fingerprint
 
 EVENT_PREFIX = "evt_sbx_"
@@ -91,7 +91,7 @@ def status_of(record):
     """processing, succeeded or returned, as of the sandbox's clock."""
     if today() < record.settles_on:
         return "processing"
-    return "succeeded" if _outcome(record) == ACH_SETTLES else "returned"
+    return "succeeded" if _outcome(record) in (ACH_SETTLES, ACH_MICRODEPOSITS) else "returned"
 
 
 def return_code(record):
@@ -107,19 +107,50 @@ def events(limit=10, starting_after=None, created_gte=None):
     """(a page of events, whether more follow): each debit that settled or was returned by today, newest first as
     Stripe lists them, with stable ids (a receiver applies each id once); only those created at or after the Unix
     time `created_gte`, and after the event `starting_after` when given."""
-    debits = db.session.query(AchDebit).filter(AchDebit.settles_on <= today())
-    if created_gte is not None:
-        debits = debits.filter(AchDebit.settles_on >= datetime.datetime.fromtimestamp(created_gte, datetime.UTC).date())
-    if starting_after is not None:
-        cursor = db.session.get(AchDebit, starting_after.removeprefix(EVENT_PREFIX))
-        if cursor is None:
-            raise NotFound(f"No such event: {starting_after}", code="resource_missing")
-        debits = debits.filter(
-            (AchDebit.settles_on < cursor.settles_on)
-            | ((AchDebit.settles_on == cursor.settles_on) & (AchDebit.reference < cursor.reference))
-        )
-    page = debits.order_by(AchDebit.settles_on.desc(), AchDebit.reference.desc()).limit(limit + 1).all()
-    return [_event(record) for record in page[:limit]], len(page) > limit
+    cursor = _cursor(starting_after) if starting_after is not None else None
+    since = datetime.datetime.fromtimestamp(created_gte, datetime.UTC).date() if created_gte is not None else None
+    sources = ((AchDebit, AchDebit.settles_on, AchDebit.reference), VERIFICATIONS)
+    found = []
+    for model, day, key in sources:
+        rows = db.session.query(model).filter(day <= today())
+        if since is not None:
+            rows = rows.filter(day >= since)
+        if cursor is not None:
+            rows = rows.filter((day < cursor[0]) | ((day == cursor[0]) & (key < cursor[1])))
+        found += rows.order_by(day.desc(), key.desc()).limit(limit + 1).all()
+    found.sort(key=_sort_key, reverse=True)
+    return [_event_of(record) for record in found[:limit]], len(found) > limit
+
+
+VERIFICATIONS = (MicrodepositVerification, MicrodepositVerification.verified_on, MicrodepositVerification.setup_intent)
+
+
+def _sort_key(record):
+    if isinstance(record, AchDebit):
+        return record.settles_on, record.reference
+    return record.verified_on, record.setup_intent
+
+
+def _cursor(event_id):
+    key = event_id.removeprefix(EVENT_PREFIX)
+    record = db.session.get(AchDebit, key) or db.session.get(MicrodepositVerification, key)
+    if record is None:
+        raise NotFound(f"No such event: {event_id}", code="resource_missing")
+    return _sort_key(record)
+
+
+def _event_of(record):
+    return _event(record) if isinstance(record, AchDebit) else _verified_event(record)
+
+
+def _verified_event(record):
+    """setup_intent.succeeded: a bank account that awaited microdeposits was verified."""
+    return {
+        "id": f"{EVENT_PREFIX}{record.setup_intent}",
+        "type": "setup_intent.succeeded",
+        "created": _created(record.verified_on),
+        "data": {"object": {"id": record.setup_intent, "object": "setup_intent", "status": "succeeded"}},
+    }
 
 
 def _created(day):

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template_string, request, send_from_directory
 
+from billpay_common.errors import DomainError
+
+from . import setup_intents
+
 STATIC = Path(__file__).resolve().parent / "static"
 FIELDS = {"cardNumber": "Card Number", "cardExpiry": "Expiration Date (MM / YY)", "cardCvc": "Card Code"}
 PLACEHOLDERS = {"cardNumber": "1234 1234 1234 1234", "cardExpiry": "MM / YY", "cardCvc": "CVC"}
@@ -47,6 +51,46 @@ BANK_ACCOUNT_PAGE = """<!doctype html>
 </form></main>
 <script src="/static/bank_account.js"></script></body></html>
 """
+
+
+MICRODEPOSITS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Verify your bank account</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/field.css"></head>
+<body><main><h1>Verify your bank account</h1>
+{% if verified %}<p role="status">Your bank account is verified. You can close this page.</p>
+{% else %}
+<p>Two small deposits were sent to your bank account. Enter their amounts, in cents, as your statement shows them.</p>
+{% if error %}<p class="field-error" role="alert">{{ error }}</p>{% endif %}
+<form method="post" novalidate>
+<label for="first">First deposit (cents)</label><input id="first" name="first" inputmode="numeric" autocomplete="off">
+<label for="second">Second deposit (cents)</label>
+<input id="second" name="second" inputmode="numeric" autocomplete="off">
+<p class="actions"><button type="submit">Verify</button></p>
+</form>{% endif %}
+</main></body></html>
+"""
+
+
+@pages.route("/microdeposits/<client_secret>", methods=["GET", "POST"])
+def microdeposits(client_secret):
+    """The page a SetupIntent's next_action links to (as Stripe hosts one): enter the two deposits' amounts."""
+    try:
+        setup = setup_intents.for_client(client_secret.split("_secret_")[0], client_secret)
+    except DomainError:
+        abort(404)
+    verified, error = setup.status == "succeeded", None
+    if request.method == "POST" and not verified:
+        try:
+            amounts = [int(request.form.get(name, "")) for name in ("first", "second")]
+            setup_intents.verify_microdeposits(setup, amounts)
+            verified = True
+        except ValueError:
+            error = "Enter both amounts as whole cents, for example 32."
+        except DomainError as refused:
+            error = refused.message
+    page = render_template_string(MICRODEPOSITS_PAGE, verified=verified, error=error)
+    return page, 400 if error else 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
 @pages.get("/v3/")

@@ -102,3 +102,12 @@ class SetupIntent(db.Model):
     mandate_ip = db.Column(db.String(45), nullable=True)
     mandate_user_agent = db.Column(db.String(300), nullable=True)
     created_at = db.Column(db.DateTime, nullable=False, default=_now)
+
+
+class MicrodepositVerification(db.Model):
+    """A SetupIntent whose bank account was verified by its microdeposits, on the sandbox's date: the
+    setup_intent.succeeded event it makes."""
+
+    __tablename__ = "microdeposit_verifications"
+    setup_intent = db.Column(db.String(40), primary_key=True)
+    verified_on = db.Column(db.Date, nullable=False)

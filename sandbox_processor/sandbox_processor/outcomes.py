@@ -81,8 +81,11 @@ with these account numbers (the same ones Stripe documents for `us_bank_account`
 | 000111111113 | returned R02 account closed |
 | 000111111116 | returned R03 no account / unable to locate account |
 | 000333333335 | returned R10 customer advises not authorized |
+| 000444444440 | connecting it needs microdeposit verification (amounts 32 and 45 cents), then settles |
 """
 ACH_SETTLES = "settles"
+ACH_MICRODEPOSITS = "microdeposits"  # settles too, once verified
+MICRODEPOSIT_AMOUNTS = (32, 45)
 ACH_RETURNS = {"000222222227": "R01", "000111111113": "R02", "000111111116": "R03", "000333333335": "R10"}
 RETURN_REASONS = {
     "R01": "insufficient_funds",
@@ -93,4 +96,6 @@ RETURN_REASONS = {
 
 
 def ach_outcome_of(account_number):
+    if account_number == "000444444440":
+        return ACH_MICRODEPOSITS
     return ACH_RETURNS.get(account_number, ACH_SETTLES)

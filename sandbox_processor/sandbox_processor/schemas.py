@@ -1,8 +1,11 @@
 import re
 
+from flask import url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from billpay_common.money import Money, positive_money
+
+from . import setup_intents
 
 
 class CardDigitsField(fields.Integer):
@@ -153,7 +156,22 @@ class ClientSecretSchema(Schema):
 
 
 class SetupIntentUpdateSchema(ClientSecretSchema):
-    payment_method = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    """The browser (publishable key) attaches the payment_method it collected; the server (secret key) may set
+    metadata."""
+
+    payment_method = fields.String(validate=validate.Length(min=1, max=40))
+    metadata = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)), values=fields.String(validate=validate.Length(max=500))
+    )
+
+
+class MicrodepositsSchema(ClientSecretSchema):
+    amounts = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=99)),
+        required=True,
+        validate=validate.Length(equal=2),
+        metadata={"description": "the two microdeposits in cents, as on the bank statement"},
+    )
 
 
 class SetupIntentConfirmSchema(ClientSecretSchema):
@@ -173,6 +191,11 @@ class SetupIntentSchema(Schema):
     payment_method_types = fields.Constant(["us_bank_account"])
     payment_method_options = fields.Dict()
     mandate = fields.String(allow_none=True)
-    next_action = fields.Constant(None)
+    next_action = fields.Method("_next_action")
     last_setup_error = fields.Constant(None)
     metadata = fields.Dict(attribute="metadata_")
+
+    def _next_action(self, setup):
+        """verify_with_microdeposits with the sandbox's page to verify them (Stripe hosts one likewise)."""
+        page = url_for("sandbox_browser.microdeposits", client_secret=setup.client_secret, _external=True)
+        return setup_intents.next_action(setup, page)

@@ -7,13 +7,15 @@ bank account attached, the mandate recorded with the confirming request's addres
 import hmac
 import secrets
 
-from billpay_common.errors import Conflict, NotFound, Unauthorized, Unprocessable
+from billpay_common.errors import Conflict, DomainError, NotFound, Unauthorized, Unprocessable
 
 from . import ach
-from .ledger import Customer, SetupIntent, db
+from .ledger import Customer, MicrodepositVerification, SetupIntent, db
+from .outcomes import ACH_MICRODEPOSITS, MICRODEPOSIT_AMOUNTS
 
 CUSTOMER_PREFIX, SETUP_PREFIX, MANDATE_PREFIX = "cus_sbx_", "seti_sbx_", "mandate_sbx_"
 ATTACHABLE = ("requires_payment_method", "requires_confirmation")
+AWAITING_MICRODEPOSITS = "requires_action"
 
 
 def create_customer(metadata):
@@ -86,12 +88,54 @@ def confirm(setup, client_address, user_agent):
             "Collect the bank account first (collectBankAccountForSetup): this SetupIntent has no payment method.",
             code="setup_intent_unexpected_state",
         )
+    setup.mandate_ip, setup.mandate_user_agent = client_address, (user_agent or "")[:300]
+    if ach.require(setup.payment_method).outcome == ACH_MICRODEPOSITS:
+        setup.status = AWAITING_MICRODEPOSITS  # next_action verify_with_microdeposits
+        db.session.commit()
+        return setup
+    _succeed(setup)
+    db.session.commit()
+    return setup
+
+
+def _succeed(setup):
     ach.require(setup.payment_method).attached = True
     setup.status = "succeeded"
     setup.mandate = MANDATE_PREFIX + secrets.token_hex(12)
-    setup.mandate_ip, setup.mandate_user_agent = client_address, (user_agent or "")[:300]
+
+
+def verify_microdeposits(setup, amounts):
+    """The two amounts (cents) the subscriber read on their statement: right, the SetupIntent succeeds with its
+    mandate and a setup_intent.succeeded event; wrong, a 400 and nothing changes."""
+    if setup.status != AWAITING_MICRODEPOSITS:
+        raise Unprocessable(
+            f"This SetupIntent is {setup.status}: it awaits no microdeposits.", code="setup_intent_unexpected_state"
+        )
+    if sorted(amounts or []) != sorted(MICRODEPOSIT_AMOUNTS):
+        raise DomainError(
+            "The amounts provided do not match the amounts that were sent to the bank account.",
+            code="payment_method_microdeposit_verification_amounts_mismatch",
+        )
+    _succeed(setup)
+    db.session.add(MicrodepositVerification(setup_intent=setup.id, verified_on=ach.today()))
     db.session.commit()
     return setup
+
+
+def keep_metadata(setup, metadata):
+    """Stripe merges an update's metadata key by key."""
+    setup.metadata_ = {**(setup.metadata_ or {}), **metadata}
+    db.session.commit()
+    return setup
+
+
+def next_action(setup, verify_page_url):
+    if setup.status != AWAITING_MICRODEPOSITS:
+        return None
+    return {
+        "type": "verify_with_microdeposits",
+        "verify_with_microdeposits": {"hosted_verification_url": verify_page_url, "microdeposit_type": "amounts"},
+    }
 
 
 def cancel(setup):

@@ -7,7 +7,7 @@ import hmac
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from billpay_common.errors import Unauthorized
+from billpay_common.errors import Unauthorized, Unprocessable
 
 from . import setup_intents
 from .api import _bearer, key_required
@@ -15,6 +15,7 @@ from .schemas import (
     ClientSecretSchema,
     CustomerInSchema,
     CustomerSchema,
+    MicrodepositsSchema,
     SetupIntentConfirmSchema,
     SetupIntentInSchema,
     SetupIntentSchema,
@@ -73,9 +74,28 @@ def get_setup_intent(query, setup_id):
 @blp.arguments(SetupIntentUpdateSchema)
 @blp.response(200, SetupIntentSchema)
 def update_setup_intent(body, setup_id):
-    """Attach the bank account the sandbox's collect frame tokenized: requires_confirmation."""
+    """Attach the bank account the sandbox's collect frame tokenized (requires_confirmation), or, with the secret
+    key, keep metadata (merged key by key, as Stripe does)."""
     setup = _setup_for_caller(setup_id, body.get("client_secret"))
-    return setup_intents.attach_payment_method(setup, body["payment_method"])
+    server = _is("SANDBOX_SECRET_KEY")
+    if "metadata" in body and not server:
+        raise Unprocessable("Only the secret key sets a SetupIntent's metadata.", code="parameter_unknown")
+    if "metadata" in body:
+        setup = setup_intents.keep_metadata(setup, body["metadata"])
+    if "payment_method" in body:
+        return setup_intents.attach_payment_method(setup, body["payment_method"])
+    if "metadata" not in body:
+        raise Unprocessable("Send the payment_method to attach.", code="parameter_missing")
+    return setup
+
+
+@blp.post("/setup_intents/<setup_id>/verify_microdeposits")
+@blp.arguments(MicrodepositsSchema)
+@blp.response(200, SetupIntentSchema)
+def verify_microdeposits(body, setup_id):
+    """The two microdeposits' amounts in cents (the sandbox sends 32 and 45): succeeded, or a 400."""
+    setup = _setup_for_caller(setup_id, body.get("client_secret"))
+    return setup_intents.verify_microdeposits(setup, body["amounts"])
 
 
 @blp.post("/setup_intents/<setup_id>/confirm")

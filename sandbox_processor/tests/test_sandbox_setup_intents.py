@@ -2,6 +2,9 @@
 the browser attaches the bank account it tokenized and confirms it with the publishable key and the
 client_secret only, and the mandate is recorded with the confirming request's address and browser."""
 
+import urllib.parse
+import urllib.request
+
 import pytest
 
 from tests.support.sandbox import PUBLISHABLE_KEY, call, tokenize_bank_account
@@ -118,3 +121,52 @@ def test_the_browsers_calls_are_allowed_cross_origin(sandbox_url):
     with urllib.request.urlopen(preflight, timeout=10) as response:
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
+
+
+def awaiting_microdeposits(url):
+    _, setup = new_setup(url)
+    collected(url, setup, account_number="000444444440")
+    status, confirmed = as_browser(url, "POST", setup, "/confirm")
+    assert status == 200, confirmed
+    return confirmed
+
+
+def test_the_documented_account_awaits_microdeposits_with_a_page_to_verify_them(sandbox_url):
+    setup = awaiting_microdeposits(sandbox_url)
+    assert (setup["status"], setup["mandate"]) == ("requires_action", None)
+    action = setup["next_action"]
+    assert action["type"] == "verify_with_microdeposits"
+    page = action["verify_with_microdeposits"]["hosted_verification_url"]
+    assert page.startswith(sandbox_url) and setup["client_secret"] in page
+    with urllib.request.urlopen(page, timeout=10) as answer:
+        assert "Enter their amounts" in answer.read().decode()
+
+
+def test_wrong_amounts_are_a_400_and_the_right_ones_verify_it_with_an_event(sandbox_url):
+    setup = awaiting_microdeposits(sandbox_url)
+    status, wrong = as_browser(sandbox_url, "POST", setup, "/verify_microdeposits", {"amounts": [32, 46]})
+    assert status == 400 and wrong["error"]["code"] == "payment_method_microdeposit_verification_amounts_mismatch"
+    status, verified = as_browser(sandbox_url, "POST", setup, "/verify_microdeposits", {"amounts": [45, 32]})
+    assert status == 200 and verified["status"] == "succeeded" and verified["mandate"].startswith("mandate_sbx_")
+    assert verified["next_action"] is None
+    listed = call(sandbox_url, "GET", "/v1/events?limit=100")[1]["data"]
+    [event] = [event for event in listed if event["id"] == f"evt_sbx_{setup['id']}"]
+    assert event["type"] == "setup_intent.succeeded" and event["data"]["object"]["id"] == setup["id"]
+
+
+def test_the_verification_page_takes_the_amounts(sandbox_url):
+    setup = awaiting_microdeposits(sandbox_url)
+    page = setup["next_action"]["verify_with_microdeposits"]["hosted_verification_url"]
+    form = urllib.parse.urlencode({"first": "32", "second": "45"}).encode()
+    with urllib.request.urlopen(urllib.request.Request(page, data=form), timeout=10) as answer:
+        assert "Your bank account is verified" in answer.read().decode()
+    assert call(sandbox_url, "GET", f"/v1/setup_intents/{setup['id']}")[1]["status"] == "succeeded"
+
+
+def test_the_server_keeps_metadata_merged_with_the_secret_key_only(sandbox_url):
+    _, setup = new_setup(sandbox_url, metadata={"billpay_account": "99939999"})
+    status, kept = call(sandbox_url, "POST", f"/v1/setup_intents/{setup['id']}", {"metadata": {"note": "x"}})
+    assert status == 200 and kept["metadata"] == {"billpay_account": "99939999", "note": "x"}
+    status, _ = as_browser(sandbox_url, "POST", setup, body={"metadata": {"note": "browser"}})
+    assert status == 422
+    assert call(sandbox_url, "GET", f"/v1/setup_intents/{setup['id']}")[1]["metadata"]["note"] == "x"

@@ -7,6 +7,9 @@ authorization's own tick."""
 
 import json
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 from test_portal_billing_e2e import text
@@ -150,3 +153,27 @@ def test_a_one_time_debit_shows_its_amount_needs_the_tick_and_is_pending_on_bill
     billing = text(subscriber.request("GET", "/billing"))
     assert "Payment pending: $215.95 from" in billing and "ending 6789" in billing
     assert "Processing" in text(subscriber.request("GET", "/payments"))
+
+
+def test_an_account_needing_microdeposits_is_saved_once_verified_on_the_processors_page(stack, subscriber):
+    started, setup = connected(subscriber, account_number="000444444440")
+    assert setup["status"] == "requires_action"
+    version = started["debit_authorization"]["version"]
+    added = add_bank_account(subscriber, started["setup_intent"], ach_version=version, ach_agree="y")
+    assert added.status == 302, added.text
+    page = subscriber.request("GET", "/profiles")
+    assert "must be verified before you can pay from it" in text(page)
+    verify_page = re.search(r'<a href="([^"]+)"[^>]*>Verify the deposits', page.text).group(1)
+    assert verify_page.startswith(processor_of(page) + "/microdeposits/")
+    assert "You have no saved bank accounts." in text(page)
+
+    wrong = urllib.request.Request(verify_page, data=urllib.parse.urlencode({"first": "1", "second": "2"}).encode())
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(wrong, timeout=10)
+    assert refused.value.code == 400 and "do not match" in refused.value.read().decode()
+    right = urllib.request.Request(verify_page, data=urllib.parse.urlencode({"first": "32", "second": "45"}).encode())
+    with urllib.request.urlopen(right, timeout=10) as answer:
+        assert "Your bank account is verified" in answer.read().decode()
+
+    stack.flask("payment_service", "processor-events")
+    assert "STRIPE TEST BANK checking ending 4440" in text(subscriber.request("GET", "/profiles"))

@@ -2,6 +2,8 @@
 fields) or a bank account (a SetupIntent the processor's own dialog collected and the subscriber confirmed under the
 debit authorization: Stripe.js collectBankAccountForSetup and confirmUsBankAccountSetup), remove, make default."""
 
+from urllib.parse import urlsplit
+
 from flask import flash, jsonify, redirect, render_template, session, url_for
 
 from . import portal
@@ -110,7 +112,8 @@ def start_bank_account_setup():
 
 def _note_verification(verify_url):
     flash(AWAITING_VERIFICATION, "info")
-    if isinstance(verify_url, str) and verify_url.startswith("https://"):  # the processor's own page, nothing else
+    # the processor's own page (the sandbox's is plain http on this machine), never a javascript: or data: link
+    if isinstance(verify_url, str) and urlsplit(verify_url).scheme in ("https", "http"):
         session[TO_VERIFY] = verify_url
 
 

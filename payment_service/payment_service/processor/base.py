@@ -167,8 +167,8 @@ class Processor:
 
     def await_verification(self, setup_intent_id: str, metadata: dict[str, str]) -> None:
         """Keep `metadata` (what the subscriber accepted) on a setup that awaits microdeposit verification, so it
-        can be saved when the processor says it is verified. Only a processor that asks for microdeposits has it."""
-        raise ProcessorError("This processor verifies bank accounts at once.")
+        can be saved when the processor says it is verified (its setup_intent.succeeded event)."""
+        raise NotImplementedError
 
     def lookup(self, reference: str) -> ChargeStatus:
         raise NotImplementedError

@@ -154,7 +154,14 @@ class SandboxProcessor(Processor):
             bank_name=bank.get("bank_name"),
             account_type=bank.get("account_type"),
             last4=bank.get("last4"),
+            verify_url=((setup.get("next_action") or {}).get("verify_with_microdeposits") or {}).get(
+                "hosted_verification_url"
+            ),
+            metadata=setup.get("metadata") or {},
         )
+
+    def await_verification(self, setup_intent_id, metadata):
+        self._call("POST", f"/v1/setup_intents/{quote(setup_intent_id, safe='')}", {"metadata": metadata})
 
     def keep_bank_account(self, setup):
         """The sandbox attached the account and recorded its mandate when the browser confirmed the SetupIntent; its

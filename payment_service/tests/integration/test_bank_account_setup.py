@@ -20,7 +20,7 @@ from payment_service.models import AchAuthorization, PaymentProfile
 from payment_service.processor import PaymentSource, current_processor
 from payment_service.processor.stripe_processor import MANDATE_KEY, StripeProcessor
 from payment_service.webhooks import SETUP_SUCCEEDED
-from tests.support.sandbox import collect_bank_account, move_clock
+from tests.support.sandbox import call, collect_bank_account, move_clock
 from tests.support.stripe_fake import FakeStripe
 
 BROWSER = {"X-Forwarded-For": "198.51.100.23", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0"}
@@ -75,6 +75,31 @@ def test_a_confirmed_setup_is_saved_with_its_bank_account_and_authorization(app,
     assert bank_account.endswith("avings account ending in 6789")  # the label's length is BRAND_LENGTH's
     again = save(client, auth, started["id"])
     assert again.status_code == 409 and again.json["error"]["code"] == "already_saved"
+
+
+def test_an_account_awaiting_microdeposits_is_saved_by_the_event_of_its_verification(
+    app, client, auth, account, sandbox_url
+):
+    from payment_service.ach_returns import apply_listed_events
+
+    started = start(client, auth)
+    setup = collect_bank_account(sandbox_url, started["client_secret"], "000444444440")
+    assert setup["status"] == "requires_action"
+    awaiting = save(client, auth, started["id"])
+    assert awaiting.status_code == 202 and awaiting.json["status"] == "awaiting_verification", awaiting.json
+    page = awaiting.json["verify_url"]
+    assert page == setup["next_action"]["verify_with_microdeposits"]["hosted_verification_url"]
+    assert client.get("/payment-profiles", headers=auth).json["items"] == []
+    verify = {"client_secret": started["client_secret"], "amounts": [32, 45]}
+    status, verified = call(sandbox_url, "POST", f"/v1/setup_intents/{started['id']}/verify_microdeposits", verify)
+    assert status == 200 and verified["status"] == "succeeded", verified
+    with app.app_context():
+        assert apply_listed_events(current_processor()).get("saved") == 1
+        assert apply_listed_events(current_processor()).get("saved") is None  # applied once
+    [profile] = client.get("/payment-profiles", headers=auth).json["items"]
+    assert (profile["kind"], profile["last4"]) == ("us_bank_account", "4440")
+    [(method, version, _, address, profile_id)] = authorizations(app, account)
+    assert (method, version, address, profile_id) == ("saved", ach_terms.CURRENT, "198.51.100.23", profile["id"])
 
 
 def test_a_saved_setups_bank_account_pays_a_bank_debit(client, auth, sandbox_url, new_invoice):
