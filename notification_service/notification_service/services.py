@@ -57,13 +57,13 @@ def claim(jobs, worker, stale_after_seconds):
         )
     if not rows:
         return Claim(set(), set())
+    # The rows as parameter sets of one statement (SQLAlchemy's insertmanyvalues batches them into one INSERT):
+    # rows inlined with .values([...]) made each batch a statement of its own, its cache key built and its SQL
+    # compiled for every batch.
     first_sight = (
-        _dialect_insert()(Delivery)
-        .values(list(rows.values()))
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(Delivery.event_id)
+        _dialect_insert()(Delivery).on_conflict_do_nothing(index_elements=["event_id"]).returning(Delivery.event_id)
     )
-    taken = set(db.session.scalars(first_sight))
+    taken = set(db.session.scalars(first_sight, list(rows.values())))
     busy = set()
     seen_before = set(rows) - taken
     if seen_before:
