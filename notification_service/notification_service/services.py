@@ -96,7 +96,8 @@ def _dialect_insert():
 
 
 def record_sent(event_id):
-    """The SMTP server accepted it: sent, whoever holds the claim now."""
+    """The SMTP server accepted it: sent, whoever holds the claim now. The worker holds no Delivery object (claim
+    loads none), so the ORM is not asked to find and update one in the session (synchronize_session)."""
     db.session.execute(
         update(Delivery)
         .where(Delivery.event_id == event_id)
@@ -108,6 +109,7 @@ def record_sent(event_id):
             next_attempt_at=None,
             claimed_by=None,
         )
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
 
