@@ -13,7 +13,8 @@ class BaseConfig:
     TOKEN_ISSUER = "billpay-auth"
     TOKEN_AUDIENCE = "billpay"
     MAX_CONTENT_LENGTH = 1024 * 1024
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No SQLALCHEMY_ENGINE_OPTIONS here: it comes with the settings (settings.BillPaySettings.flask_config), which a
+    # class attribute would override, so payment_service's PAYMENT_DATABASE_POOL_SIZE would never reach its pool.
     # flask-smorest: one OpenAPI document per service at /openapi.json
     API_VERSION = "1.0"
     OPENAPI_VERSION = "3.0.3"

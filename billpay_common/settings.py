@@ -93,8 +93,9 @@ class BillPaySettings(EnvironmentSettings):
     COMPANY_PHONE: str = setting("1-844-837-5321", "shown on pages, PDFs and e-mails")
 
     def flask_config(self):
-        """The Flask config keys: every field under its own name, plus the keys Flask's extensions expect."""
-        return self.model_dump()
+        """The Flask config keys: every field under its own name, plus the keys Flask's extensions expect. A
+        service's settings class adds its own (its database URL, its engine options over these)."""
+        return {**self.model_dump(), "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}
 
 
 class BackendSettings(BillPaySettings):

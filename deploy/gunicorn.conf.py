@@ -8,6 +8,7 @@ master: a code change needs a new process (a new pod, a restart), not a HUP."""
 import sys
 
 from gunicorn.config import Config as _GunicornConfig
+from gunicorn.glogging import Logger as _GunicornLogger
 
 from billpay_common.settings import ServerSettings, check_app_settings, read_settings
 
@@ -30,6 +31,18 @@ graceful_timeout = 20
 max_requests = _server.GUNICORN_MAX_REQUESTS
 max_requests_jitter = 50
 accesslog = None  # each service writes its own JSON line per request
+
+
+class _NoAccessLog(_GunicornLogger):
+    """gunicorn's logger without its access log. With logconfig_dict set (below), gunicorn counts the access log as
+    on and builds every request's atoms (headers, times, formatting) for a logger that has no handler, only to
+    drop them: a share of each request's CPU in every service."""
+
+    def access(self, resp, req, environ, request_time):
+        return None
+
+
+logger_class = _NoAccessLog
 errorlog = "-"
 loglevel = _server.LOG_LEVEL.lower()
 forwarded_allow_ips = _server.FORWARDED_ALLOW_IPS

@@ -6,7 +6,7 @@ from billpay_common.redis_client import RedisExtension
 
 redis_ext = RedisExtension()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = Limiter(key_func=get_remote_address, default_limits=[])  # none: proxy._route_has_no_limits relies on it
 
 
 def limiter_storage_uri(redis_url):

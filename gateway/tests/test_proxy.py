@@ -2,7 +2,7 @@ import flask
 import pytest
 
 from devtools.testing import unique_account
-from gateway.proxy import _target
+from gateway.proxy import _route_has_no_limits, _target
 from tests.support.serving import served
 
 
@@ -144,3 +144,9 @@ def test_the_browsers_address_and_user_agent_reach_the_service(make_gateway):
         )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.json == {"User-Agent": "Mozilla/5.0 (portal test)", "X-Forwarded-For": "198.51.100.23"}
+
+
+def test_only_the_catch_all_proxy_skips_the_rate_limiters_resolution(app):
+    for path, skipped in (("/api/invoices", True), ("/api/payments", True), ("/api/auth/login", False)):
+        with app.test_request_context(path, method="POST"):
+            assert _route_has_no_limits() is skipped, path

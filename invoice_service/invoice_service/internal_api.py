@@ -21,6 +21,7 @@ from .schemas import (
 )
 
 PAYMENT_SERVICE = "payment_service"
+# Schemas as instances: given a class, webargs builds a schema (and its nested ones) for every request.
 blp = Blueprint("internal", __name__, url_prefix="/internal", description="For payment_service")
 
 
@@ -36,7 +37,7 @@ def account(account):
 
 @blp.get("/accounts/<account>/open-invoices")
 @service_required(PAYMENT_SERVICE)
-@blp.arguments(DueByQuerySchema, location="query")
+@blp.arguments(DueByQuerySchema(), location="query")
 @blp.response(200, OpenInvoiceSchema(many=True))
 def open_invoices(query, account):
     """For AutoPay: what falls due by a date, and what payments in flight already hold of it."""
@@ -45,7 +46,7 @@ def open_invoices(query, account):
 
 @blp.post("/reservations")
 @service_required(PAYMENT_SERVICE)
-@blp.arguments(ReservationRequestSchema)
+@blp.arguments(ReservationRequestSchema())
 @blp.response(201, ReservationSchema)
 def reserve(body):
     return reservations.reserve(
@@ -55,7 +56,7 @@ def reserve(body):
 
 @blp.post("/reservations/<payment_id>/confirm")
 @service_required(PAYMENT_SERVICE)
-@blp.arguments(ConfirmSchema)
+@blp.arguments(ConfirmSchema())
 @blp.response(200, StatusSchema)
 def confirm(body, payment_id):
     return reservations.confirm(payment_id, body["paid_at"], body["brand"], body["last4"])
@@ -77,7 +78,7 @@ def reverse(payment_id):
 
 @blp.post("/payments/<payment_id>/refunds")
 @service_required(PAYMENT_SERVICE)
-@blp.arguments(PartialRefundSchema)
+@blp.arguments(PartialRefundSchema())
 @blp.response(200, StatusSchema)
 def refund_part(body, payment_id):
     """Part of the payment was refunded (at the processor): its invoices get that much balance back."""

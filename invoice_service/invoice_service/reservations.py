@@ -25,6 +25,12 @@ def _answer(reservation):
     }
 
 
+def _status(reservation):
+    """What a use case answers, taken before its commit: after it every attribute read would load the row again
+    (a SELECT per answer), for values this transaction has just written itself."""
+    return {"payment_id": reservation.payment_id, "status": reservation.status}
+
+
 def _same_request(reservation, account, allocations):
     wanted = sorted((a["invoice"], a["amount"]) for a in allocations)
     return reservation.account == account and wanted == sorted(
@@ -70,6 +76,7 @@ def reserve(payment_id, account, allocations, ttl_seconds):
     db.session.add_all(
         ReservationLine(payment_id=payment_id, invoice=number, amount=amount) for number, amount in wanted.items()
     )
+    answer = _answer(reservation)  # before the commit, which would expire what it says (see _status)
     try:
         db.session.commit()
     except IntegrityError:  # the same payment_id reserved at the same moment by a retry
@@ -80,29 +87,30 @@ def reserve(payment_id, account, allocations, ttl_seconds):
         if not _same_request(existing, account, allocations):
             raise Conflict("This payment id was already used for other amounts.", code="payment_id_in_use") from None
         return _answer(existing)
-    return _answer(reservation)
+    return answer
 
 
 def _locked(payment_id):
-    """The reservation and its invoices, all locked; NotFound for an unknown payment id."""
-    reservation = db.session.get(Reservation, payment_id)
-    if reservation is None:
-        raise NotFound(f"There is no reservation for payment {payment_id}.")
-    lines: list[ReservationLine] = list(reservation.lines)
-    invoices = ledger.lock_invoices(line.invoice for line in lines)
+    """The reservation and its invoices, all locked (the invoices first, as reserve locks them); NotFound for an
+    unknown payment id. A reservation's lines never change after reserve, so their invoice numbers are read
+    alone, unlocked, and the reservation with its lines is loaded once, under its lock."""
+    numbers = db.session.scalars(select(ReservationLine.invoice).where(ReservationLine.payment_id == payment_id)).all()
+    invoices = ledger.lock_invoices(numbers) if numbers else {}
     reservation = db.session.scalars(
         select(Reservation)
         .where(Reservation.payment_id == payment_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
+    ).one_or_none()
+    if reservation is None:
+        raise NotFound(f"There is no reservation for payment {payment_id}.")
     return reservation, invoices
 
 
 def confirm(payment_id, paid_at=None, brand="", last4=""):
     reservation, invoices = _locked(payment_id)
     if reservation.status == CONFIRMED:
-        return reservation
+        return _status(reservation)
     if reservation.status != RESERVED:
         raise Conflict(
             f"Payment {payment_id} was {reservation.status}; it cannot be confirmed.",
@@ -126,8 +134,9 @@ def confirm(payment_id, paid_at=None, brand="", last4=""):
         invoice.paid_total += line.amount
         ledger.settle(invoice)
     reservation.status = CONFIRMED
+    answer = _status(reservation)
     db.session.commit()
-    return reservation
+    return answer
 
 
 def release(payment_id):
@@ -135,14 +144,15 @@ def release(payment_id):
     if reservation.status in (CONFIRMED, REVERSED):
         raise Conflict(f"Payment {payment_id} is already applied; reverse it instead.", code="reservation_confirmed")
     reservation.status = RELEASED
+    answer = _status(reservation)
     db.session.commit()
-    return reservation
+    return answer
 
 
 def reverse(payment_id):
     reservation, invoices = _locked(payment_id)
     if reservation.status == REVERSED:
-        return reservation
+        return _status(reservation)
     if reservation.status != CONFIRMED:
         raise Conflict(
             f"Payment {payment_id} was never applied; release it instead.", code=f"reservation_{reservation.status}"
@@ -157,8 +167,9 @@ def reverse(payment_id):
         invoice.paid_total -= payment.amount - payment.refunded  # a partial refund gave its part back already
         ledger.settle(invoice)
     reservation.status = REVERSED
+    answer = _status(reservation)
     db.session.commit()
-    return reservation
+    return answer
 
 
 def refund_part(payment_id, refunded_by_invoice):
@@ -166,7 +177,7 @@ def refund_part(payment_id, refunded_by_invoice):
     refunded so far (a total, not an increment), so the same request again changes nothing."""
     reservation, invoices = _locked(payment_id)
     if reservation.status == REVERSED:
-        return reservation
+        return _status(reservation)
     if reservation.status != CONFIRMED:
         raise Conflict(
             f"Payment {payment_id} was never applied; release it instead.", code=f"reservation_{reservation.status}"
@@ -186,5 +197,6 @@ def refund_part(payment_id, refunded_by_invoice):
             invoice.paid_total -= target - payment.refunded
             payment.refunded = target
             ledger.settle(invoice)
+    answer = _status(reservation)
     db.session.commit()
-    return reservation
+    return answer

@@ -57,13 +57,13 @@ def claim(jobs, worker, stale_after_seconds):
         )
     if not rows:
         return Claim(set(), set())
+    # The rows as parameter sets of one statement (SQLAlchemy's insertmanyvalues batches them into one INSERT):
+    # rows inlined with .values([...]) made each batch a statement of its own, its cache key built and its SQL
+    # compiled for every batch.
     first_sight = (
-        _dialect_insert()(Delivery)
-        .values(list(rows.values()))
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(Delivery.event_id)
+        _dialect_insert()(Delivery).on_conflict_do_nothing(index_elements=["event_id"]).returning(Delivery.event_id)
     )
-    taken = set(db.session.scalars(first_sight))
+    taken = set(db.session.scalars(first_sight, list(rows.values())))
     busy = set()
     seen_before = set(rows) - taken
     if seen_before:
@@ -96,7 +96,8 @@ def _dialect_insert():
 
 
 def record_sent(event_id):
-    """The SMTP server accepted it: sent, whoever holds the claim now."""
+    """The SMTP server accepted it: sent, whoever holds the claim now. The worker holds no Delivery object (claim
+    loads none), so the ORM is not asked to find and update one in the session (synchronize_session)."""
     db.session.execute(
         update(Delivery)
         .where(Delivery.event_id == event_id)
@@ -108,6 +109,7 @@ def record_sent(event_id):
             next_attempt_at=None,
             claimed_by=None,
         )
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
 

@@ -17,13 +17,14 @@ from .schemas import (
     PaymentSchema,
 )
 
+# The payment's schemas as instances: given a class, webargs builds a schema (and its nested ones) per request.
 blp = Blueprint("payments", __name__, url_prefix="/payments", description="Paying invoices by card")
 
 
 @blp.post("")
 @account_required
-@blp.arguments(IdempotencyHeaderSchema, location="headers")
-@blp.arguments(PaymentInSchema)
+@blp.arguments(IdempotencyHeaderSchema(), location="headers")
+@blp.arguments(PaymentInSchema())
 @blp.response(201, PaymentSchema)
 @blp.alt_response(402, description="card_declined, whatever the processor's reason (the office sees the reason)")
 @blp.alt_response(409, description="amount_exceeds_balance or idempotency_key_in_use")

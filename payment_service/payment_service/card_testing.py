@@ -16,6 +16,7 @@ here are pure, for unit tests.
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import math
 import time
@@ -27,6 +28,7 @@ from billpay_common.errors import DomainError, TooManyRequests
 from .processor.base import PaymentSource, Processor, ProcessorError
 
 log = logging.getLogger(__name__)
+FINGERPRINTS_REMEMBERED = 4096  # saved cards' fingerprints kept per process (about 1 MB)
 
 ACCOUNT, ADDRESS, CARD = "account", "address", "card"
 KINDS = (ACCOUNT, ADDRESS, CARD)
@@ -223,6 +225,14 @@ def card_fingerprint(source: PaymentSource, processor: Processor) -> str:
     """The card's identity across payments, accounts and tokens, never its number: the processor's own
     fingerprint (Stripe's PaymentMethod card.fingerprint, the sandbox's); the token where it has none."""
     try:
-        return processor.describe(source.token or "").fingerprint or source.token or ""
+        return _described_fingerprint(processor, source.token or "")
     except ProcessorError:
         return source.token or ""
+
+
+@functools.lru_cache(maxsize=FINGERPRINTS_REMEMBERED)
+def _described_fingerprint(processor: Processor, token: str) -> str:
+    """Asked of the processor once per token and process: a token stands for one card, whose fingerprint never
+    changes, and a saved card's payment asked it every time (a processor call: a GET to Stripe). A refusal or a
+    timeout raises, so it is never remembered and the next payment asks again."""
+    return processor.describe(token).fingerprint or token

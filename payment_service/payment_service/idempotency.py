@@ -14,7 +14,7 @@ from typing import Any, TypeAlias, cast
 
 from flask import current_app
 from sqlalchemy import CursorResult, Row, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, NoResultFound
 
 from billpay_common.clock import utcnow
 from billpay_common.errors import Conflict, DomainError, Unprocessable
@@ -101,11 +101,22 @@ def _wait_for_first(account: str, key: str, request_fingerprint: str) -> RecordR
 
 
 def finish(account: str, key: str, status: int, error: DomainError | None = None) -> None:
-    """Stage the first request's answer; the caller's commit stores it with the payment's outcome."""
-    record = db.session.get_one(IdempotencyRecord, (account, key))
-    record.state, record.response_status = "done", status
+    """Stage the first request's answer; the caller's commit stores it with the payment's outcome. One UPDATE in
+    the caller's transaction: loading the record to change it cost a SELECT per payment (begin's record object is
+    long gone from the session by then, which holds its objects weakly)."""
+    answer: dict[str, Any] = {"state": "done", "response_status": status}
     if error is not None:
-        record.error_code, record.error_message = error.code, error.message[:255]
+        answer.update(error_code=error.code, error_message=error.message[:255])
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.account == account, IdempotencyRecord.key == key)
+            .values(**answer)
+        ),
+    )
+    if result.rowcount != 1:
+        raise NoResultFound(f"no idempotency record for key {key!r} of account {account}")
 
 
 def forget(account: str, key: str) -> None:

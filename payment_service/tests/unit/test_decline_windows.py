@@ -308,3 +308,33 @@ def test_a_token_the_processor_cannot_describe_is_known_by_the_token_itself():
             raise ProcessorError("no such token")
 
     assert card_fingerprint(PaymentSource(token="pm_gone"), Forgetful()) == "pm_gone"
+
+
+def test_a_tokens_fingerprint_is_asked_of_the_processor_once():
+    class Counting:
+        asked = 0
+
+        def describe(self, token):
+            self.asked += 1
+            return type("Described", (), {"fingerprint": f"fp-{token}"})()
+
+    processor = Counting()
+    for _ in range(3):
+        assert card_fingerprint(PaymentSource(token="pm_once"), processor) == "fp-pm_once"
+    assert card_fingerprint(PaymentSource(token="pm_other"), processor) == "fp-pm_other"
+    assert processor.asked == 2
+
+
+def test_a_refused_description_is_asked_again_next_time():
+    class RefusingOnce:
+        asked = 0
+
+        def describe(self, token):
+            self.asked += 1
+            if self.asked == 1:
+                raise ProcessorError("the processor is having a moment")
+            return type("Described", (), {"fingerprint": "fp-later"})()
+
+    processor = RefusingOnce()
+    assert card_fingerprint(PaymentSource(token="pm_later"), processor) == "pm_later"
+    assert card_fingerprint(PaymentSource(token="pm_later"), processor) == "fp-later"
