@@ -26,15 +26,22 @@ AMOUNT = Decimal("1.00")  # the smallest payment taken
 OPENING = Decimal("900000.00")
 
 # Each request pays 1.00 from one of the payers (their token, their invoice, their saved card), chosen in turn.
+# Every request's Idempotency-Key is new: the run's id, the wrk thread's number (wrk's threads share one random
+# seed, so math.random keys collided and were replayed, not paid) and the thread's own counter.
 PAYERS_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
 counter = 0
 request = function()
   counter = counter + 1
   local payer = PAYERS[(counter %% #PAYERS) + 1]
   wrk.headers["Authorization"] = "Bearer " .. payer[1]
-  wrk.headers["Idempotency-Key"] = string.format("cap-%%d-%%d-%%d", os.time(), math.random(1, 1e9), counter)
+  wrk.headers["Idempotency-Key"] = string.format("cap-%%s-%%d-%%d", RUN, thread_number, counter)
   return wrk.format(nil, nil, nil, payer[2])
 end
 """
@@ -59,7 +66,7 @@ def prepare_payers(stack, count=PAYERS):
 
 def _lua_payers(payers):
     rows = ",\n".join(f"  {{[[{payer.token}]], [[{payer.body}]]}}" for payer in payers)
-    return f"PAYERS = {{\n{rows}\n}}\n" + PAYERS_SCRIPT.replace("%%", "%")
+    return f'PAYERS = {{\n{rows}\n}}\nRUN = "{uuid.uuid4().hex}"\n' + PAYERS_SCRIPT.replace("%%", "%")
 
 
 def _pages_under_load(stack, data, seconds, results):

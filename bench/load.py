@@ -5,15 +5,23 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
+# A new Idempotency-Key per request: the run's id, the wrk thread's number (wrk's threads share one random seed)
+# and the thread's own counter.
 PAYMENT_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
 counter = 0
 request = function()
   counter = counter + 1
-  wrk.headers["Idempotency-Key"] = string.format("bench-%d-%d-%d", os.time(), math.random(1, 1e9), counter)
+  wrk.headers["Idempotency-Key"] = string.format("bench-%s-%d-%d", RUN, thread_number, counter)
   return wrk.format(nil, nil, nil, BODY)
 end
 """
@@ -58,7 +66,7 @@ def run_wrk(url, headers=None, seconds=5, connections=8, threads=2, body=None):
     script = None
     if body is not None:
         script = Path(tempfile.mkstemp(suffix=".lua")[1])
-        script.write_text(f"BODY = [[{body}]]\n" + PAYMENT_SCRIPT)
+        script.write_text(f'BODY = [[{body}]]\nRUN = "{uuid.uuid4().hex}"\n' + PAYMENT_SCRIPT)
         command[1:1] = ["-s", str(script)]
     try:
         output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
