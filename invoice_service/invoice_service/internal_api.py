@@ -11,9 +11,9 @@ from .extensions import db
 from .models import BillingAccount
 from .schemas import (
     ConfirmSchema,
-    DueByQuerySchema,
     InternalAccountSchema,
-    OpenInvoiceSchema,
+    OpenInvoicesOfRequestSchema,
+    OpenInvoicesOfSchema,
     PartialRefundSchema,
     ReservationRequestSchema,
     ReservationSchema,
@@ -35,13 +35,13 @@ def account(account):
     return found
 
 
-@blp.get("/accounts/<account>/open-invoices")
+@blp.post("/open-invoices")
 @service_required(PAYMENT_SERVICE)
-@blp.arguments(DueByQuerySchema(), location="query")
-@blp.response(200, OpenInvoiceSchema(many=True))
-def open_invoices(query, account):
-    """For AutoPay: what falls due by a date, and what payments in flight already hold of it."""
-    return invoicing.open_invoices_due(account, query["due_by"])
+@blp.arguments(OpenInvoicesOfRequestSchema())
+@blp.response(200, OpenInvoicesOfSchema())
+def open_invoices_of(body):
+    """For AutoPay's run: the open invoices of a batch of accounts in one call."""
+    return {"accounts": invoicing.open_invoices_due_of(body["accounts"], body["due_by"])}
 
 
 @blp.post("/reservations")

@@ -170,10 +170,6 @@ class InternalAccountSchema(Schema):
     email = fields.String()
 
 
-class DueByQuerySchema(Schema):
-    due_by = fields.Date(required=True, metadata={"description": "open invoices due on or before this day"})
-
-
 class OpenInvoiceSchema(Schema):
     number = fields.String()
     date = fields.Date()
@@ -181,3 +177,28 @@ class OpenInvoiceSchema(Schema):
     amount = Money()
     balance = Money()
     reserved = Money(metadata={"description": "held by payments in flight"})
+
+
+OPEN_INVOICES_ACCOUNTS_MAX = 500
+
+
+class OpenInvoicesOfRequestSchema(Schema):
+    accounts = fields.List(
+        fields.String(validate=NUMBER),
+        required=True,
+        validate=validate.Length(min=1, max=OPEN_INVOICES_ACCOUNTS_MAX),
+        metadata={"description": f"up to {OPEN_INVOICES_ACCOUNTS_MAX} accounts' system numbers"},
+    )
+    due_by = fields.Date(required=True, metadata={"description": "open invoices due on or before this day"})
+
+
+class AccountOpenInvoicesSchema(Schema):
+    account = fields.String()
+    invoices = fields.List(fields.Nested(OpenInvoiceSchema()))
+
+
+class OpenInvoicesOfSchema(Schema):
+    accounts = fields.List(
+        fields.Nested(AccountOpenInvoicesSchema()),
+        metadata={"description": "the accounts asked for that have open invoices due by then, in the order asked"},
+    )

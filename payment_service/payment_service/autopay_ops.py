@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import autopay
-from .autopay_run import open_invoices
+from .autopay_run import open_invoices_by_account
 from .extensions import db
 from .models import PaymentProfile
 from .ports import InvoiceReservations
@@ -21,25 +21,26 @@ def listed(status: str) -> list[dict[str, Any]]:
 
 def upcoming(today: date, days: int, invoices: InvoiceReservations) -> list[dict[str, Any]]:
     """Every open invoice of an account with AutoPay on that falls due within `days` days (or already has)."""
-    rows = []
+    methods = {}
     for enrolment in autopay.enrolled(autopay.ON):
         profile = db.session.get(PaymentProfile, enrolment.profile_id)
-        if profile is None:
-            continue
-        method = {
-            "type": enrolment.method_type,
-            "profile_id": profile.id,
-            "brand": profile.brand,
-            "last4": profile.last4,
-        }
-        for invoice in open_invoices(invoices, enrolment.account, today + timedelta(days=days)):
-            rows.append(
-                {
-                    "account": enrolment.account,
-                    "invoice": invoice["number"],
-                    "due_date": date.fromisoformat(invoice["due_date"]),
-                    "amount": Decimal(invoice["balance"]),
-                    "method": method,
-                }
-            )
+        if profile is not None:
+            methods[enrolment.account] = {
+                "type": enrolment.method_type,
+                "profile_id": profile.id,
+                "brand": profile.brand,
+                "last4": profile.last4,
+            }
+    rows = []
+    for account, invoices_due in open_invoices_by_account(invoices, list(methods), today + timedelta(days=days)):
+        rows.extend(
+            {
+                "account": account,
+                "invoice": invoice["number"],
+                "due_date": date.fromisoformat(invoice["due_date"]),
+                "amount": Decimal(invoice["balance"]),
+                "method": methods[account],
+            }
+            for invoice in invoices_due
+        )
     return sorted(rows, key=lambda row: (row["due_date"], row["account"], row["invoice"]))

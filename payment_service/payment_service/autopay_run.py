@@ -13,8 +13,10 @@ law). No thread holds a database connection while invoice_service or the process
 for its slot, so the pool (PAYMENT_DATABASE_POOL_SIZE) need not be as wide as the run."""
 
 import logging
+import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -25,7 +27,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from billpay_common.clock import utcnow
-from billpay_common.errors import DomainError, NotFound
+from billpay_common.errors import DomainError
 
 from . import ach_authorizations, autopay, cards, charging, dunning
 from .autopay_pacing import InFlight, Pacer
@@ -54,6 +56,9 @@ class AttemptAnswers:
         db.session.execute(delete(AutoPayAttempt).where(AutoPayAttempt.payment_id == self.payment_id))
 
 
+BATCH = 100  # accounts whose enrolments and open invoices are read in one query and one call to invoice_service
+
+
 def run(
     today: date, *, invoices: InvoiceReservations, processor: Processor, pacer: Pacer, concurrency: int = 1
 ) -> dict[str, int]:
@@ -61,19 +66,28 @@ def run(
     and `in_flight_max`, the most charges that were waiting for the processor at once."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     in_flight = InFlight()
+    due_by = today + timedelta(days=current_app.config["AUTOPAY_NOTICE_DAYS"])
 
-    def one_account(account: str) -> Counter[str]:
+    def one_account(enrolment: Enrolled, rows: list[dict[str, Any]]) -> Counter[str]:
         with app.app_context():  # a session of the thread's own
             try:
-                return _run_account_safely(account, today, invoices, processor, pacer, in_flight)
+                return _run_account_safely(enrolment, rows, today, invoices, processor, pacer, in_flight)
             finally:
                 db.session.remove()
 
     summary: Counter[str] = Counter()
+    # A batch is read just before its accounts' turn, so what invoice_service listed is seconds old when charged.
+    queued = threading.BoundedSemaphore(concurrency + BATCH)
+    started: list[Future[Counter[str]]] = []
     workers = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="autopay")
     try:
-        for counts in workers.map(one_account, _accounts_on()):
-            summary.update(counts)
+        for accounts in _batches(_accounts_on()):
+            for enrolment, rows in _read_batch(accounts, due_by, invoices, summary):
+                queued.acquire()
+                started.append(workers.submit(one_account, enrolment, rows))
+                started[-1].add_done_callback(lambda _: queued.release())
+        for future in started:
+            summary.update(future.result())
     finally:  # a run stopped by a crash (BaseException) starts no further account
         workers.shutdown(cancel_futures=True)
     if in_flight.most:
@@ -81,15 +95,46 @@ def run(
     return dict(summary)
 
 
-def _run_account_safely(account, today, invoices, processor, pacer, in_flight) -> Counter[str]:
+@dataclass(frozen=True)
+class Enrolled:
+    account: str
+    since: datetime  # the enrolment's last change: declines before it do not count against the retry schedule
+
+
+def _read_batch(accounts, due_by, invoices, summary) -> list[tuple[Enrolled, list[dict[str, Any]]]]:
+    """The batch's enrolments still on and their open invoices by due_by; nothing (an error each) when
+    invoice_service cannot answer: the next run tries again."""
+    query = select(AutoPayEnrolment.account, AutoPayEnrolment.updated_at).where(
+        AutoPayEnrolment.account.in_(accounts), AutoPayEnrolment.status == autopay.ON
+    )
+    enrolled = [Enrolled(*row) for row in db.session.execute(query.order_by(AutoPayEnrolment.account))]
+    db.session.rollback()  # no connection held while invoice_service answers
+    if not enrolled:
+        return []
+    try:
+        rows_of = invoices.open_invoices_of([each.account for each in enrolled], due_by)  # type: ignore[attr-defined]
+    except Exception:
+        log.exception(
+            "AutoPay run: %d accounts' open invoices could not be read; the next run tries again", len(enrolled)
+        )
+        summary["error"] += len(enrolled)
+        return []
+    return [(each, rows_of.get(each.account, [])) for each in enrolled]
+
+
+def _run_account_safely(enrolment, rows, today, invoices, processor, pacer, in_flight) -> Counter[str]:
     summary: Counter[str] = Counter()
     try:
-        _run_account(account, today, invoices, processor, pacer, in_flight, summary)
+        _run_account(enrolment, rows, today, invoices, processor, pacer, in_flight, summary)
     except Exception:  # one account's trouble (invoice_service away, a bad row) must not stop the others
         db.session.rollback()
-        log.exception("AutoPay run: account %s failed; the next run tries again", account)
+        log.exception("AutoPay run: account %s failed; the next run tries again", enrolment.account)
         summary["error"] += 1
     return summary
+
+
+def _batches(accounts: list[str]) -> Iterator[list[str]]:
+    return (accounts[start : start + BATCH] for start in range(0, len(accounts), BATCH))
 
 
 def _accounts_on() -> list[str]:
@@ -99,33 +144,28 @@ def _accounts_on() -> list[str]:
     return accounts
 
 
-def open_invoices(invoices: InvoiceReservations, account: str, due_by: date) -> list[dict[str, Any]]:
-    """What invoice_service has open for the account by then; nothing when it has no such account (yet)."""
-    try:
-        return invoices.open_invoices(account, due_by)  # type: ignore[attr-defined]
-    except NotFound:
-        return []
+def open_invoices_by_account(
+    invoices: InvoiceReservations, accounts: list[str], due_by: date
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """(account, its open invoices due by then) for each account, asking invoice_service BATCH accounts a call."""
+    for batch in _batches(accounts):
+        rows_of = invoices.open_invoices_of(batch, due_by)  # type: ignore[attr-defined]
+        yield from ((account, rows_of.get(account, [])) for account in batch)
 
 
-def _run_account(account, today, invoices, processor, pacer, in_flight, summary):
-    enrolment = autopay.enrolment_of(account)
-    if enrolment is None or enrolment.status != autopay.ON:
-        db.session.rollback()
-        return
-    since = enrolment.updated_at
-    db.session.rollback()  # no connection held while invoice_service answers
-    due_by = today + timedelta(days=current_app.config["AUTOPAY_NOTICE_DAYS"])
-    for row in open_invoices(invoices, account, due_by):
+def _run_account(enrolment, rows, today, invoices, processor, pacer, in_flight, summary):
+    account = enrolment.account
+    for row in rows:
         number, due = row["number"], date.fromisoformat(row["due_date"])
         balance, reserved = Decimal(row["balance"]), Decimal(row["reserved"])
         if due > today:
             summary[dunning.notice_before(account, number, due, balance)] += 1
             continue
-        attempt = next_attempt(attempts_of(account, number, due), since, today, autopay.retry_days())
+        attempt = next_attempt(attempts_of(account, number, due), enrolment.since, today, autopay.retry_days())
         if attempt is None or balance <= 0 or reserved > 0:
             summary["skipped"] += 1
             continue
-        db.session.rollback()  # nor while this thread waits for its slot
+        db.session.rollback()  # no connection held while this thread waits for its slot
         pacer.wait()
         with in_flight.one():
             summary[_charge(account, number, due, balance, attempt, today, invoices, processor)] += 1

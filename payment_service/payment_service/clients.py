@@ -58,9 +58,12 @@ class InvoiceClient:
         allocations = [{"invoice": invoice, "refunded": str(amount)} for invoice, amount in refunded_by_invoice.items()]
         return self._call(f"/internal/payments/{payment_id}/refunds", {"allocations": allocations})
 
-    def open_invoices(self, account, due_by):
-        """The account's open invoices due on or before `due_by`: number, due_date, balance, reserved."""
-        return self._call(f"/internal/accounts/{account}/open-invoices?due_by={due_by.isoformat()}", method="GET")
+    def open_invoices_of(self, accounts, due_by):
+        """The accounts' open invoices due on or before `due_by` (number, due_date, balance, reserved), in one call:
+        {account: rows}; an account with none is left out."""
+        body = {"accounts": list(accounts), "due_by": due_by.isoformat()}
+        answer = self._call("/internal/open-invoices", body)
+        return {entry["account"]: entry["invoices"] for entry in answer["accounts"]}
 
     def account(self, account):
         return self._call(f"/internal/accounts/{account}", method="GET")

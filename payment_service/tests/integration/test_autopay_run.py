@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from autopay_helpers import attempts_of, charges_of, enrol, events, run_on, saved_card
 
+from payment_service import autopay_run
 from payment_service.processor import current_processor
 from payment_service.reconcile import reconcile_pending
 
@@ -107,10 +108,11 @@ def test_a_crash_between_charge_and_settle_is_settled_by_the_reconciler_never_ch
 
 
 def test_a_run_of_many_threads_charges_every_due_invoice_exactly_once(
-    app, client, tokens, new_invoice, invoice_service
+    app, client, tokens, new_invoice, invoice_service, monkeypatch
 ):
     from devtools.testing import unique_account
 
+    monkeypatch.setattr(autopay_run, "BATCH", 5)  # the accounts' invoices are read in several batches
     accounts = [unique_account() for _ in range(12)]
     invoices = []
     for account in accounts:
@@ -123,6 +125,19 @@ def test_a_run_of_many_threads_charges_every_due_invoice_exactly_once(
     assert all(invoice_service.balance(invoice) == Decimal("0.00") for invoice in invoices)
     assert run_on(app, TODAY, concurrency=8).get("succeeded", 0) == 0
     assert sum(charges_of(app, account) for account in accounts) == len(invoices)
+
+
+def test_while_invoice_service_is_away_nothing_is_charged_and_the_next_run_charges(
+    app, account, enrolled, new_invoice, invoice_service, monkeypatch
+):
+    invoice = new_invoice("18.00", due_date=TODAY)
+    with monkeypatch.context() as away:
+        away.setitem(app.config, "INVOICE_SERVICE_URL", "http://127.0.0.1:9")  # nothing listens there
+        summary = run_on(app, TODAY, concurrency=4)
+    assert summary["error"] >= 1 and "succeeded" not in summary
+    assert charges_of(app, account) == 0 and attempts_of(app, account) == []
+    assert run_on(app, TODAY)["succeeded"] >= 1
+    assert attempts_of(app, account) == [(invoice, 1, "succeeded")] and charges_of(app, account) == 1
 
 
 def _run_in_a_process(app, day, log_path):
