@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from billpay_common.clock import utcnow
 from billpay_common.errors import DomainError
+from billpay_common.http import ServiceUnavailable
 
 from . import ach_authorizations, autopay, cards, charging, dunning
 from .autopay_pacing import InFlight, Pacer
@@ -56,6 +57,7 @@ class AttemptAnswers:
         db.session.execute(delete(AutoPayAttempt).where(AutoPayAttempt.payment_id == self.payment_id))
 
 
+Attempts = dict[tuple[str, date], list[Any]]  # earlier attempts by (invoice, due date), first to last
 BATCH = 100  # accounts whose enrolments and open invoices are read in one query and one call to invoice_service
 
 
@@ -68,10 +70,10 @@ def run(
     in_flight = InFlight()
     due_by = today + timedelta(days=current_app.config["AUTOPAY_NOTICE_DAYS"])
 
-    def one_account(enrolment: Enrolled, rows: list[dict[str, Any]]) -> Counter[str]:
+    def one_account(enrolment: Enrolled, rows: list[dict[str, Any]], earlier: Attempts) -> Counter[str]:
         with app.app_context():  # a session of the thread's own
             try:
-                return _run_account_safely(enrolment, rows, today, invoices, processor, pacer, in_flight)
+                return _run_account_safely(enrolment, rows, earlier, today, invoices, processor, pacer, in_flight)
             finally:
                 db.session.remove()
 
@@ -82,9 +84,9 @@ def run(
     workers = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="autopay")
     try:
         for accounts in _batches(_accounts_on()):
-            for enrolment, rows in _read_batch(accounts, due_by, invoices, summary):
+            for enrolment, rows, earlier in _read_batch(accounts, today, due_by, invoices, summary):
                 queued.acquire()
-                started.append(workers.submit(one_account, enrolment, rows))
+                started.append(workers.submit(one_account, enrolment, rows, earlier))
                 started[-1].add_done_callback(lambda _: queued.release())
         for future in started:
             summary.update(future.result())
@@ -101,9 +103,10 @@ class Enrolled:
     since: datetime  # the enrolment's last change: declines before it do not count against the retry schedule
 
 
-def _read_batch(accounts, due_by, invoices, summary) -> list[tuple[Enrolled, list[dict[str, Any]]]]:
-    """The batch's enrolments still on and their open invoices by due_by; nothing (an error each) when
-    invoice_service cannot answer: the next run tries again."""
+def _read_batch(accounts, today, due_by, invoices, summary) -> list[tuple[Enrolled, list[dict[str, Any]], Attempts]]:
+    """The batch's enrolments still on, their open invoices by due_by and the earlier attempts of those due;
+    nothing (an error each) when invoice_service cannot answer: the next run tries again. What was read is only a
+    guide: the attempt's insert is what keeps two runs from charging one invoice twice."""
     query = select(AutoPayEnrolment.account, AutoPayEnrolment.updated_at).where(
         AutoPayEnrolment.account.in_(accounts), AutoPayEnrolment.status == autopay.ON
     )
@@ -113,19 +116,22 @@ def _read_batch(accounts, due_by, invoices, summary) -> list[tuple[Enrolled, lis
         return []
     try:
         rows_of = invoices.open_invoices_of([each.account for each in enrolled], due_by)  # type: ignore[attr-defined]
-    except Exception:
+    except (ServiceUnavailable, DomainError):
         log.exception(
             "AutoPay run: %d accounts' open invoices could not be read; the next run tries again", len(enrolled)
         )
         summary["error"] += len(enrolled)
         return []
-    return [(each, rows_of.get(each.account, [])) for each in enrolled]
+    batch = [(each, rows_of.get(each.account, [])) for each in enrolled]
+    due = [row["number"] for _, rows in batch for row in rows if date.fromisoformat(row["due_date"]) <= today]
+    earlier = _attempts_of_invoices(due)
+    return [(each, rows, earlier) for each, rows in batch]
 
 
-def _run_account_safely(enrolment, rows, today, invoices, processor, pacer, in_flight) -> Counter[str]:
+def _run_account_safely(enrolment, rows, earlier, today, invoices, processor, pacer, in_flight) -> Counter[str]:
     summary: Counter[str] = Counter()
     try:
-        _run_account(enrolment, rows, today, invoices, processor, pacer, in_flight, summary)
+        _run_account(enrolment, rows, earlier, today, invoices, processor, pacer, in_flight, summary)
     except Exception:  # one account's trouble (invoice_service away, a bad row) must not stop the others
         db.session.rollback()
         log.exception("AutoPay run: account %s failed; the next run tries again", enrolment.account)
@@ -153,7 +159,7 @@ def open_invoices_by_account(
         yield from ((account, rows_of.get(account, [])) for account in batch)
 
 
-def _run_account(enrolment, rows, today, invoices, processor, pacer, in_flight, summary):
+def _run_account(enrolment, rows, earlier, today, invoices, processor, pacer, in_flight, summary):
     account = enrolment.account
     for row in rows:
         number, due = row["number"], date.fromisoformat(row["due_date"])
@@ -161,7 +167,8 @@ def _run_account(enrolment, rows, today, invoices, processor, pacer, in_flight, 
         if due > today:
             summary[dunning.notice_before(account, number, due, balance)] += 1
             continue
-        attempt = next_attempt(attempts_of(account, number, due), enrolment.since, today, autopay.retry_days())
+        attempts = earlier.get((number, due), [])
+        attempt = next_attempt(attempts, enrolment.since, today, autopay.retry_days())
         if attempt is None or balance <= 0 or reserved > 0:
             summary["skipped"] += 1
             continue
@@ -171,16 +178,30 @@ def _run_account(enrolment, rows, today, invoices, processor, pacer, in_flight, 
             summary[_charge(account, number, due, balance, attempt, today, invoices, processor)] += 1
 
 
+def _attempt_rows():
+    return select(AutoPayAttempt.attempt, AutoPayAttempt.run_date, AutoPayAttempt.created_at, Payment.status).join(
+        Payment, Payment.id == AutoPayAttempt.payment_id
+    )
+
+
 def attempts_of(account: str, invoice: str, due: date) -> list[Any]:
     """The attempts of one due date, first to last: (attempt, run_date, created_at, status)."""
-    return list(
-        db.session.execute(
-            select(AutoPayAttempt.attempt, AutoPayAttempt.run_date, AutoPayAttempt.created_at, Payment.status)
-            .join(Payment, Payment.id == AutoPayAttempt.payment_id)
-            .where(AutoPayAttempt.account == account, AutoPayAttempt.invoice == invoice, AutoPayAttempt.due_date == due)
-            .order_by(AutoPayAttempt.attempt)
-        ).all()
+    query = _attempt_rows().where(
+        AutoPayAttempt.account == account, AutoPayAttempt.invoice == invoice, AutoPayAttempt.due_date == due
     )
+    return list(db.session.execute(query.order_by(AutoPayAttempt.attempt)).all())
+
+
+def _attempts_of_invoices(numbers: list[str]) -> Attempts:
+    """attempts_of for many invoices in one query, keyed by (invoice, due date)."""
+    if not numbers:
+        return {}
+    query = _attempt_rows().add_columns(AutoPayAttempt.invoice, AutoPayAttempt.due_date)
+    found: Attempts = {}
+    for row in db.session.execute(query.where(AutoPayAttempt.invoice.in_(numbers)).order_by(AutoPayAttempt.attempt)):
+        found.setdefault((row.invoice, row.due_date), []).append(row)
+    db.session.rollback()
+    return found
 
 
 def declines_since(attempts: list[Any], since: datetime) -> tuple[int, date | None]:
