@@ -116,5 +116,6 @@ def forgot_account_limit():
 
 def typed_account():
     """The rate-limit key of a forgot-passcode request: the account number typed (form or JSON), unknown or not."""
-    typed = request.form.get("account") or (request.get_json(silent=True) or {}).get("account") or ""
+    body = request.get_json(silent=True)
+    typed = request.form.get("account") or (body.get("account") if isinstance(body, dict) else None) or ""
     return "account:" + re.sub(r"[\s\-]", "", str(typed))[:40]

@@ -9,6 +9,9 @@ from tests.support.accounts import create_subscriber
 from tests.support.mail import plain_text, wait_for_mail
 
 
+JSON = {"Content-Type": "application/json"}
+
+
 def _refused_everywhere(stack, headers):
     """The answers invoice_service, payment_service and auth_service give to these headers."""
     return [
@@ -94,3 +97,10 @@ def test_forgot_passcode_is_rate_limited_per_account(stack):
     assert statuses == [200, 200, 200, 429]
     api = ApiClient(stack.url()).post("/api/auth/passcode/forgot", {"account": account})
     assert api.status == 429
+
+
+def test_forgot_passcode_with_a_body_that_is_not_an_object_is_a_422_not_a_500(stack):
+    for body in ("-1.9", '["12345678"]'):  # two: a third would meet the forgot-passcode limit of the blank account
+        answer = ApiClient(stack.url()).post("/api/auth/passcode/forgot", raw=body.encode(), headers=JSON)
+        assert answer.status == 422, (body, answer.status, answer.data)
+        assert "account" in answer.json_body["error"]["message"].lower() or answer.json_body["error"]["fields"]
