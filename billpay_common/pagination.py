@@ -25,15 +25,26 @@ class LimitQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
+TOTAL = "billpay_total"
+
+
 def paginate(session, statement, page, per_page):
-    """One page of `statement` (a select() with its order_by): ORM rows for select(Model), else mappings."""
-    result = session.execute(statement.limit(per_page).offset((page - 1) * per_page))
-    rows = result.scalars().all() if _selects_one_entity(statement) else result.mappings().all()
-    if rows and len(rows) < per_page:  # the last page: the total is known without counting
-        total = (page - 1) * per_page + len(rows)
+    """One page of `statement` (a select() with its order_by): ORM rows for select(Model), else mappings. One
+    query: the total comes with the page (COUNT(*) OVER (), computed before the LIMIT); only a page past the end
+    has to count apart."""
+    counted = statement.add_columns(func.count().over().label(TOTAL))
+    rows = session.execute(counted.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0][-1]
+    elif page == 1:
+        total = 0
     else:
         total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    return page_body(rows, page, per_page, total)
+    if _selects_one_entity(statement):
+        items = [row[0] for row in rows]
+    else:
+        items = [{key: value for key, value in row._mapping.items() if key != TOTAL} for row in rows]
+    return page_body(items, page, per_page, total)
 
 
 def page_body(items, page, per_page, total):
