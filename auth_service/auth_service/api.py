@@ -13,7 +13,7 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Subscriber si
 
 
 @blp.post("/login")
-@blp.arguments(LoginSchema)
+@blp.arguments(LoginSchema())
 @blp.response(200, TokenSchema)
 @blp.alt_response(202, schema=CodeChallengeSchema, description="Two-step sign-in is on: post a code next")
 def login(credentials):

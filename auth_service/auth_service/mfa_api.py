@@ -20,7 +20,7 @@ blp = Blueprint("mfa", __name__, url_prefix="/auth", description="Subscriber two
 
 
 @blp.post("/login/code")
-@blp.arguments(LoginCodeSchema)
+@blp.arguments(LoginCodeSchema())
 @blp.response(200, TokenSchema)
 def login_code(body):
     """The second step of a login that answered 202 `code_required`: the challenge and the code."""
@@ -44,7 +44,7 @@ def begin_setup():
 
 @blp.post("/totp/confirm")
 @account_required
-@blp.arguments(TotpCodeSchema)
+@blp.arguments(TotpCodeSchema())
 @blp.response(200, RecoveryCodesSchema)
 def confirm_setup(body):
     """Turns two-step sign-in on; the answer holds the recovery codes, shown this once."""
@@ -53,7 +53,7 @@ def confirm_setup(body):
 
 @blp.post("/totp/remove")
 @account_required
-@blp.arguments(RemoveTotpSchema)
+@blp.arguments(RemoveTotpSchema())
 @blp.response(204)
 def remove(body):
     """Needs the passcode or a code; wrong ones count toward the login lockout."""
@@ -62,7 +62,7 @@ def remove(body):
 
 @blp.post("/totp/recovery-codes")
 @account_required
-@blp.arguments(TotpCodeSchema)
+@blp.arguments(TotpCodeSchema())
 @blp.response(200, RecoveryCodesSchema)
 def new_recovery_codes(body):
     """Replaces every recovery code, given a current code from the app."""

@@ -13,7 +13,7 @@ blp = Blueprint("ops_mfa", __name__, url_prefix="/ops", description="Accounting 
 
 @blp.post("/access/<account>/reset-totp")
 @staff_required(CLERK)
-@blp.arguments(OfficeTotpResetSchema)
+@blp.arguments(OfficeTotpResetSchema())
 @blp.response(200, OfficeTotpResetDoneSchema)
 def reset_totp(body, account):
     """Removes the subscriber's authenticator and recovery codes; audited with how the caller was identified."""

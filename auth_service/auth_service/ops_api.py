@@ -28,7 +28,7 @@ def _granted(user, passcode, generated):
 
 @blp.post("/access")
 @staff_required(CLERK)
-@blp.arguments(GrantSchema)
+@blp.arguments(GrantSchema())
 @blp.response(201, GrantedSchema)
 def grant(body):
     return _granted(*access.grant_access(body["account"], body["email"], body["name"], g.actor, body.get("passcode")))
@@ -66,7 +66,7 @@ def unlock(account):
 
 @blp.get("/audit")
 @staff_required(VIEWER)
-@blp.arguments(AuditQuerySchema, location="query")
+@blp.arguments(AuditQuerySchema(), location="query")
 @blp.response(200, AuditEntrySchema(many=True))
 def audit(query):
     return access.audit_log(query.get("account"), query["limit"])
@@ -74,7 +74,7 @@ def audit(query):
 
 @blp.get("/login-attempts")
 @staff_required(VIEWER)
-@blp.arguments(AuditQuerySchema, location="query")
+@blp.arguments(AuditQuerySchema(), location="query")
 @blp.response(200, LoginAttemptSchema(many=True))
 def login_attempts(query):
     return access.login_attempts(query.get("account"), query["limit"])

@@ -13,7 +13,7 @@ blp = Blueprint("passcode", __name__, url_prefix="/auth/passcode", description="
 
 @blp.post("")
 @account_required
-@blp.arguments(ChangePasscodeSchema)
+@blp.arguments(ChangePasscodeSchema())
 @blp.response(200, TokenSchema)
 def change(body):
     """Needs the current passcode. Every session of the account ends; the answer is a token for a new one."""
@@ -21,7 +21,7 @@ def change(body):
 
 
 @blp.post("/forgot")
-@blp.arguments(ForgotPasscodeSchema)
+@blp.arguments(ForgotPasscodeSchema())
 @blp.response(202, MessageSchema)
 def forgot(body):
     """E-mails a single-use set-passcode link to the address on file. The same answer for every account."""
@@ -29,7 +29,7 @@ def forgot(body):
 
 
 @blp.post("/set")
-@blp.arguments(SetPasscodeSchema)
+@blp.arguments(SetPasscodeSchema())
 @blp.response(204)
 def set_from_link(body):
     """Sets the passcode from an e-mailed link (once, before it expires); every session of the account ends."""

@@ -27,7 +27,7 @@ def _with_enrolment(member, **extra):
 
 
 @blp.post("/staff/sign-in")
-@blp.arguments(StaffSignInSchema)
+@blp.arguments(StaffSignInSchema())
 @blp.response(200, StaffTokenSchema)
 @blp.alt_response(429, description="account_locked, or too_many_sign_ins from this client address")
 def sign_in(body):
@@ -44,7 +44,7 @@ def list_staff():
 
 @blp.post("/ops/staff")
 @staff_required(ADMIN)
-@blp.arguments(NewStaffSchema)
+@blp.arguments(NewStaffSchema())
 @blp.response(201, NewStaffMemberSchema)
 def create_staff(body):
     """The password and the TOTP enrolment (secret, otpauth URI, QR code) are in this answer only."""
@@ -54,7 +54,7 @@ def create_staff(body):
 
 @blp.put("/ops/staff/<username>/roles")
 @staff_required(ADMIN)
-@blp.arguments(StaffRolesSchema)
+@blp.arguments(StaffRolesSchema())
 @blp.response(200, StaffMemberSchema)
 def set_roles(body, username):
     return staff.set_roles(username, body["roles"], g.actor)
@@ -84,7 +84,7 @@ def reset_totp(username):
 
 @blp.get("/ops/staff-audit")
 @staff_required(ADMIN)
-@blp.arguments(StaffAuditQuerySchema, location="query")
+@blp.arguments(StaffAuditQuerySchema(), location="query")
 @blp.response(200, StaffAuditEntrySchema(many=True))
 def staff_audit(query):
     return staff.staff_audit(query.get("username"), query["limit"])

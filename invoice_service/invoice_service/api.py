@@ -30,7 +30,7 @@ def account():
 
 @blp.put("/account/paperless")
 @account_required
-@blp.arguments(PaperlessSchema)
+@blp.arguments(PaperlessSchema())
 @blp.response(200, AccountSchema)
 def set_paperless(body):
     """Paperless billing on or off: each new invoice e-mailed with its PDF to the address on file."""
@@ -40,7 +40,7 @@ def set_paperless(body):
 
 @blp.get("/invoices")
 @account_required
-@blp.arguments(InvoiceQuerySchema, location="query")
+@blp.arguments(InvoiceQuerySchema(), location="query")
 @blp.response(200, InvoicePageSchema)
 def invoices(query):
     return billing.list_invoices(
@@ -87,7 +87,7 @@ def invoice_pdf(number):
 
 @blp.post("/invoices/<number>/email")
 @account_required
-@blp.arguments(EmailRequestSchema)
+@blp.arguments(EmailRequestSchema())
 @blp.response(202, EmailQueuedSchema)
 def email(body, number):
     return {"status": "queued", "email": documents.email_invoice(g.account, number, body.get("email"))}

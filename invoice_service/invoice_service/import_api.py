@@ -19,7 +19,7 @@ REJECTIONS_LISTED = 1000  # the rest are counted; a file that bad wants fixing a
 
 @blp.post("/imports")
 @staff_required(CLERK)
-@blp.arguments(ImportQuerySchema, location="query")
+@blp.arguments(ImportQuerySchema(), location="query")
 @blp.response(200, ImportResultSchema)
 def import_file(query):
     """Body: the CSV or JSONL file itself (docs/invoice-import.md). 200 with the counts per kind and the rejected

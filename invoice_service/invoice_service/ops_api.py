@@ -23,7 +23,7 @@ blp = Blueprint("ops", __name__, url_prefix="/ops", description="Accounting offi
 
 @blp.post("/accounts")
 @staff_required(CLERK)
-@blp.arguments(AccountCreateSchema)
+@blp.arguments(AccountCreateSchema())
 @blp.response(201, AccountOutSchema)
 def create_account(body):
     return invoicing.create_account(body)
@@ -38,7 +38,7 @@ def account(system_number):
 
 @blp.patch("/accounts/<system_number>")
 @staff_required(CLERK)
-@blp.arguments(AccountUpdateSchema)
+@blp.arguments(AccountUpdateSchema())
 @blp.response(200, AccountOutSchema)
 def update_account(body, system_number):
     """`paperless` is the subscriber's choice, set here when they ask the office (the actor is recorded)."""
@@ -56,7 +56,7 @@ def account_invoices(system_number):
 
 @blp.post("/invoices")
 @staff_required(CLERK)
-@blp.arguments(InvoiceCreateSchema)
+@blp.arguments(InvoiceCreateSchema())
 @blp.response(201, OpsInvoiceSchema)
 def create_invoice(body):
     return invoicing.create_invoice(body)
@@ -64,7 +64,7 @@ def create_invoice(body):
 
 @blp.post("/invoices/<number>/adjustments")
 @staff_required(CLERK)
-@blp.arguments(AdjustmentSchema)
+@blp.arguments(AdjustmentSchema())
 @blp.response(200, OpsInvoiceSchema)
 def adjust_invoice(body, number):
     return invoicing.adjust_invoice(number, body["amount"], body["reason"], g.actor)
@@ -72,7 +72,7 @@ def adjust_invoice(body, number):
 
 @blp.post("/invoices/<number>/void")
 @staff_required(SUPERVISOR)
-@blp.arguments(VoidSchema)
+@blp.arguments(VoidSchema())
 @blp.response(200, OpsInvoiceSchema)
 def void_invoice(body, number):
     return invoicing.void_invoice(number, body["reason"], g.actor)

@@ -21,7 +21,7 @@ def _stream():
 
 @blp.get("/deliveries")
 @staff_required(VIEWER)
-@blp.arguments(DeliveryQuerySchema, location="query")
+@blp.arguments(DeliveryQuerySchema(), location="query")
 @blp.response(200, DeliverySchema(many=True))
 def deliveries(query):
     return services.find(query.get("event_id"), query.get("account"), query.get("status"), query["limit"])

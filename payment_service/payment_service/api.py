@@ -50,7 +50,7 @@ def pay(headers, body):
 
 @blp.get("")
 @account_required
-@blp.arguments(PageQuerySchema, location="query")
+@blp.arguments(PageQuerySchema(), location="query")
 @blp.response(200, PaymentPageSchema)
 def list_payments(query):
     return payments.list_payments(g.account, query["page"], query["per_page"])

@@ -28,7 +28,7 @@ def show():
 
 @blp.get("/terms")
 @account_required
-@blp.arguments(TermsQuerySchema, location="query")
+@blp.arguments(TermsQuerySchema(), location="query")
 @blp.response(200, TermsSchema)
 @blp.alt_response(404, description="not_found: no such saved card")
 def terms(query):
@@ -38,7 +38,7 @@ def terms(query):
 
 @blp.put("")
 @account_required
-@blp.arguments(AutoPayInSchema)
+@blp.arguments(AutoPayInSchema())
 @blp.response(200, AutoPaySchema)
 @blp.alt_response(404, description="not_found: no such saved card")
 @blp.alt_response(422, description="terms_changed, an expired card, or agree not true")

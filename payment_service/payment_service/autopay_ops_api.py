@@ -24,7 +24,7 @@ blp = Blueprint("ops_autopay", __name__, url_prefix="/ops/autopay", description=
 
 @blp.get("")
 @staff_required(VIEWER)
-@blp.arguments(OpsAutoPayListQuerySchema, location="query")
+@blp.arguments(OpsAutoPayListQuerySchema(), location="query")
 @blp.response(200, AutoPaySchema(many=True))
 def list_enrolled(query):
     return autopay_ops.listed(query["status"])
@@ -40,7 +40,7 @@ def exceptions():
 
 @blp.get("/upcoming")
 @staff_required(VIEWER)
-@blp.arguments(UpcomingQuerySchema, location="query")
+@blp.arguments(UpcomingQuerySchema(), location="query")
 @blp.response(200, UpcomingChargeSchema(many=True))
 @blp.alt_response(503, description="try_again_shortly: invoice_service is not answering")
 def upcoming(query):
@@ -59,7 +59,7 @@ def show(account):
 
 @blp.put("/<account>")
 @staff_required(CLERK)
-@blp.arguments(OpsAutoPayInSchema)
+@blp.arguments(OpsAutoPayInSchema())
 @blp.response(200, AutoPaySchema)
 @blp.alt_response(404, description="not_found: no such saved card of the account")
 @blp.alt_response(422, description="terms_changed or an expired card")

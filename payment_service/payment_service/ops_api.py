@@ -27,7 +27,7 @@ blp = Blueprint("ops_payments", __name__, url_prefix="/ops/payments", descriptio
 
 @blp.get("")
 @staff_required(VIEWER)
-@blp.arguments(OpsQuerySchema, location="query")
+@blp.arguments(OpsQuerySchema(), location="query")
 @blp.response(200, OpsPaymentPageSchema)
 def list_payments(query):
     start = datetime.combine(query["start"], time()) if query.get("start") else None
@@ -37,7 +37,7 @@ def list_payments(query):
 
 @blp.get("/pending")
 @staff_required(VIEWER)
-@blp.arguments(OpsQuerySchema, location="query")
+@blp.arguments(OpsQuerySchema(), location="query")
 @blp.response(200, OpsPaymentPageSchema)
 def pending(query):
     return refunds.list_for_ops(query.get("account"), status="pending", page=query["page"], per_page=query["per_page"])
@@ -69,7 +69,7 @@ def void(payment_id):
 
 @blp.get("/reversals")
 @staff_required(VIEWER)
-@blp.arguments(ReversalQuerySchema, location="query")
+@blp.arguments(ReversalQuerySchema(), location="query")
 @blp.response(200, ReversalSchema(many=True))
 def reversals(query):
     """Who refunded or voided what, how much and when; `?status=awaiting_approval` lists refunds to approve."""

@@ -28,7 +28,7 @@ def list_profiles():
 
 @blp.post("")
 @account_required
-@blp.arguments(ProfileInSchema)
+@blp.arguments(ProfileInSchema())
 @blp.response(201, ProfileSchema)
 @blp.alt_response(
     202,
@@ -78,7 +78,7 @@ def make_default(profile_id):
 
 @blp.get("/<profile_id>/debit-authorization")
 @account_required
-@blp.arguments(DebitAuthorizationQuerySchema, location="query")
+@blp.arguments(DebitAuthorizationQuerySchema(), location="query")
 @blp.response(200, DebitAuthorizationSchema)
 @blp.alt_response(404, description="not_found: no such saved bank account")
 @blp.alt_response(422, description="not_a_bank_account: a saved card")

@@ -53,7 +53,7 @@ def _dumped(method):
 
 @blp.post("/payment_methods")
 @key_required("SANDBOX_PUBLISHABLE_KEY")
-@blp.arguments(PaymentMethodInSchema)
+@blp.arguments(PaymentMethodInSchema())
 @blp.response(200)
 def create_payment_method(body):
     if body["type"] == "us_bank_account":
@@ -79,7 +79,7 @@ def attach_payment_method(method_id):
 
 @blp.post("/test_helpers/clock")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.arguments(ClockSchema)
+@blp.arguments(ClockSchema())
 @blp.response(200, ClockSchema)
 def move_clock(body):
     return ach.set_today(body["today"])
@@ -87,7 +87,7 @@ def move_clock(body):
 
 @blp.get("/events")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.arguments(EventQuerySchema, location="query")
+@blp.arguments(EventQuerySchema(), location="query")
 @blp.response(200, EventListSchema)
 def list_events(query):
     data, has_more = ach.events(query["limit"], query.get("starting_after"), query.get("created_gte"))
@@ -96,7 +96,7 @@ def list_events(query):
 
 @blp.post("/charges")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.arguments(ChargeInSchema)
+@blp.arguments(ChargeInSchema())
 @blp.response(200, ChargeSchema)
 def create_charge(body):
     time.sleep(current_app.config["SANDBOX_LATENCY_MS"] / 1000)  # before any database work: holds no connection
@@ -126,7 +126,7 @@ def capture(reference):
 
 @blp.post("/charges/<reference>/refund")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.arguments(RefundInSchema)
+@blp.arguments(RefundInSchema())
 @blp.response(200, ChargeSchema)
 def refund(body, reference):
     return charges.move(reference, "refunded", allowed=("charged", "refunded"))

@@ -42,7 +42,7 @@ def _setup_for_caller(setup_id, client_secret):
 
 @blp.post("/customers")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.arguments(CustomerInSchema)
+@blp.arguments(CustomerInSchema())
 @blp.response(200, CustomerSchema)
 def create_customer(body):
     return setup_intents.create_customer(body["metadata"])
@@ -57,21 +57,21 @@ def get_customer(customer_id):
 
 @blp.post("/setup_intents")
 @key_required("SANDBOX_SECRET_KEY")
-@blp.arguments(SetupIntentInSchema)
+@blp.arguments(SetupIntentInSchema())
 @blp.response(200, SetupIntentSchema)
 def create_setup_intent(body):
     return setup_intents.create(body.get("customer"), body["usage"], body["metadata"], body["payment_method_options"])
 
 
 @blp.get("/setup_intents/<setup_id>")
-@blp.arguments(ClientSecretSchema, location="query")
+@blp.arguments(ClientSecretSchema(), location="query")
 @blp.response(200, SetupIntentSchema)
 def get_setup_intent(query, setup_id):
     return _setup_for_caller(setup_id, query.get("client_secret"))
 
 
 @blp.post("/setup_intents/<setup_id>")
-@blp.arguments(SetupIntentUpdateSchema)
+@blp.arguments(SetupIntentUpdateSchema())
 @blp.response(200, SetupIntentSchema)
 def update_setup_intent(body, setup_id):
     """Attach the bank account the sandbox's collect frame tokenized (requires_confirmation), or, with the secret
@@ -90,7 +90,7 @@ def update_setup_intent(body, setup_id):
 
 
 @blp.post("/setup_intents/<setup_id>/verify_microdeposits")
-@blp.arguments(MicrodepositsSchema)
+@blp.arguments(MicrodepositsSchema())
 @blp.response(200, SetupIntentSchema)
 def verify_microdeposits(body, setup_id):
     """The two microdeposits' amounts in cents (the sandbox sends 32 and 45): succeeded, or a 400."""
@@ -99,7 +99,7 @@ def verify_microdeposits(body, setup_id):
 
 
 @blp.post("/setup_intents/<setup_id>/confirm")
-@blp.arguments(SetupIntentConfirmSchema)
+@blp.arguments(SetupIntentConfirmSchema())
 @blp.response(200, SetupIntentSchema)
 def confirm_setup_intent(body, setup_id):
     """The subscriber accepted the mandate: the address and browser are the given online acceptance's, or
