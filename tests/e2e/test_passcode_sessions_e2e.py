@@ -8,7 +8,6 @@ from devtools.testing import unique_account
 from tests.support.accounts import create_subscriber
 from tests.support.mail import plain_text, wait_for_mail
 
-
 JSON = {"Content-Type": "application/json"}
 
 
