@@ -10,6 +10,7 @@ from . import invoicing, reservations
 from .extensions import db
 from .models import BillingAccount
 from .schemas import (
+    ConfirmedSchema,
     ConfirmSchema,
     InternalAccountSchema,
     OpenInvoicesOfRequestSchema,
@@ -57,7 +58,7 @@ def reserve(body):
 @blp.post("/reservations/<payment_id>/confirm")
 @service_required(PAYMENT_SERVICE)
 @blp.arguments(ConfirmSchema())
-@blp.response(200, StatusSchema)
+@blp.response(200, ConfirmedSchema())
 def confirm(body, payment_id):
     return reservations.confirm(payment_id, body["paid_at"], body["brand"], body["last4"])
 

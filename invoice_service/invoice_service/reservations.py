@@ -14,7 +14,16 @@ from billpay_common.money import display_money
 
 from . import ledger
 from .extensions import db
-from .models import CONFIRMED, RELEASED, RESERVED, REVERSED, AppliedPayment, Reservation, ReservationLine
+from .models import (
+    CONFIRMED,
+    RELEASED,
+    RESERVED,
+    REVERSED,
+    AppliedPayment,
+    BillingAccount,
+    Reservation,
+    ReservationLine,
+)
 
 
 def _answer(reservation):
@@ -107,10 +116,18 @@ def _locked(payment_id):
     return reservation, invoices
 
 
+def _confirmed(reservation):
+    """The answer to a confirm: with the account's address and name on file, which payment_service's receipt
+    needs, so that it need not ask for them in a call of its own."""
+    owner = db.session.get(BillingAccount, reservation.account)
+    on_file = {"email": owner.email, "name": owner.name} if owner is not None else {"email": "", "name": ""}
+    return {**_status(reservation), "account": on_file}
+
+
 def confirm(payment_id, paid_at=None, brand="", last4=""):
     reservation, invoices = _locked(payment_id)
     if reservation.status == CONFIRMED:
-        return _status(reservation)
+        return _confirmed(reservation)
     if reservation.status != RESERVED:
         raise Conflict(
             f"Payment {payment_id} was {reservation.status}; it cannot be confirmed.",
@@ -134,7 +151,7 @@ def confirm(payment_id, paid_at=None, brand="", last4=""):
         invoice.paid_total += line.amount
         ledger.settle(invoice)
     reservation.status = CONFIRMED
-    answer = _status(reservation)
+    answer = _confirmed(reservation)
     db.session.commit()
     return answer
 

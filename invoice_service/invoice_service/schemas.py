@@ -164,6 +164,15 @@ class StatusSchema(Schema):
     status = fields.String()
 
 
+class AccountOnFileSchema(Schema):
+    email = fields.String()
+    name = fields.String()
+
+
+class ConfirmedSchema(StatusSchema):
+    account = fields.Nested(AccountOnFileSchema(), metadata={"description": "the address and name on file"})
+
+
 class InternalAccountSchema(Schema):
     account = fields.String(attribute="system_number")
     name = fields.String()

@@ -142,7 +142,9 @@ def test_confirm_applies_the_payment(client, internal, account, add_invoice, as_
     paid = {"paid_at": "2024-06-01T12:00:00Z", "brand": "Visa", "last4": "4242"}
     for _ in range(2):
         confirmed = client.post(f"/internal/reservations/{pid}/confirm", json=paid, headers=internal)
-        assert confirmed.status_code == 200 and confirmed.json == {"payment_id": pid, "status": "confirmed"}
+        assert confirmed.status_code == 200
+        on_file = {"email": "subscriber@example.com", "name": "Test, Subscriber"}  # for the receipt
+        assert confirmed.json == {"payment_id": pid, "status": "confirmed", "account": on_file}
     assert balance(client, as_subscriber, account, first) == "0.00"
     assert balance(client, as_subscriber, account, second) == "100.00"
     applied = client.get(f"/invoices/{second}/payments", headers=as_subscriber(account)).json["items"]

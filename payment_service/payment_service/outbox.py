@@ -28,6 +28,16 @@ def add_event(event_type, account, to, data):
     return event
 
 
+# In an event's data: the account's {"email", "name"} on file, when whoever wrote the event already had them
+# (invoice_service's confirm answers them); the relay then needs no look-up. Never published.
+ON_FILE = "account_on_file"
+
+
+def _on_file(event, accounts):
+    known = event.data.get(ON_FILE)
+    return known if known is not None else accounts.get(event.account)
+
+
 class _Accounts:
     """invoice_service's e-mail and name of each account, asked once per relay run."""
 
@@ -42,8 +52,9 @@ class _Accounts:
 
 def _complete(event, accounts):
     to, data = event.to, dict(event.data)
+    data.pop(ON_FILE, None)
     if not to or ("account_name" in data and not data["account_name"]):
-        found = accounts.get(event.account)
+        found = _on_file(event, accounts)
         to = to or found.get("email")
         if "account_name" in data and not data["account_name"]:
             data["account_name"] = found.get("name") or ""
@@ -54,7 +65,7 @@ def _notice(event, accounts, data):
     """The notice to the account's own address when its receipt goes to another one, else None."""
     if event.type != PAYMENT_RECEIPT or not event.to:
         return None
-    found = accounts.get(event.account)
+    found = _on_file(event, accounts)
     own = found.get("email") or ""
     if not own or same_address(own, event.to):
         return None

@@ -13,6 +13,7 @@ from billpay_common.queue import PAYMENT_RECEIPT
 
 from .clients import ServiceUnavailable
 from .models import NOT_APPLIED, Payment
+from .outbox import ON_FILE
 from .ports import InvoiceReservations, UnitOfWork
 from .processor import Processor, ProcessorError, ProcessorTimeout
 
@@ -41,7 +42,7 @@ def settle_charged(
     """The processor took the money: apply it to the invoices and queue the receipt."""
     paid_at = utcnow()
     try:
-        invoices.confirm(payment.id, paid_at, payment.brand, payment.last4)
+        confirmed = invoices.confirm(payment.id, paid_at, payment.brand, payment.last4)
     except ServiceUnavailable as down:
         log.warning("payment %s charged but not yet confirmed (%s); the reconciler will finish it", payment.id, down)
         payment.wait_for_reconciler()
@@ -52,6 +53,8 @@ def settle_charged(
     payment.succeed(paid_at)
     receipt = payment_event_data(payment, paid_at.date())
     receipt["total"] = str(payment.amount)
+    if confirmed.get("account"):  # an invoice_service older than this answer has none: the relay asks
+        receipt[ON_FILE] = confirmed["account"]
     uow.add_event(PAYMENT_RECEIPT, payment.account, payment.receipt_email, receipt)
     uow.commit()
     return payment

@@ -8,7 +8,7 @@ from redis.retry import Retry
 
 from devtools.redis_server import PrivateRedis
 from payment_service import outbox
-from payment_service.clients import invoice_client
+from payment_service.clients import InvoiceClient, invoice_client
 from payment_service.extensions import db
 from payment_service.models import OutboxEvent
 
@@ -93,3 +93,24 @@ def test_a_receipt_is_relayed_as_soon_as_the_payment_commits(app, client, tokens
     queue, prefix = redis.Redis.from_url(redis_url), app.config["REDIS_KEY_PREFIX"]
     receipts = [job for job in _jobs(queue, prefix) if job["data"].get("payment_id") == payment["id"]]
     assert [job["to"] for job in receipts] == ["now@example.com"]  # no worker ran: the request relayed it
+
+
+def test_a_receipt_needs_no_account_look_up_the_confirm_answered_the_address_on_file(
+    app, client, auth, account, new_invoice, private_redis
+):
+    to_self = pay(client, auth, body([(new_invoice("6.00"), "6.00")])).json
+    elsewhere = pay(client, auth, body([(new_invoice("4.00"), "4.00")], receipt_email="other@example.com")).json
+    for payment in (to_self, elsewhere):
+        _unrelayed(app, payment["id"])
+    queue = redis.Redis(unix_socket_path=str(private_redis.socket))
+    invoice_service_away = InvoiceClient("http://127.0.0.1:9", "any-key", 2)  # a look-up would stop the relay
+    with app.app_context():
+        while outbox.relay(queue, "relaytest3:", invoice_service_away, account):
+            pass
+    jobs = _jobs(queue, "relaytest3:")
+    receipts = {job["data"].get("payment_id"): job for job in jobs if job["type"] == "payment.receipt"}
+    assert receipts[to_self["id"]]["to"] == "subscriber@example.com"
+    assert receipts[elsewhere["id"]]["to"] == "other@example.com"
+    assert all(outbox.ON_FILE not in job["data"] for job in jobs)  # kept for the relay, never sent on
+    notices = [job for job in jobs if job["to"] == "subscriber@example.com" and job["type"] != "payment.receipt"]
+    assert len(notices) == 1  # the account's own address is told its receipt went to another one

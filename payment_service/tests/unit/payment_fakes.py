@@ -68,6 +68,7 @@ class FakeInvoices:
         if self.refuse_confirm is not None:
             raise self.refuse_confirm
         self.confirmed[payment_id] = self.held.pop(payment_id)
+        return {"payment_id": payment_id, "status": "confirmed", "account": {"email": "", "name": ""}}
 
     def release(self, payment_id):
         if self.down_for_release:
