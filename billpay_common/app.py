@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .database import ping_idle_connections
 from .errors import BillPayApi, register_error_handlers
 from .health import health
 from .logs import configure_logging, init_request_logging
@@ -32,6 +33,7 @@ def load_config(app, config_class):
 def init_common(app, blueprints=()):
     """Logging, JSON, errors, health, metrics and the OpenAPI-documented blueprints; returns the Api."""
     configure_logging(app.config["SERVICE_NAME"], app.config["LOG_LEVEL"])
+    ping_idle_connections()
     app.json = DecimalJSONProvider(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]

@@ -95,7 +95,7 @@ class BillPaySettings(EnvironmentSettings):
     def flask_config(self):
         """The Flask config keys: every field under its own name, plus the keys Flask's extensions expect. A
         service's settings class adds its own (its database URL, its engine options over these)."""
-        return {**self.model_dump(), "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}
+        return {**self.model_dump(), "SQLALCHEMY_ENGINE_OPTIONS": {}}  # idle connections: billpay_common.database
 
 
 class BackendSettings(BillPaySettings):

@@ -12,7 +12,7 @@ from billpay_common.settings import BackendSettings, database_url_setting, setti
 
 
 def engine_options(url, pool_size=None):
-    options = {"pool_pre_ping": True}
+    options = {}  # a connection idle in the pool is pinged before use: billpay_common.database
     if pool_size and not url.startswith("sqlite"):
         options["pool_size"] = pool_size
     if url.startswith("sqlite"):

@@ -20,9 +20,9 @@ def app_with(monkeypatch, tmp_path, **environ):
 
 def test_the_pool_size_setting_reaches_the_engine_options(monkeypatch, tmp_path):
     app = app_with(monkeypatch, tmp_path, PAYMENT_SERVICE_DATABASE_URL=POSTGRES, PAYMENT_DATABASE_POOL_SIZE="22")
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "pool_size": 22}
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 22}
 
 
 def test_sqlite_waits_for_its_write_lock_instead_of_failing_after_5_seconds(monkeypatch, tmp_path):
     app = app_with(monkeypatch, tmp_path, PAYMENT_SERVICE_DATABASE_URL=f"sqlite:///{tmp_path}/payments.db")
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "connect_args": {"timeout": 30}}
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"connect_args": {"timeout": 30}}
