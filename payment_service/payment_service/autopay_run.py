@@ -115,14 +115,14 @@ def _read_batch(accounts, today, due_by, invoices, summary) -> list[tuple[Enroll
     if not enrolled:
         return []
     try:
-        rows_of = invoices.open_invoices_of([each.account for each in enrolled], due_by)  # type: ignore[attr-defined]
+        rows_of = dict(open_invoices_by_account(invoices, [each.account for each in enrolled], due_by))
     except (ServiceUnavailable, DomainError):
         log.exception(
             "AutoPay run: %d accounts' open invoices could not be read; the next run tries again", len(enrolled)
         )
         summary["error"] += len(enrolled)
         return []
-    batch = [(each, rows_of.get(each.account, [])) for each in enrolled]
+    batch = [(each, rows_of[each.account]) for each in enrolled]
     due = [row["number"] for _, rows in batch for row in rows if date.fromisoformat(row["due_date"]) <= today]
     earlier = _attempts_of_invoices(due)
     return [(each, rows, earlier) for each, rows in batch]
