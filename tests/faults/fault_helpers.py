@@ -38,7 +38,7 @@ class SilentSmtp:
     and then waits mid-send, where a test can kill it."""
 
     def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener = socket.create_server(("127.0.0.1", free_port()))  # never a port handed to a service
         self.url = f"smtp://127.0.0.1:{self.listener.getsockname()[1]}"
         self.held = []
         threading.Thread(target=self._accept, daemon=True).start()

@@ -5,6 +5,8 @@ import contextlib
 import socket
 import threading
 
+from devtools.ports import free_port
+
 
 class TcpProxy:
     """127.0.0.1:<port> → target. cut(): every open link is dropped and new ones are closed at once (what a
@@ -13,7 +15,8 @@ class TcpProxy:
 
     def __init__(self, target_host, target_port):
         self.target = (target_host, target_port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        # a port from free_port: one the system picked here could be a port handed to a service not yet started
+        self.listener = socket.create_server(("127.0.0.1", free_port()))
         self.port = self.listener.getsockname()[1]
         self.lock = threading.Lock()
         self.links = set()
