@@ -5,10 +5,11 @@ from pathlib import Path
 from flask import Flask
 
 from billpay_common.app import init_common, load_config
+from billpay_common.migrations import init_migrations
 from billpay_common.tokens import init_token_verifier
 
 from .config import Config
-from .extensions import db, migrate, redis_ext
+from .extensions import db, redis_ext
 from .keys import verification_key
 from .passcodes import make_hasher
 from .secret_box import init_secret_box
@@ -20,7 +21,7 @@ def create_app(config_class=Config):
     app = Flask(__name__)
     load_config(app, config_class)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    init_migrations(app, db, MIGRATIONS)
     redis_ext.init_app(app)
     app.extensions["auth_hasher"] = make_hasher(app.config)
     init_secret_box(app)

@@ -5,10 +5,11 @@ from pathlib import Path
 from flask import Flask
 
 from billpay_common.app import init_common, load_config
+from billpay_common.migrations import init_migrations
 from billpay_common.tokens import init_token_verifier
 
 from .config import Config
-from .extensions import db, migrate, redis_ext
+from .extensions import db, redis_ext
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -17,7 +18,7 @@ def create_app(config_class=Config):
     app = Flask(__name__)
     load_config(app, config_class)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    init_migrations(app, db, MIGRATIONS)
     redis_ext.init_app(app)
     init_token_verifier(app, redis_ext.client)
 

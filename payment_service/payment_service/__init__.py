@@ -7,10 +7,11 @@ from flask import Flask
 from sqlalchemy import event
 
 from billpay_common.app import init_common, load_config
+from billpay_common.migrations import init_migrations
 from billpay_common.tokens import init_token_verifier
 
 from .config import Config
-from .extensions import db, migrate, redis_ext
+from .extensions import db, redis_ext
 from .processor import load_processor
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -35,7 +36,7 @@ def create_app(config_class=Config):
     load_config(app, config_class)
     db.init_app(app)
     _sqlite_wal(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    init_migrations(app, db, MIGRATIONS)
     redis_ext.init_app(app)
     init_token_verifier(app, redis_ext.client)
     app.extensions["payment_processor"] = load_processor(

@@ -4,6 +4,7 @@ import contextlib
 import os
 import uuid
 
+from billpay_common.migrations import enable_migrations
 from billpay_common.service_auth import digest
 
 # payment_service's own key in the suites (PAYMENT_SERVICE_KEY), and what invoice_service accepts for it
@@ -64,6 +65,7 @@ def migrated_app(create_app, config_class):
     from flask_migrate import upgrade
 
     app = create_app(config_class)
+    enable_migrations(app)
     with app.app_context():
         upgrade()
     try:
