@@ -163,6 +163,8 @@ def main():
                     found.receipts = scenario.receipt_latency(stack, data)
                 if load.wrk_available():
                     found.payments, found.pages, found.cpu = capacity.payments_at_latency(stack, data, payers)
+                    if capacity.ALONE_SECONDS:
+                        found.payments_alone = capacity.payments_alone(stack, payers)
                     if capacity.SOAK_PAYMENTS:
                         found.soak = capacity.soak(stack, payers)
             found.peak_rss, found.rss = memory.peaks, memory.per_process()

@@ -107,6 +107,22 @@ def payments_at_latency(stack, data, payers):
     return figures, pages, cpu
 
 
+ALONE_SECONDS = int(os.environ.get("BENCH_PAYMENTS_ALONE_SECONDS", "15"))
+
+
+def payments_alone(stack, payers):
+    """The same payments with no page served beside them: the CPU of every process over what was paid is then
+    the payment's own cost (target 3), which the run above cannot give, as its pages' CPU counts there too."""
+    url = stack.url("gateway") + "/api/payments"
+    meter = CpuMeter(stack.processes)
+    meter.start()
+    figures = load.run_wrk_script(url, _lua_payers(payers), seconds=ALONE_SECONDS, connections=CONNECTIONS)
+    figures["cpu"] = meter.stop()
+    figures["seconds"] = ALONE_SECONDS
+    print(f"  payments alone: {figures['rps']:.0f}/s", flush=True)
+    return figures
+
+
 def _one_payment(stack, payer):
     """One payment first, so a broken set-up says why instead of a run of non-2xx."""
     client = ApiClient(stack.url(), {"Authorization": f"Bearer {payer.token}"})
