@@ -4,7 +4,8 @@ each charge in 400 ms, paced at 100 charges/s (target: done in <= 2 min, exactly
     .venv/bin/python -m bench.autopay          (or BENCH_PARTS=autopay make bench)
 
 BENCH_AUTOPAY_ACCOUNTS (10000), BENCH_LATENCY_MS (400), BENCH_AUTOPAY_RATE (100), BENCH_AUTOPAY_CONCURRENCY (50),
-BENCH_AUTOPAY_POOL_SIZE (25: the run's PAYMENT_DATABASE_POOL_SIZE).
+BENCH_AUTOPAY_POOL_SIZE (25: the run's PAYMENT_DATABASE_POOL_SIZE), BENCH_AUTOPAY_PROCESSES (1: AUTOPAY_PROCESSES, the
+processes the run is split into, each with its share of the accounts, the rate and the threads).
 Its own databases (bench_autopay_*, made afresh on the machine's PostgreSQL; SQLite under a temporary folder when
 there is none), seeded in bulk: the invoices by invoice_service's own import, the sandbox's saved cards and
 payment_service's profiles and enrolments by SQL. invoice_service and the sandbox run under gunicorn as in
@@ -32,6 +33,7 @@ LATENCY_MS = os.environ.get("BENCH_LATENCY_MS", "400")
 RATE = os.environ.get("BENCH_AUTOPAY_RATE", "100")
 CONCURRENCY = os.environ.get("BENCH_AUTOPAY_CONCURRENCY", "50")
 POOL_SIZE = os.environ.get("BENCH_AUTOPAY_POOL_SIZE", "25")
+PROCESSES = os.environ.get("BENCH_AUTOPAY_PROCESSES", "1")
 SERVICES = ("invoice_service", "payment_service")
 AMOUNT = "49.95"
 FIRST_ACCOUNT = 40000000
@@ -67,6 +69,7 @@ def build_stack(var_dir, databases):
         GUNICORN_THREADS=os.environ.get("BENCH_GUNICORN_THREADS", "32"),
         AUTOPAY_RATE_LIMIT_PER_SECOND=RATE,
         AUTOPAY_CONCURRENCY=CONCURRENCY,
+        AUTOPAY_PROCESSES=PROCESSES,
         PAYMENT_DATABASE_POOL_SIZE=POOL_SIZE,
     )
     return Stack(
@@ -223,7 +226,8 @@ def print_figures(count, seconds, summary, code, charges, paid, cpu):
     not_once = sum(1 for n in per_account if n != 1)
     errors = {k: v for k, v in summary.items() if k not in ("succeeded", "in_flight_max")}
     print(
-        f"\n| AutoPay run ({count} accounts, processor {LATENCY_MS} ms, {RATE} charges/s, {CONCURRENCY} threads) "
+        f"\n| AutoPay run ({count} accounts, processor {LATENCY_MS} ms, {RATE} charges/s, {CONCURRENCY} threads, "
+        f"{PROCESSES} processes) "
         "| figure | target |\n|---|---|---|"
     )
     print(f"| total time | {seconds:.1f} s | <= 120 s for 10,000 |")
@@ -249,7 +253,7 @@ def print_figures(count, seconds, summary, code, charges, paid, cpu):
         total = sum(cpu.values())
         print(f"\nCPU per account: {total / count * 1000:.1f} ms over every process (from /proc):")
         for name, spent in sorted(cpu.items(), key=lambda item: -item[1]):
-            label = "AutoPay run (flask autopay run)" if name == LOAD else name
+            label = "AutoPay run (flask autopay run, its shards' processes included)" if name == LOAD else name
             print(f"  {label}: {spent:.1f} s ({spent / count * 1000:.1f} ms/account)")
 
 

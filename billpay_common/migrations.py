@@ -34,7 +34,7 @@ class _MigrationCommands(click.Group):
         app.extensions["billpay_migrations"] = (db, directory)
         self._app = app
 
-    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:  # type: ignore[no-untyped-def]
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         enable_migrations(self._app)
         from flask_migrate.cli import db
 

@@ -14,6 +14,7 @@ for its slot, so the pool (PAYMENT_DATABASE_POOL_SIZE) need not be as wide as th
 
 import logging
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -57,15 +58,41 @@ class AttemptAnswers:
         db.session.execute(delete(AutoPayAttempt).where(AutoPayAttempt.payment_id == self.payment_id))
 
 
+@dataclass(frozen=True)
+class Shard:
+    """One of `count` processes sharing a run: each account is in exactly one shard, the same one every run (the
+    CRC-32 of its number). A shard is only a share of the work; the attempt rows still decide who charges."""
+
+    index: int = 0
+    count: int = 1
+
+    def holds(self, account: str) -> bool:
+        return self.count == 1 or zlib.crc32(account.encode()) % self.count == self.index
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        """ "K/N", K from 0 to N - 1."""
+        index, slash, count = text.partition("/")
+        if not (slash and index.isdigit() and count.isdigit() and 0 <= int(index) < int(count)):
+            raise ValueError(f"{text!r} is not a shard: give K/N with 0 <= K < N, say 0/2.")
+        return cls(int(index), int(count))
+
+
 Attempts = dict[tuple[str, date], list[Any]]  # earlier attempts by (invoice, due date), first to last
 BATCH = 100  # accounts whose enrolments and open invoices are read in one query and one call to invoice_service
 
 
 def run(
-    today: date, *, invoices: InvoiceReservations, processor: Processor, pacer: Pacer, concurrency: int = 1
+    today: date,
+    *,
+    invoices: InvoiceReservations,
+    processor: Processor,
+    pacer: Pacer,
+    concurrency: int = 1,
+    shard: Shard | None = None,
 ) -> dict[str, int]:
-    """Counts of what happened: succeeded, pending, declined, suspended, noticed, refused, taken, error, ...;
-    and `in_flight_max`, the most charges that were waiting for the processor at once."""
+    """Counts of what happened to the shard's accounts: succeeded, pending, declined, suspended, noticed, refused,
+    taken, error, ...; and `in_flight_max`, the most charges that were waiting for the processor at once."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     in_flight = InFlight()
     due_by = today + timedelta(days=current_app.config["AUTOPAY_NOTICE_DAYS"])
@@ -83,7 +110,7 @@ def run(
     started: list[Future[Counter[str]]] = []
     workers = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="autopay")
     try:
-        for accounts in _batches(_accounts_on()):
+        for accounts in _batches(_accounts_on(shard or Shard())):
             for enrolment, rows, earlier in _read_batch(accounts, today, due_by, invoices, summary):
                 queued.acquire()
                 started.append(workers.submit(one_account, enrolment, rows, earlier))
@@ -143,9 +170,10 @@ def _batches(accounts: list[str]) -> Iterator[list[str]]:
     return (accounts[start : start + BATCH] for start in range(0, len(accounts), BATCH))
 
 
-def _accounts_on() -> list[str]:
+def _accounts_on(shard: Shard) -> list[str]:
     query = select(AutoPayEnrolment.account).where(AutoPayEnrolment.status == autopay.ON)
-    accounts = list(db.session.scalars(query.order_by(AutoPayEnrolment.account)))
+    ordered = db.session.scalars(query.order_by(AutoPayEnrolment.account))
+    accounts = [account for account in ordered if shard.holds(account)]
     db.session.rollback()
     return accounts
 

@@ -117,6 +117,14 @@ class PaymentSettings(BackendSettings):
         ge=1,
         le=256,
     )
+    AUTOPAY_PROCESSES: int = setting(
+        1,
+        "processes one AutoPay run is split into, each charging its own share of the accounts under its share of "
+        "the rate limit and the concurrency; one process stops near 75 accounts/s (its Python under one GIL), so "
+        "give the payment worker a core per process",
+        ge=1,
+        le=16,
+    )
     PORTAL_PAYMENT_URL: str = setting(
         "http://127.0.0.1:8000/pay",
         "the portal's Make A Payment page, linked from AutoPay e-mails",

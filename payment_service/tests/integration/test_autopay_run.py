@@ -1,6 +1,7 @@
 """The AutoPay run: due invoices charged once through the payment path, whatever runs twice or dies mid-way.
 Days are chosen by the test (the run's `today`), never waited for."""
 
+import json
 import os
 import subprocess
 import sys
@@ -140,7 +141,7 @@ def test_while_invoice_service_is_away_nothing_is_charged_and_the_next_run_charg
     assert attempts_of(app, account) == [(invoice, 1, "succeeded")] and charges_of(app, account) == 1
 
 
-def _run_in_a_process(app, day, log_path):
+def _run_in_a_process(app, day, log_path, *options):
     env = {
         **os.environ,
         "PAYMENT_SERVICE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -155,6 +156,7 @@ def _run_in_a_process(app, day, log_path):
         "AUTOPAY_CONCURRENCY": "8",
     }
     command = [sys.executable, "-m", "flask", "--app", "payment_service", "autopay", "run", "--date", day.isoformat()]
+    command += options
     with log_path.open("w") as log:
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -162,20 +164,58 @@ def _run_in_a_process(app, day, log_path):
 def test_two_workers_racing_each_with_many_threads_charge_each_invoice_once(
     app, client, tokens, new_invoice, invoice_service, tmp_path
 ):
-    from devtools.testing import unique_account
-
-    accounts = [unique_account() for _ in range(10)]
-    invoices = []
-    for account in accounts:
-        auth = tokens.headers(account, name="Racer")
-        invoices += [new_invoice("15.00", owner=account), new_invoice("16.00", owner=account)]
-        enrol(client, auth, saved_card(client, auth))
+    accounts, invoices = _racers(client, tokens, new_invoice, 10)
     racers = [_run_in_a_process(app, TODAY, tmp_path / f"run{number}.log") for number in range(2)]
     for number, racer in enumerate(racers):
         assert racer.wait(timeout=120) == 0, (tmp_path / f"run{number}.log").read_text()
     assert sum(charges_of(app, account) for account in accounts) == len(invoices)
     assert all(invoice_service.balance(invoice) == Decimal("0.00") for invoice in invoices)
     assert sum(len(events(app, account, "payment.receipt")) for account in accounts) == len(invoices)
+
+
+def _racers(client, tokens, new_invoice, count):
+    """`count` new accounts, each with two invoices due and AutoPay on; their invoices."""
+    from devtools.testing import unique_account
+
+    accounts = [unique_account() for _ in range(count)]
+    invoices = []
+    for account in accounts:
+        auth = tokens.headers(account, name="Racer")
+        invoices += [new_invoice("15.00", owner=account), new_invoice("16.00", owner=account)]
+        enrol(client, auth, saved_card(client, auth))
+    return accounts, invoices
+
+
+def test_a_run_split_into_three_processes_charges_each_invoice_once(
+    app, client, tokens, new_invoice, invoice_service, tmp_path
+):
+    accounts, invoices = _racers(client, tokens, new_invoice, 12)
+    log_path = tmp_path / "run.log"
+    run = _run_in_a_process(app, TODAY, log_path, "--processes", "3")
+    assert run.wait(timeout=120) == 0, log_path.read_text()
+    assert f"succeeded={len(invoices)}" in log_path.read_text().split()
+    assert sum(charges_of(app, account) for account in accounts) == len(invoices)
+    assert all(invoice_service.balance(invoice) == Decimal("0.00") for invoice in invoices)
+    assert sum(len(events(app, account, "payment.receipt")) for account in accounts) == len(invoices)
+
+
+def test_one_shard_charges_only_its_own_accounts(app, client, tokens, new_invoice, invoice_service, tmp_path):
+    accounts, invoices = _racers(client, tokens, new_invoice, 6)
+    log_path = tmp_path / "run.log"
+    run = _run_in_a_process(app, TODAY, log_path, "--shard", "1/2", "--json")
+    assert run.wait(timeout=120) == 0, log_path.read_text()
+    mine = [account for account in accounts if autopay_run.Shard(1, 2).holds(account)]
+    assert [charges_of(app, account) for account in accounts] == [2 if account in mine else 0 for account in accounts]
+    assert json.loads(log_path.read_text().strip().splitlines()[-1])["succeeded"] == 2 * len(mine)
+
+
+@pytest.mark.parametrize(
+    "options, says",
+    [(["--shard", "2/2"], "K/N"), (["--shard", "0/2", "--processes", "2"], "not both"), (["--processes", "0"], "0")],
+)
+def test_the_cli_refuses_a_shard_or_a_split_it_cannot_run(runner, options, says):
+    result = runner.invoke(args=["autopay", "run", *options])
+    assert result.exit_code == 2 and says in result.output, result.output
 
 
 def test_the_cli_runs_on_the_given_date(app, account, enrolled, new_invoice, runner, invoice_service):
