@@ -193,10 +193,12 @@ def soak(stack, payers, count=SOAK_PAYMENTS):
     """At least `count` payments through the gateway after the run above; each service's RSS (its process tree)
     before and after, and the growth in %."""
     before = _tree_rss(stack)
-    url, script = stack.url("gateway") + "/api/payments", _lua_payers(payers)
+    url = stack.url("gateway") + "/api/payments"
     paid = non_2xx = 0
     started = time.monotonic()
     while paid < count:
+        # a script of its own each round: wrk's counters start again, and the same keys would be replays, not payments
+        script = _lua_payers(payers)
         figures = load.run_wrk_script(url, script, seconds=SOAK_ROUND_SECONDS, connections=SOAK_CONNECTIONS)
         paid += round(figures["rps"] * SOAK_ROUND_SECONDS)
         non_2xx += figures["non_2xx"] + figures["socket_errors"]
