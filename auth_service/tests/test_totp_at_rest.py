@@ -71,17 +71,10 @@ def test_the_migration_encrypts_secrets_stored_in_plain_and_its_downgrade_decryp
     from auth_service import create_app
     from auth_service.config import Config
     from billpay_common.migrations import enable_migrations
-    from tests.support.service_apps import config_for_tests, unique_prefix
+    from tests.support.service_apps import unmigrated_app
 
-    config = config_for_tests(
-        Config,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/auth.db",
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=unique_prefix(),
-        BILLPAY_VAR_DIR=tmp_path,
-    )
-    app = create_app(config)
-    enable_migrations(app)
+    app = unmigrated_app(create_app, Config, tmp_path / "auth.db", redis_url)
+    enable_migrations(app)  # for flask_migrate's upgrade() and downgrade() below
     insert = text(
         "INSERT INTO staff_members (username, password_hash, totp_secret, roles, active, failed_attempts, "
         "last_totp_step, created_at, updated_at) VALUES ('plain', 'x', 'JBSWY3DPEHPK3PXP', 'viewer', true, 0, 0, "

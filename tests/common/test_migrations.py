@@ -7,7 +7,7 @@ import sys
 import pytest
 from sqlalchemy import inspect
 
-from tests.support.service_apps import config_for_tests, unique_prefix
+from tests.support.service_apps import unmigrated_app
 
 SERVICES = ["auth_service", "invoice_service", "payment_service", "notification_service"]
 
@@ -28,14 +28,7 @@ def test_flask_db_upgrade_runs_through_the_stand_in_group(tmp_path, redis_url):
     from invoice_service import create_app
     from invoice_service.config import Config
 
-    config = config_for_tests(
-        Config,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/invoices.db",
-        REDIS_URL=redis_url,
-        REDIS_KEY_PREFIX=unique_prefix(),
-        BILLPAY_VAR_DIR=tmp_path,
-    )
-    app = create_app(config)
+    app = unmigrated_app(create_app, Config, tmp_path / "invoices.db", redis_url)
     runner = app.test_cli_runner()
     try:
         assert "upgrade" in runner.invoke(args=["db", "--help"]).output

@@ -58,6 +58,18 @@ def unique_prefix():
     return f"test-{uuid.uuid4().hex[:12]}:"
 
 
+def unmigrated_app(create_app, base, database_file, redis_url):
+    """A service's app on a new SQLite file that no migration has run on, for the migrations' own tests."""
+    config = config_for_tests(
+        base,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database_file}",
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=unique_prefix(),
+        BILLPAY_VAR_DIR=database_file.parent,
+    )
+    return create_app(config)
+
+
 @contextlib.contextmanager
 def migrated_app(create_app, config_class):
     """A service's app on a migrated database; its pooled connections are closed at the end, not left to the
