@@ -12,7 +12,8 @@ from flask_sqlalchemy import SQLAlchemy
 
 
 def init_migrations(app: Flask, db: SQLAlchemy, directory: Path) -> None:
-    app.cli.add_command(_MigrationCommands(app, db, directory))
+    app.extensions["billpay_migrations"] = (db, directory)
+    app.cli.add_command(_MigrationCommands(app))
 
 
 def enable_migrations(app: Flask) -> None:
@@ -29,9 +30,8 @@ class _MigrationCommands(click.Group):
     """Stands in for Flask-Migrate's `db` group in `flask --help`; `flask db ...` hands the whole command line to
     the real group (its options, its commands), imported then."""
 
-    def __init__(self, app: Flask, db: SQLAlchemy, directory: Path):
+    def __init__(self, app: Flask):
         super().__init__("db", help="Perform database migrations (Flask-Migrate).")
-        app.extensions["billpay_migrations"] = (db, directory)
         self._app = app
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:

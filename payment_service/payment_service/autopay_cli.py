@@ -25,13 +25,12 @@ group = AppGroup("autopay", help="AutoPay: the daily run and the office's comman
 
 
 def run_autopay(today, processes=None, shard=None):
-    """The day's run: in this process, or split into `processes` (AUTOPAY_PROCESSES) processes of its own, each
-    running one shard; then the receipts are relayed."""
+    """The day's run: in this process, then its receipts relayed; or split into `processes` (AUTOPAY_PROCESSES)
+    processes of its own, each running one shard and relaying its receipts."""
     processes = processes or current_app.config["AUTOPAY_PROCESSES"]
     if shard is None and processes > 1:
-        summary = _run_in_processes(today, processes)
-    else:
-        summary = _run_shard(today, shard or autopay_run.Shard())
+        return _run_in_processes(today, processes)
+    summary = _run_shard(today, shard or autopay_run.Shard())
     outbox.relay_now(redis_ext.client, redis_ext.prefix, invoice_client())
     return summary
 
@@ -67,7 +66,7 @@ def _run_in_processes(today, count):
             log.error("AutoPay run: shard %d/%d ended with exit code %s", index, count, shard.returncode)
             summary["shard_failed"] += 1
             continue
-        summary.update(json.loads(lines[-1]))  # in_flight_max too: summed, the most the shards had at once at most
+        summary.update(json.loads(lines[-1]))  # in_flight_max is summed: an upper bound of the run's
     return dict(summary)
 
 
