@@ -12,10 +12,10 @@ import pytest
 
 pytest.importorskip("playwright", reason="playwright is not installed: make setup")
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 from test_browser_card_fields import origin, record_requests  # noqa: E402
 
+from tests.support.accessibility import assert_no_axe_violations  # noqa: E402
 from tests.support.accounts import NewInvoice, create_subscriber  # noqa: E402
 from tests.support.chromium_portal import account_menu, login, words  # noqa: E402
 from tests.support.mail import plain_text, wait_for_mail  # noqa: E402
@@ -24,11 +24,6 @@ from tests.support.sandbox import move_clock  # noqa: E402
 pytestmark = pytest.mark.browser
 ACCOUNT_NUMBER = "000123456789"
 BAD_ROUTING = "110000001"
-
-
-def no_axe_violations(page):
-    violations = Axe().run(page).response["violations"]
-    assert violations == [], [(item["id"], item["help"]) for item in violations]
 
 
 def bank_dialog(page):
@@ -75,7 +70,7 @@ def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(pa
     account_menu(page, "Manage Profiles")
     expect(page.get_by_role("heading", name="Add a bank account")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("cannot be added here yet")
-    no_axe_violations(page)
+    assert_no_axe_violations(page)
 
     connect = page.get_by_role("button", name="Connect bank account")
     connect.click()
@@ -86,7 +81,7 @@ def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(pa
     expect(bank_dialog(page)).to_have_attribute("aria-modal", "true")
     expect(page.locator("main#main")).to_have_attribute("inert", "")  # the page behind it is inert
     expect(bank_fields(page).get_by_label("Routing number")).to_be_focused()
-    no_axe_violations(page)
+    assert_no_axe_violations(page)
     page.keyboard.press("Escape")
     expect(bank_dialog(page)).to_have_count(0)
     expect(connect).to_be_focused()
@@ -105,7 +100,7 @@ def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(pa
     save = page.get_by_role("button", name="Save bank account")
     save.click()
     expect(page.locator("#bank-alert")).to_contain_text("Tick I authorize")
-    no_axe_violations(page)
+    assert_no_axe_violations(page)
     page.get_by_label("I authorize debits from this bank account", exact=False).check()
     save.click()
     expect(page.get_by_role("status")).to_contain_text("STRIPE TEST BANK checking ending 6789 was saved.")
@@ -117,7 +112,7 @@ def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(pa
     expect(page.get_by_label("STRIPE TEST BANK checking ending 6789", exact=False).first).to_be_checked()
     expect(page.locator(".ach-terms")).to_contain_text("on each invoice's due date")
     expect(page.locator(".ach-terms")).to_contain_text("revoke")
-    no_axe_violations(page)
+    assert_no_axe_violations(page)
     page.get_by_label("I agree").check()
     page.get_by_role("button", name="Confirm AutoPay").click()
     expect(page.locator("[id$='-error']").filter(has_text="Tick I authorize")).to_be_visible()
@@ -132,7 +127,7 @@ def test_autopay_from_a_bank_account_added_in_the_portal_is_pending_then_paid(pa
     page.reload()
     expect(page.locator(".pending-payment")).to_contain_text("Payment pending: $64.00 from")
     expect(page.locator("#outstanding-balance")).to_have_text("$64.00")
-    no_axe_violations(page)
+    assert_no_axe_violations(page)
     page.screenshot(path=screenshots / "bank-account-pending.png", full_page=True)
     account_menu(page, "Payment History")
     assert "64.00 Processing" in words(page.locator("main"))

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("playwright", reason="playwright is not installed: make setup")
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
+from tests.support.accessibility import assert_no_axe_violations  # noqa: E402
 from tests.support.cards import VISA, in_groups  # noqa: E402
 from tests.support.chromium_portal import account_menu, enter_card, login, words  # noqa: E402
 
@@ -85,8 +85,7 @@ def test_the_card_page_keeps_the_guides_words_and_order_and_has_no_axe_violation
     text = words(page.locator("main"))
     positions = [text.index(label) for label in GUIDE_ORDER]
     assert positions == sorted(positions), text
-    violations = Axe().run(page).response["violations"]
-    assert violations == [], [(item["id"], item["help"]) for item in violations]
+    assert_no_axe_violations(page)
 
 
 def test_the_card_fields_are_reached_and_filled_with_the_keyboard_alone(page, subscriber):

@@ -3,20 +3,13 @@ a large refund approved by a second supervisor, an import with its per-row error
 every page checked by axe-core. The public port never serves any of it."""
 
 import urllib3
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from devtools.api_client import ApiClient
 from devtools.testing import unique_account
+from tests.support.accessibility import assert_no_axe_violations
 from tests.support.accounts import create_subscriber, ops, pay_and_save_card
 from tests.support.chromium_console import NewStaff, console_sign_in, new_staff
-
-axe = Axe()
-
-
-def _no_violations(page: Page):
-    violations = axe.run(page).response["violations"]
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in violations]
 
 
 def _find_account(page: Page, console_url, account):
@@ -29,23 +22,23 @@ def _find_account(page: Page, console_url, account):
 def test_a_clerk_signs_in_with_totp_and_grants_portal_access(page: Page, stack):
     console, clerk = stack.console_url(), new_staff(stack, "clerk")
     page.goto(console + "sign-in")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     console_sign_in(page, console, clerk, code="000000" if clerk.code() != "000000" else "111111")
     expect(page.get_by_role("alert")).to_contain_text("username, password or code is not correct")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     console_sign_in(page, console, clerk)
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
     account = unique_account()
     _find_account(page, console, account)
     expect(page.get_by_text("No portal access.")).to_be_visible()
-    _no_violations(page)
+    assert_no_axe_violations(page)
     page.get_by_label("Name", exact=True).fill("Console, Connie")
     page.get_by_label("E-mail").fill(f"connie{account}@example.com")
     page.get_by_role("button", name="Grant access").click()
     expect(page.get_by_role("status")).to_contain_text(f"Portal access granted to {account}")
     expect(page.get_by_role("button", name="Reset passcode")).to_be_visible()
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
     audit = ops(stack, "auth_service").get(f"/ops/audit?account={account}").json_body
     assert [(entry["action"], entry["actor"]) for entry in audit] == [("grant", f"staff:{clerk.username}")]
@@ -59,12 +52,12 @@ def test_a_large_refund_waits_for_a_second_supervisor(page: Page, browser, brows
 
     console_sign_in(page, console, first)
     page.goto(f"{console}payments?account={subscriber.account}")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     row = page.get_by_role("row").filter(has_text=subscriber.payment_id)
     row.get_by_role("button", name="Refund").click()
     expect(page.get_by_role("status")).to_contain_text("awaiting a second supervisor's approval")
     page.goto(console + "approvals")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     waiting = page.get_by_role("row").filter(has_text=subscriber.payment_id)
     waiting.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("alert")).to_contain_text("you asked for this one")
@@ -84,7 +77,7 @@ def test_a_large_refund_waits_for_a_second_supervisor(page: Page, browser, brows
     assert (payment["id"], payment["status"]) == (subscriber.payment_id, "refunded")
 
     page.goto(f"{console}audit?kind=reversals&actor={second.username}")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     refund = page.get_by_role("table").get_by_role("row").filter(has_text=subscriber.payment_id)
     expect(refund).to_contain_text(first.username)
     expect(refund).to_contain_text(second.username)
@@ -108,13 +101,14 @@ def test_an_import_shows_its_progress_and_every_rejected_row(page: Page, stack, 
     path.write_text("\n".join(rows) + "\n")
     console_sign_in(page, stack.console_url(), clerk)
     page.get_by_role("link", name="Import invoices").click()
-    _no_violations(page)
+    expect(page.get_by_role("heading", name="Import invoices")).to_be_visible()
+    assert_no_axe_violations(page)
     page.get_by_label("Import file").set_input_files(str(path))
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_role("heading", name="office.csv: created 1")).to_be_visible()
     rejected = page.get_by_role("table", name="Rejected rows")
     expect(rejected.get_by_role("row").filter(has_text="account 0000000001 does not exist")).to_contain_text("3")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     assert ops(stack, "invoice_service").get(f"/ops/accounts/{account}").status == 200
 
 
@@ -164,7 +158,7 @@ def test_a_viewer_reads_but_reaches_no_clerk_page_or_action(page: Page, stack):
     expect(page.get_by_role("link", name="Import invoices")).to_have_count(0)
     page.goto(console + "import")
     expect(page.get_by_role("alert")).to_contain_text("needs the clerk role")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     _find_account(page, console, subscriber.account)
     expect(page.get_by_role("button", name="Revoke access")).to_have_count(0)
     expect(page.get_by_role("button", name="Adjust")).to_have_count(0)
@@ -190,7 +184,7 @@ def test_an_admin_reads_who_made_each_staff_account(page: Page, stack):
     admin, clerk = new_staff(stack, "admin"), new_staff(stack, "clerk")
     console_sign_in(page, stack.console_url(), admin)
     page.goto(f"{stack.console_url()}audit?kind=staff")
-    _no_violations(page)
+    assert_no_axe_violations(page)
     made = page.get_by_role("table").get_by_role("row").filter(has_text=clerk.username)
     expect(made.first).to_be_visible()
     expect(page.get_by_role("table").get_by_role("row").filter(has_text=admin.username).first).to_be_visible()
@@ -203,14 +197,15 @@ def test_an_admin_adds_a_staff_member_who_signs_in_with_what_is_shown_once(
     console = stack.console_url()
     console_sign_in(page, console, admin)
     page.get_by_role("link", name="Staff accounts").click()
-    _no_violations(page)
+    expect(page.get_by_role("heading", name="Staff accounts")).to_be_visible()
+    assert_no_axe_violations(page)
     page.get_by_label("Username").fill(username)
     page.get_by_role("group", name="Roles", exact=True).get_by_label("clerk").check()
     page.get_by_role("button", name="Add staff member").click()
     expect(page.get_by_role("status")).to_contain_text(f"Staff member {username} added")
     shown = page.get_by_role("region", name=f"Sign-in for {username}: shown only now")
     expect(shown.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
-    _no_violations(page)
+    assert_no_axe_violations(page)
     password, key = (text.inner_text() for text in shown.locator("code").all())
     page.reload()
     expect(page.get_by_text(password)).to_have_count(0)

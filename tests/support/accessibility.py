@@ -1,0 +1,14 @@
+"""axe-core on the page Chromium shows, for every browser test's accessibility checks."""
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+_axe = Axe()
+
+
+def assert_no_axe_violations(page: Page):
+    # axe reads document.documentElement: on a page still being replaced by a navigation it finds none and throws,
+    # so the check waits for the page in the tab to have loaded.
+    page.wait_for_load_state("load")
+    violations = _axe.run(page).response["violations"]
+    assert violations == [], [(v["id"], v["help"], [node["target"] for node in v["nodes"]]) for v in violations]
