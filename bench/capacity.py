@@ -28,13 +28,14 @@ OPENING = Decimal("900000.00")
 # Each request pays 1.00 from one of the payers (their token, their invoice, their saved card), chosen in turn.
 # Every request's Idempotency-Key is new: the run's id, the wrk thread's number (wrk's threads share one random
 # seed, so math.random keys collided and were replayed, not paid) and the thread's own counter.
+# Every answer that is not a 2xx is counted by its status, with the first such answer kept, and done() prints them.
 PAYERS_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-threads = 0
+threads = {}
 setup = function(thread)
-  threads = threads + 1
-  thread:set("thread_number", threads)
+  table.insert(threads, thread)
+  thread:set("thread_number", #threads)
 end
 counter = 0
 request = function()
@@ -43,6 +44,25 @@ request = function()
   wrk.headers["Authorization"] = "Bearer " .. payer[1]
   wrk.headers["Idempotency-Key"] = string.format("cap-%%s-%%d-%%d", RUN, thread_number, counter)
   return wrk.format(nil, nil, nil, payer[2])
+end
+refused, first_answer = {}, {}
+response = function(status, headers, body)
+  if status >= 300 then
+    refused[status] = (refused[status] or 0) + 1
+    first_answer[status] = first_answer[status] or string.sub(string.gsub(body or "", "%%s+", " "), 1, 300)
+  end
+end
+done = function(summary, latency, requests)
+  local by_status, answers = {}, {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("refused")) do
+      by_status[status] = (by_status[status] or 0) + count
+      answers[status] = answers[status] or thread:get("first_answer")[status]
+    end
+  end
+  for status, count in pairs(by_status) do
+    io.write(string.format("Refused with status %%d: %%d: %%s\\n", status, count, answers[status]))
+  end
 end
 """
 
@@ -104,6 +124,9 @@ def payments_at_latency(stack, data, payers):
     figures["in_flight"] = figures["rps"] * figures["mean_ms"] / 1000  # Little's law over the whole run
     figures["seconds"] = SECONDS
     print(f"  payments: {figures['rps']:.0f}/s, p99 {figures['p99_ms']:.0f} ms, in flight {figures['in_flight']:.0f}")
+    if figures["refused"]:
+        for status, count in sorted(figures["refused"].items()):
+            print(f"  payments refused with {status}: {count}, the first answered {figures['refused_answers'][status]}")
     return figures, pages, cpu
 
 

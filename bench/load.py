@@ -43,6 +43,9 @@ def _percentile(output, percent):
     return _to_ms(found.group(1)) if found else float("nan")  # wrk omits them when it timed nothing
 
 
+REFUSED = re.compile(r"^Refused with status (\d+): (\d+): (.*)$", re.MULTILINE)
+
+
 def parse(output):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p50, p99 = _percentile(output, 50), _percentile(output, 99)
@@ -56,6 +59,9 @@ def parse(output):
         "mean_ms": _to_ms(mean.group(1)) if mean else float("nan"),
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
+        # printed by a script's done() that tallies its responses (capacity.PAYERS_SCRIPT)
+        "refused": {int(status): int(count) for status, count, _ in REFUSED.findall(output)},
+        "refused_answers": {int(status): answer for status, _, answer in REFUSED.findall(output)},
     }
 
 

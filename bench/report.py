@@ -40,6 +40,11 @@ def figures(found):
     ]
 
 
+def _by_status(run):
+    refused = run.get("refused") or {}
+    return " (" + ", ".join(f"{status}: {count}" for status, count in sorted(refused.items())) + ")" if refused else ""
+
+
 def _payments(found):
     run = found.payments
     if not run:
@@ -48,7 +53,7 @@ def _payments(found):
     rows = [
         Figure("payments/s through the gateway, processor at 400 ms", run["rps"], "/s", 150, TARGET),
         Figure("payment p99", run["p99_ms"], "ms", 1200, TARGET, "lower"),
-        Figure("payments answered non-2xx", run["non_2xx"], "", 0, TARGET, "lower"),
+        Figure(f"payments answered non-2xx{_by_status(run)}", run["non_2xx"], "", 0, TARGET, "lower"),
         Figure("payments with a socket error or wrk's 10 s timeout", run["socket_errors"], "", 0, TARGET, "lower"),
         Figure("payments in flight (Little's law)", run["in_flight"], "", 60, TARGET),
         *_cpu_per_payment(found, paid),
