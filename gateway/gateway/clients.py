@@ -1,10 +1,10 @@
 """The gateway's keep-alive clients to each service (built once per process)."""
 
-import threading
-
 from flask import current_app
 
 from billpay_common.http import ServiceClient, ServiceUnavailable
+
+from .slot_queue import SlotQueue
 
 SERVICES = {
     "auth": "AUTH_SERVICE_URL",
@@ -17,12 +17,13 @@ SERVICES = {
 class PaymentSlots(ServiceClient):
     """payment_service's client with a budget: at most `slots` payments (POST /payments) from this process at
     once. Each one waits 300-800 ms on the processor; without a budget a rush of them takes every thread
-    payment_service has and the pages' calls there (saved cards, AutoPay) queue behind it. A payment that finds
-    no slot within the timeout was never sent: ServiceUnavailable, nothing charged."""
+    payment_service has and the pages' calls there (saved cards, AutoPay) queue behind it. Payments waiting for a
+    slot get one in the order they came. A payment that finds no slot within the timeout was never sent:
+    ServiceUnavailable, nothing charged."""
 
     def __init__(self, base_url, timeout, slots, wait_seconds=None):
         super().__init__(base_url, timeout)
-        self.slots = threading.BoundedSemaphore(slots) if slots else None
+        self.slots = SlotQueue(slots) if slots else None
         self.wait_seconds = timeout if wait_seconds is None else wait_seconds
 
     def request(self, method, path, json_body=None, headers=None, body=None):
