@@ -108,4 +108,5 @@ def measure(url, headers=None, body=None, runs=3, seconds=5, connections=8):
     """Warm up, then the median of `runs` runs."""
     run_wrk(url, headers, seconds=1, connections=connections, body=body)
     results = [run_wrk(url, headers, seconds=seconds, connections=connections, body=body) for _ in range(runs)]
-    return {key: statistics.median(result[key] for result in results) for key in results[0]}
+    numbers = [key for key, value in results[0].items() if isinstance(value, int | float)]
+    return {key: statistics.median(result[key] for result in results) for key in numbers}
