@@ -124,9 +124,8 @@ def payments_at_latency(stack, data, payers):
     figures["in_flight"] = figures["rps"] * figures["mean_ms"] / 1000  # Little's law over the whole run
     figures["seconds"] = SECONDS
     print(f"  payments: {figures['rps']:.0f}/s, p99 {figures['p99_ms']:.0f} ms, in flight {figures['in_flight']:.0f}")
-    if figures["refused"]:
-        for status, count in sorted(figures["refused"].items()):
-            print(f"  payments refused with {status}: {count}, the first answered {figures['refused_answers'][status]}")
+    for status, count in sorted(figures["refused"].items()):
+        print(f"  payments refused with {status}: {count}, the first answered {figures['refused_answers'][status]}")
     return figures, pages, cpu
 
 

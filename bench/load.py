@@ -51,6 +51,7 @@ def parse(output):
     p50, p99 = _percentile(output, 50), _percentile(output, 99)
     mean = re.search(r"^\s+Latency\s+(\S+)", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    refused = REFUSED.findall(output)  # printed by a script's done() that tallies its answers (capacity.PAYERS_SCRIPT)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return {
         "rps": rps,
@@ -59,9 +60,8 @@ def parse(output):
         "mean_ms": _to_ms(mean.group(1)) if mean else float("nan"),
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
-        # printed by a script's done() that tallies its responses (capacity.PAYERS_SCRIPT)
-        "refused": {int(status): int(count) for status, count, _ in REFUSED.findall(output)},
-        "refused_answers": {int(status): answer for status, _, answer in REFUSED.findall(output)},
+        "refused": {int(status): int(count) for status, count, _ in refused},
+        "refused_answers": {int(status): answer for status, _, answer in refused},
     }
 
 

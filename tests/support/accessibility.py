@@ -7,8 +7,8 @@ _axe = Axe()
 
 
 def assert_no_axe_violations(page: Page):
-    # axe reads document.documentElement: on a page still being replaced by a navigation it finds none and throws,
-    # so the check waits for the page in the tab to have loaded.
+    # axe reads document.documentElement, which a page still loading may not have yet. This waits only for a page
+    # the tab has already navigated to: after a click that navigates, wait for something of the new page first.
     page.wait_for_load_state("load")
     violations = _axe.run(page).response["violations"]
     assert violations == [], [(v["id"], v["help"], [node["target"] for node in v["nodes"]]) for v in violations]
